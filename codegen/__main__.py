@@ -1,0 +1,76 @@
+"""Command line: ``python -m codegen generate`` rebuilds ``generated/``.
+
+    python -m codegen generate [--check] [--extra FILE.py ...]
+    python -m codegen network SPEC.toml [-o PATH]
+"""
+
+import argparse
+import runpy
+import sys
+from pathlib import Path
+
+from derive.builtins import CATALOG
+from derive.errors import DefinitionError
+from derive.spec import SpecError, load_spec
+
+from .generate import OUTPUT, GenerationError, render_all, write_all
+from .lowering import LoweringError
+from .printer import PrintError
+
+_FAILURES = (DefinitionError, SpecError, GenerationError, LoweringError, PrintError)
+
+
+def _load_extras(paths: list[Path]) -> None:
+    """Run the user's files that call ``derive.catalog.register_activation``."""
+    for path in paths:
+        if not path.is_file():
+            raise GenerationError(f"--extra {path}: no such file")
+        runpy.run_path(str(path), run_name=f"symprop_extra_{path.stem}")
+
+
+def _generate(arguments: argparse.Namespace) -> int:
+    _load_extras(arguments.extra)
+    files = render_all(CATALOG)
+    if arguments.check:
+        stale = [name for name, text in sorted(files.items())
+                 if not (OUTPUT / name).is_file() or (OUTPUT / name).read_text(encoding="utf-8") != text]
+        stale += sorted(p.name for p in OUTPUT.glob("*.py") if p.name not in files)
+        for name in stale:
+            print(f"stale: generated/{name}", file=sys.stderr)
+        return 1 if stale else 0
+    changed = write_all(files)
+    print(f"generated/: {len(files)} modules, {len(changed)} changed" + (f" ({', '.join(changed)})" if changed else ""))
+    return 0
+
+
+def _network(arguments: argparse.Namespace) -> int:
+    _load_extras(arguments.extra)
+    spec = load_spec(arguments.spec, activations=CATALOG.names("activation"), losses=CATALOG.names("loss"))
+    files = render_all(CATALOG, [spec])
+    target = arguments.output or Path(f"{spec.name}.py")
+    target.write_text(files[f"{spec.name}.py"], encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description="Print symprop's derivations as NumPy.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    generate = commands.add_parser("generate", help="rebuild every module in generated/")
+    generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if generated/ is stale")
+    network = commands.add_parser("network", help="generate the module of one network spec")
+    network.add_argument("spec", type=Path, help="a network spec (TOML)")
+    network.add_argument("-o", "--output", type=Path, help="where to write the module (default: NAME.py)")
+    for command in (generate, network):
+        command.add_argument("--extra", type=Path, action="append", default=[],
+                             help="a Python file that registers more activations (repeatable)")
+    arguments = parser.parse_args(argv)
+    try:
+        return _generate(arguments) if arguments.command == "generate" else _network(arguments)
+    except _FAILURES as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Turn derived expressions into NumPy statements, sharing common subexpressions.
+
+A ``Body`` collects the statements of one block of a generated function.
+Each expression is lowered (indexed -> array), split by ``cse`` into
+temporaries ``_t0, _t1, ...`` numbered across the function, and printed.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import count
+
+from sympy import Expr, Indexed, MatrixExpr, Number, Sum, Symbol, cse
+
+from derive.stable import Let, RowMax
+
+from .lowering import lower
+from .printer import to_numpy
+
+__all__ = ["Statement", "Body"]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """``target = code``, one line of a generated function."""
+
+    target: str
+    code: str
+
+
+@dataclass
+class Body:
+    """The statements of one block; ``branch`` starts a block that follows this one."""
+
+    statements: list[Statement] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)
+    numbers: count = field(default_factory=count)
+
+    def branch(self) -> "Body":
+        """A new block that sees this block's names and shares its temporary numbering."""
+        return Body(known=set(self.known), numbers=self.numbers)
+
+    def add(self, target: str, code: str) -> None:
+        self.statements.append(Statement(target, code))
+        self.known.add(target)
+
+    def assign(self, target: str, expr: Expr, lets: Iterable[Let] = (), like: str | None = None) -> None:
+        """Append statements that compute ``expr`` into ``target``."""
+        self.add(target, self.code(expr, lets, like))
+
+    def code(self, expr: Expr, lets: Iterable[Let] = (), like: str | None = None) -> str:
+        """Source for ``expr``, appending the bindings and temporaries it needs first."""
+        for let in lets:
+            if str(let.name.label) not in self.known:
+                self.add(str(let.name.label), to_numpy(lower(let.value)))
+        if isinstance(expr, MatrixExpr):
+            return to_numpy(expr)
+        array = lower(expr) if expr.has(Indexed, Sum, RowMax) else expr
+        if isinstance(array, Number):
+            if like is None:
+                raise ValueError(f"the constant {array} needs an array to take its shape from")
+            return _constant_like(array, like)
+        temporaries, (reduced,) = cse(array, symbols=(Symbol(f"_t{n}") for n in self.numbers))
+        for name, value in temporaries:
+            self.add(str(name), to_numpy(value))
+        return to_numpy(reduced)
+
+
+def _constant_like(value: Number, like: str) -> str:
+    """An array of ``like``'s shape and dtype filled with ``value``."""
+    if value == 0:
+        return f"np.zeros_like({like})"
+    if value == 1:
+        return f"np.ones_like({like})"
+    return f"np.full_like({like}, {to_numpy(value)})"

@@ -1,0 +1,139 @@
+"""Template contexts: what each generated function holds, printed from ``derive``.
+
+Each builder turns derived items into plain records of names and printed
+statements; the Jinja templates only lay those records out.
+"""
+
+from dataclasses import dataclass, field
+
+
+from sympy import Expr
+
+from derive.activations import Activation
+from derive.losses import Loss
+from derive.symbols import N
+from derive.vector import VectorFunction
+
+from .emit import Body, Statement
+from .lowering import lower
+from .printer import to_numpy
+
+__all__ = ["Function", "activation_functions", "vector_functions", "loss_functions"]
+
+
+@dataclass(frozen=True)
+class Function:
+    """One generated catalogue function: signature, docstring and printed statements.
+
+    ``floating`` arguments are converted to floating arrays first; ``shared``
+    runs next; with a derivative flag, ``derivative`` and ``derivative_result``
+    form the ``if derivative:`` block; then ``forward`` and ``result``.  Results
+    are returned in the dtype of ``like``.
+    """
+
+    name: str
+    arguments: list[str]
+    doc: str
+    floating: list[str]
+    result: str
+    shared: list[Statement] = field(default_factory=list)
+    derivative: list[Statement] = field(default_factory=list)
+    derivative_result: str | None = None
+    forward: list[Statement] = field(default_factory=list)
+    like: str = "x"
+
+
+def _formula(expr: Expr) -> str:
+    """A formula for a docstring, written the way the code computes it."""
+    return to_numpy(lower(expr))
+
+
+def activation_functions(activations: list[Activation]) -> list[Function]:
+    """``name(x, derivative=False, **params)`` for each elementwise activation."""
+    return [_activation(activation) for activation in activations]
+
+
+def _activation(activation: Activation) -> Function:
+    arguments = ["x", "derivative=False", *(f"{p.name}={p.default!r}" for p in activation.params)]
+    top = Body()
+    if activation.output_form is not None:
+        top.assign("y", activation.computed_as, like="x")
+        derivative = top.branch()
+        derivative_result = derivative.code(activation.output_form, like="y")
+        forward, result = top.branch(), "y"
+        note = f"computed from the output y = f(x) as {_formula(activation.output_form)}"
+    else:
+        derivative = top.branch()
+        derivative_result = derivative.code(activation.derivative, like="x")
+        forward = top.branch()
+        result = forward.code(activation.computed_as, like="x")
+        note = _formula(activation.derivative)
+    return Function(
+        name=activation.name, arguments=arguments,
+        doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x), {note}.",
+        floating=["x"], result=result, shared=top.statements,
+        derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
+    )
+
+
+def vector_functions(functions: list[VectorFunction]) -> list[Function]:
+    """``name(x, y_oh=None, derivative=False)`` and ``name_vjp(x, g)`` for each vector function."""
+    generated = []
+    for vector in functions:
+        output, upstream = str(vector.output.label), str(vector.upstream.label)
+        top = Body()
+        top.assign(output, vector.computed_as.expr, vector.computed_as.lets)
+        derivative = top.branch()
+        diagonal = derivative.code(vector.jacobian_diagonal, like=output)
+        generated.append(Function(
+            name=vector.name, arguments=["x", "y_oh=None", "derivative=False"],
+            doc=(
+                f"{vector.doc}\n\n    With ``derivative=True``, returns the diagonal of the Jacobian,\n"
+                f"    d{output}_j/dx_j = {_formula(vector.jacobian_diagonal)}; at the true class this is the value\n"
+                f"    the seed notebook returns.  ``y_oh`` is accepted for the notebook's signature and\n"
+                f"    not used.  For backpropagation use ``{vector.name}_vjp``."
+            ),
+            floating=["x"], result=output, shared=top.statements,
+            derivative=derivative.statements, derivative_result=diagonal,
+        ))
+        body = Body()
+        body.assign(output, vector.computed_as.expr, vector.computed_as.lets)
+        vjp = body.code(vector.vjp_output_form)
+        generated.append(Function(
+            name=f"{vector.name}_vjp", arguments=["x", upstream],
+            doc=(
+                f"Vector-Jacobian product of ``{vector.name}``: the gradient with respect to x, given\n"
+                f"    the gradient {upstream} with respect to its output {output}:\n"
+                f"    {_formula(vector.vjp_output_form)}."
+            ),
+            floating=["x", upstream], result=vjp, forward=body.statements,
+        ))
+    return generated
+
+
+def loss_functions(losses: list[Loss]) -> list[Function]:
+    """``name(targets, predictions, derivative=False)`` for each loss."""
+    return [_loss(loss) for loss in losses]
+
+
+def _loss(loss: Loss) -> Function:
+    targets, predictions = str(loss.targets.label), str(loss.predictions.label)
+    cost, gradient = loss.cost_computed_as, loss.gradient_computed_as
+    top = Body()
+    if any(e.has(N) for e in (cost.expr, gradient.expr)):
+        top.add("N", f"{predictions}.shape[0]")
+    derivative = top.branch()
+    derivative_result = derivative.code(gradient.expr, gradient.lets, like=predictions)
+    forward = top.branch()
+    result = forward.code(cost.expr, cost.lets)
+    assumptions = "".join(f"\n    Assumes {a.description}." for a in loss.assumptions)
+    return Function(
+        name=loss.name, arguments=[targets, predictions, "derivative=False"],
+        doc=(
+            f"{loss.doc}{assumptions}\n\n    With ``derivative=True``, returns the gradient of the cost "
+            f"with respect to {predictions}:\n    {_formula(loss.gradient)}."
+        ),
+        floating=[targets, predictions], result=result, shared=top.statements,
+        derivative=derivative.statements, derivative_result=derivative_result,
+        forward=forward.statements, like=predictions,
+    )

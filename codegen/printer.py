@@ -1,0 +1,184 @@
+"""A NumPy printer that writes idiomatic, stable, readable array code.
+
+Built on SymPy's ``NumPyPrinter`` (dispatch by ``_print_<ClassName>``), it
+changes what would read badly or behave badly in generated modules:
+
+* ``np.`` prefix, infix comparisons and ``@`` for matrix products;
+* ``Piecewise`` as ``np.where`` with its final branch as the default: no
+  ``numpy.select`` and no ``nan`` fallbacks;
+* ``Max``/``Min`` as ``np.maximum``/``np.minimum``, not ``functools.reduce``;
+* sums over ``OneMatrix`` factors as ``np.sum(..., axis=..., keepdims=True)``
+  and a broadcast bias as the bias itself;
+* ``AxisSum``/``AxisMax`` from ``lowering`` as axis reductions.
+"""
+
+from sympy import Expr, MatMul, MatrixExpr, Number, OneMatrix, Piecewise, S
+from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.precedence import PRECEDENCE
+
+from .lowering import ALL_AXES
+
+__all__ = ["ArrayPrinter", "PrintError", "to_numpy"]
+
+
+class PrintError(ValueError):
+    """An expression the generated code cannot express faithfully."""
+
+
+_OPERATORS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class ArrayPrinter(NumPyPrinter):
+    """``NumPyPrinter`` with symprop's conventions (see the module docstring)."""
+
+    printmethod = "_symprop_numpy"
+
+    def __init__(self) -> None:
+        super().__init__({"strict": True, "fully_qualified_modules": True})
+
+    def _module_format(self, fqn: str, register: bool = True) -> str:
+        if fqn.startswith("numpy."):
+            fqn = "np." + fqn[len("numpy."):]
+        return fqn
+
+    # -- numbers and powers -------------------------------------------------
+
+    def _print_Float(self, expr: Expr) -> str:
+        return repr(float(expr))
+
+    def _print_Rational(self, expr: Expr) -> str:
+        return f"{expr.p}/{expr.q}"
+
+    def _print_Half(self, expr: Expr) -> str:
+        return self._print_Rational(expr)
+
+    def _print_Pow(self, expr: Expr, rational: bool = False) -> str:
+        base, exponent = expr.args
+        if exponent == S.Half:
+            return f"np.sqrt({self._print(base)})"
+        if exponent.is_Integer and exponent < 0:
+            positive = base if exponent == -1 else base ** -exponent
+            return f"1/{self.parenthesize(positive, PRECEDENCE['Mul'] + 1)}"
+        return f"{self.parenthesize(base, PRECEDENCE['Pow'] + 1)}**{self.parenthesize(exponent, PRECEDENCE['Pow'])}"
+
+    # -- logic ----------------------------------------------------------------
+
+    def _print_Relational(self, expr: Expr) -> str:
+        return f"{self._print(expr.lhs)} {_OPERATORS[expr.rel_op]} {self._print(expr.rhs)}"
+
+    def _print_And(self, expr: Expr) -> str:
+        return " & ".join(f"({self._print(a)})" for a in expr.args)
+
+    def _print_Or(self, expr: Expr) -> str:
+        return " | ".join(f"({self._print(a)})" for a in expr.args)
+
+    def _print_Not(self, expr: Expr) -> str:
+        return f"~({self._print(expr.args[0])})"
+
+    def _print_Piecewise(self, expr: Piecewise) -> str:
+        if len(expr.args) == 2 and {expr.args[0].expr, expr.args[1].expr} == {S.Zero, S.One}:
+            # An indicator [condition]: a boolean array, which keeps the dtype it is multiplied with.
+            condition = expr.args[0].cond if expr.args[0].expr == 1 else ~expr.args[0].cond
+            return f"({self._print(condition)})"
+        if expr.args[-1].cond is not S.true:
+            raise PrintError(f"{expr}: a Piecewise needs a final True branch to print without nan defaults")
+        code = self._print(expr.args[-1].expr)
+        for value, condition in reversed(expr.args[:-1]):
+            code = f"np.where({self._print(condition)}, {self._print(value)}, {code})"
+        return code
+
+    # -- elementwise functions ------------------------------------------------
+
+    def _print_Max(self, expr: Expr) -> str:
+        return self._pairwise("np.maximum", expr.args)
+
+    def _print_Min(self, expr: Expr) -> str:
+        return self._pairwise("np.minimum", expr.args)
+
+    def _pairwise(self, function: str, args) -> str:
+        # Arrays first, constants last: np.maximum(x, 0) reads as "x, floored at 0".
+        ordered = sorted(args, key=lambda a: isinstance(a, Number))
+        code = self._print(ordered[0])
+        for a in ordered[1:]:
+            code = f"{function}({code}, {self._print(a)})"
+        return code
+
+    def _print_Abs(self, expr: Expr) -> str:
+        return f"np.abs({self._print(expr.args[0])})"
+
+    def _print_KroneckerDelta(self, expr: Expr) -> str:
+        raise PrintError(f"{expr}: a Jacobian entry reached the printer; print its product with a vector instead")
+
+    # -- reductions -----------------------------------------------------------
+
+    def _print_AxisSum(self, expr: Expr) -> str:
+        body, axis = expr.args
+        if int(axis) == ALL_AXES:
+            return f"np.sum({self._print(body)})"
+        return f"np.sum({self._print(body)}, axis={int(axis)}, keepdims=True)"
+
+    def _print_AxisMax(self, expr: Expr) -> str:
+        body, axis = expr.args
+        return f"np.max({self._print(body)}, axis={int(axis)}, keepdims=True)"
+
+    # -- matrices ---------------------------------------------------------------
+
+    def _print_MatrixSymbol(self, expr: Expr) -> str:
+        return expr.name
+
+    def _print_Transpose(self, expr: Expr) -> str:
+        return f"{self.parenthesize(expr.arg, PRECEDENCE['Atom'], strict=True)}.T"
+
+    def _print_MatMul(self, expr: MatMul) -> str:
+        coefficient, matrices = expr.as_coeff_matrices()
+        matrices = list(matrices)
+        row_sum = col_sum = False
+        if matrices and isinstance(matrices[0], OneMatrix):
+            # 1 (a x b) @ M: with b == 1 this broadcasts M's single row; else it sums M's rows.
+            row_sum = matrices.pop(0).shape[1] != 1
+        if matrices and isinstance(matrices[-1], OneMatrix):
+            col_sum = matrices.pop().shape[0] != 1
+        code = " @ ".join(self.parenthesize(m, PRECEDENCE["Mul"] + 1) for m in matrices)
+        if row_sum and col_sum:
+            code = f"np.sum({code}, keepdims=True)"
+        elif row_sum:
+            code = f"np.sum({code}, axis=0, keepdims=True)"
+        elif col_sum:
+            code = f"np.sum({code}, axis=1, keepdims=True)"
+        if coefficient == 1:
+            return code
+        if coefficient == -1:
+            return f"-{code}"
+        return f"{self.parenthesize(coefficient, PRECEDENCE['Mul'])}*{code}"
+
+    def _print_MatAdd(self, expr: Expr) -> str:
+        terms = sorted(expr.args, key=_term_order)
+        code = self._print(terms[0])
+        for term in terms[1:]:
+            if _is_negative(term):
+                code += f" - {self._print(-term)}"
+            else:
+                code += f" + {self._print(term)}"
+        return code
+
+
+def _term_order(term: MatrixExpr) -> tuple[int, str]:
+    """Order of a sum's terms as a person writes them: ``x @ w.T + b``, ``w - lr*dw``."""
+    if _is_negative(term):
+        rank = 3
+    elif isinstance(term, MatMul):
+        matrices = [m for m in term.as_coeff_matrices()[1] if not isinstance(m, OneMatrix)]
+        rank = 0 if len(matrices) > 1 else 2
+    else:
+        rank = 1
+    return rank, str(term)
+
+
+def _is_negative(term: MatrixExpr) -> bool:
+    """True for a matrix term printed with a leading minus sign."""
+    return isinstance(term, MatMul) and term.as_coeff_matrices()[0].could_extract_minus_sign()
+
+
+def to_numpy(expr: Expr) -> str:
+    """Print one (already lowered) expression as NumPy source."""
+    return ArrayPrinter().doprint(expr)

@@ -1,0 +1,88 @@
+"""The catalogue: every named activation, vector function and loss, derived on demand.
+
+Built-in items are registered as recipes and derived the first time they are
+asked for, so looking up one item does not derive them all.  Users add their
+own with ``register_activation`` (see the README), which derives at once so
+a bad definition fails where it is written.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Literal
+
+from sympy import Expr, Symbol
+
+from .activations import Activation, elementwise
+from .errors import DefinitionError
+from .losses import Loss
+from .vector import VectorFunction
+
+__all__ = ["Catalog", "CATALOG", "Kind", "register_activation"]
+
+Kind = Literal["activation", "vector", "loss"]
+Item = Activation | VectorFunction | Loss
+
+
+class Catalog:
+    """Named items by kind; each name is unique across all kinds."""
+
+    def __init__(self) -> None:
+        self._recipes: dict[str, tuple[Kind, Callable[[], Item]]] = {}
+        self._derived: dict[str, Item] = {}
+
+    def add(self, kind: Kind, name: str, recipe: Callable[[], Item]) -> None:
+        """Register ``recipe`` under ``name``; a name may be used once."""
+        if name in self._recipes:
+            existing = self._recipes[name][0]
+            raise DefinitionError(
+                f"{kind} {name!r}", f"the name is already taken by the {existing} {name!r}",
+                "choose a name not in the catalogue",
+            )
+        self._recipes[name] = (kind, recipe)
+
+    def get(self, name: str) -> Item:
+        """The derived item called ``name``."""
+        if name not in self._recipes:
+            raise KeyError(f"unknown name {name!r}; known: {', '.join(self.names())}")
+        if name not in self._derived:
+            self._derived[name] = self._recipes[name][1]()
+        return self._derived[name]
+
+    def kind(self, name: str) -> Kind:
+        return self._recipes[name][0]
+
+    def names(self, kind: Kind | None = None) -> list[str]:
+        """Registered names of one kind (or all), in registration order."""
+        return [name for name, (k, _) in self._recipes.items() if kind in (None, k)]
+
+    def activations(self) -> list[Activation]:
+        return [self.get(name) for name in self.names("activation")]
+
+    def vector_functions(self) -> list[VectorFunction]:
+        return [self.get(name) for name in self.names("vector")]
+
+    def losses(self) -> list[Loss]:
+        return [self.get(name) for name in self.names("loss")]
+
+
+#: The catalogue every command reads; built-ins are added by ``derive.builtins``.
+CATALOG = Catalog()
+
+
+def register_activation(
+    name: str,
+    definition: Expr,
+    *,
+    params: Mapping[Symbol, float] | None = None,
+    computed_as: Expr | None = None,
+    doc: str = "",
+    catalog: Catalog = CATALOG,
+) -> Activation:
+    """Add an elementwise activation ``y = definition(x)`` to the catalogue.
+
+    ``definition`` uses ``derive.symbols.x`` (or any ``Symbol('x')``) and the
+    parameters in ``params`` (``{Symbol: default}``).  The derivative and its
+    output form are derived now; ``make generate`` then emits the function.
+    """
+    activation = elementwise(name, definition, params=params, computed_as=computed_as, doc=doc)
+    catalog.add("activation", name, lambda: activation)
+    return activation

@@ -1,0 +1,165 @@
+"""A network's derivation as one straight-line program of named assignments.
+
+``derive_network`` walks a spec's layers: the dense rule gives each layer's
+forward product and its weight, bias and input gradients; the activation
+gives ``h = f(inp)`` and the step ``dinp = f'(inp) * dh`` (in output form
+when proven); the loss gives the cost and ``dout``.  The resulting list is
+what ``codegen`` prints, what LaTeX shows, and what a trace evaluates.
+Names follow the seed notebook: ``inp1, h1, ..., out, cost, dout, dinp3, dw3``.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from sympy import Basic, Expr, Float, IndexedBase, MatrixSymbol, Symbol
+
+from .activations import Activation
+from .catalog import Catalog
+from .dense import dense_rule
+from .losses import Loss
+from .spec import BiasKind, NetworkSpec
+from .stable import Shifted
+from .symbols import N, indexed, x as x_symbol, y as y_symbol
+
+__all__ = ["Stage", "Assignment", "Parameter", "Program", "derive_network", "LEARNING_RATE"]
+
+#: The step size symbol of the update rule ``w = w - learning_rate * dw``.
+LEARNING_RATE = Symbol("learning_rate", positive=True)
+
+
+class Stage(str, Enum):
+    """Which generated function an assignment belongs to."""
+
+    FORWARD = "forward"
+    LOSS = "loss"
+    BACKWARD = "backward"
+    UPDATE = "update"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """``target = expr`` in one stage; ``layer`` is 1-based, 0 for the loss."""
+
+    target: str
+    expr: Basic
+    stage: Stage
+    layer: int
+    role: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A trainable array of the network and its shape."""
+
+    name: str
+    shape: tuple[int, int]
+    layer: int
+
+
+@dataclass(frozen=True)
+class Program:
+    """The derivation of a whole network: parameters and ordered assignments."""
+
+    spec: NetworkSpec
+    parameters: tuple[Parameter, ...]
+    assignments: tuple[Assignment, ...]
+    loss: Loss
+    activations: tuple[Activation, ...]
+
+    def stage(self, stage: Stage) -> list[Assignment]:
+        return [a for a in self.assignments if a.stage is stage]
+
+    @property
+    def sizes(self) -> dict[Symbol, tuple[str, int]]:
+        """Size symbols and where generated code reads them: ``N = x.shape[0]``."""
+        return {N: ("x", 0)}
+
+
+def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
+    """Derive every forward, loss, gradient and update assignment of ``spec``."""
+    layers = spec.layers
+    activations = tuple(catalog.get(layer.activation) for layer in layers)
+    loss: Loss = catalog.get(spec.loss)
+    parameters, forward, backward, update = [], [], [], []
+    outputs = ["x"] + [f"h{number}" for number in range(1, len(layers))] + ["out"]
+
+    widths = [spec.inputs] + [layer.units for layer in layers]
+    rules = []
+    for number, layer in enumerate(layers, start=1):
+        rule = dense_rule(
+            layer.bias, widths[number - 1], widths[number],
+            names=(outputs[number - 1], f"w{number}", f"b{number}", f"dinp{number}"),
+        )
+        rules.append(rule)
+        parameters.append(Parameter(f"w{number}", (widths[number], widths[number - 1]), number))
+        if rule.b is not None:
+            parameters.append(Parameter(f"b{number}", tuple(rule.b.shape), number))
+        activation = activations[number - 1]
+        forward.append(Assignment(f"inp{number}", rule.forward, Stage.FORWARD, number, "dense"))
+        forward.append(
+            Assignment(outputs[number], _apply(activation, f"inp{number}"), Stage.FORWARD, number, "activation")
+        )
+
+    targets, predictions = indexed("y"), indexed(outputs[-1])
+    cost = _rename(loss.cost_computed_as, loss, targets, predictions)
+    loss_stage = _lets(cost, Stage.LOSS) + [Assignment("cost", cost.expr, Stage.LOSS, 0, "loss")]
+    gradient = _rename(loss.gradient_computed_as, loss, targets, predictions)
+    backward += _lets(gradient, Stage.BACKWARD)
+    backward.append(Assignment(f"d{outputs[-1]}", gradient.expr, Stage.BACKWARD, len(layers), "loss gradient"))
+
+    for number in range(len(layers), 0, -1):
+        rule, activation = rules[number - 1], activations[number - 1]
+        step = _backward_step(activation, f"inp{number}", outputs[number], f"d{outputs[number]}")
+        backward.append(Assignment(f"dinp{number}", step, Stage.BACKWARD, number, "activation gradient"))
+        backward.append(Assignment(f"dw{number}", rule.grad_W, Stage.BACKWARD, number, "weight gradient"))
+        if rule.grad_b is not None:
+            backward.append(Assignment(f"db{number}", rule.grad_b, Stage.BACKWARD, number, "bias gradient"))
+        if number > 1:
+            backward.append(Assignment(f"dh{number - 1}", rule.grad_X, Stage.BACKWARD, number, "input gradient"))
+
+    for parameter in parameters:
+        value = MatrixSymbol(parameter.name, *parameter.shape)
+        step = MatrixSymbol(f"d{parameter.name}", *parameter.shape)
+        update.append(
+            Assignment(parameter.name, value - LEARNING_RATE * step, Stage.UPDATE, parameter.layer, "update")
+        )
+    return Program(
+        spec=spec,
+        parameters=tuple(parameters),
+        assignments=tuple(forward + loss_stage + backward + update),
+        loss=loss,
+        activations=activations,
+    )
+
+
+def _defaults(activation: Activation) -> dict[Symbol, Float]:
+    return {p.symbol: Float(p.default) for p in activation.params}
+
+
+def _apply(activation: Activation, argument: str) -> Expr:
+    """``f(argument)`` in the activation's computed form."""
+    replacements = {x_symbol: Symbol(argument, real=True), **_defaults(activation)}
+    return activation.computed_as.xreplace(replacements)
+
+
+def _backward_step(activation: Activation, argument: str, output: str, upstream: str) -> Expr:
+    """``f'(argument) * upstream``, reading ``output`` instead when the output form is proven."""
+    replacements = {
+        x_symbol: Symbol(argument, real=True),
+        y_symbol: Symbol(output, real=True),
+        **_defaults(activation),
+    }
+    return activation.backward.xreplace(replacements) * Symbol(upstream, real=True)
+
+
+def _rename(form: Shifted, loss: Loss, targets: IndexedBase, predictions: IndexedBase) -> Shifted:
+    """A loss form over the network's ``y`` and output arrays instead of the catalogue's."""
+    names = {loss.targets: targets, loss.predictions: predictions}
+    for let in form.lets:
+        names[let.name] = indexed(f"{predictions.label}_shifted")
+    lets = tuple(type(let)(names[let.name], let.value.xreplace(names)) for let in form.lets)
+    return Shifted(form.expr.xreplace(names), lets)
+
+
+def _lets(form: Shifted, stage: Stage) -> list[Assignment]:
+    return [Assignment(str(let.name.label), let.value, stage, 0, "shifted logits") for let in form.lets]

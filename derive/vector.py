@@ -1,0 +1,113 @@
+"""Vector functions over the features of each sample, such as softmax.
+
+A definition is an expression for output entry ``s[n, i]`` over inputs
+``z[n, ...]`` with explicit ``Sum``s.  The Jacobian ``ds[n,i]/dz[n,j]`` comes
+out of ``sympy.diff`` with ``KroneckerDelta``s; the vector-Jacobian product
+``sum_i g[n,i] J[i,j]`` is derived from it, then rewritten in terms of the
+outputs (no recomputation) and proven equal.
+"""
+
+from dataclasses import dataclass
+
+from sympy import Expr, Indexed, IndexedBase, Sum, diff, simplify, sympify
+
+from .errors import DefinitionError
+from .indexing import drop_range_guards, rename_feature, replace_row_sums
+from .proof import is_zero
+from .tidy import tidy
+from .stable import Shifted, shift_by_row_max
+from .symbols import C, i, indexed, j, k, n
+
+__all__ = ["VectorFunction", "vector_function"]
+
+
+@dataclass(frozen=True)
+class VectorFunction:
+    """A function from a row of inputs to a row of outputs, with its derivatives.
+
+    ``definition`` is ``s[n, i]``; ``jacobian`` is ``ds[n,i]/dz[n,j]``;
+    ``jacobian_diagonal`` its ``i = j`` entry in terms of the outputs;
+    ``vjp`` is ``(g J)[n, j]`` and ``vjp_output_form`` the same in ``s`` and ``g``.
+    """
+
+    name: str
+    inputs: IndexedBase
+    output: IndexedBase
+    upstream: IndexedBase
+    definition: Expr
+    computed_as: Shifted
+    sums_to_one: bool
+    jacobian: Expr
+    jacobian_diagonal: Expr
+    vjp: Expr
+    vjp_output_form: Expr
+    doc: str
+
+
+def vector_function(
+    name: str,
+    definition: Expr,
+    *,
+    inputs: IndexedBase,
+    output: IndexedBase,
+    preimage: Expr,
+    doc: str = "",
+) -> VectorFunction:
+    """Derive a vector function from ``s[n, i] = definition``.
+
+    ``preimage`` is an input row, written in ``output[n, i]``, that the function
+    maps to that output row (for softmax, ``log(s)``: softmax ignores a shift).
+    It is used to write derivatives in terms of the outputs and is proven.
+    """
+    item = f"vector function {name!r}"
+    definition = sympify(definition)
+    upstream = indexed("g")
+    sums_to_one = simplify(Sum(rename_feature(definition, i, k), (k, 0, C - 1))) == 1
+    in_outputs = _in_outputs(inputs, output, preimage, sums_to_one)
+    if not is_zero(in_outputs(definition) - output[n, i]):
+        raise DefinitionError(item, f"preimage {preimage} is not mapped back to {output.label}[n, i]")
+
+    jacobian = diff(definition, inputs[n, j])
+    diagonal = drop_range_guards(rename_feature(jacobian, i, j).doit())
+    vjp = drop_range_guards(simplify(Sum(upstream[n, i] * jacobian, (i, 0, C - 1)).doit()))
+    diagonal_in_outputs = tidy(in_outputs(diagonal))
+    vjp_in_outputs = tidy(in_outputs(vjp))
+    for label, raw, candidate in (("diagonal", diagonal, diagonal_in_outputs), ("VJP", vjp, vjp_in_outputs)):
+        if candidate.has(inputs) or not is_zero(_in_inputs(candidate, output, definition) - raw):
+            raise DefinitionError(item, f"the {label} of the Jacobian has no proven form in the outputs")
+    return VectorFunction(
+        name=name,
+        inputs=inputs,
+        output=output,
+        upstream=upstream,
+        definition=definition,
+        computed_as=shift_by_row_max(definition, inputs, item),
+        sums_to_one=sums_to_one,
+        jacobian=jacobian,
+        jacobian_diagonal=diagonal_in_outputs,
+        vjp=vjp,
+        vjp_output_form=vjp_in_outputs,
+        doc=doc,
+    )
+
+
+def _in_outputs(inputs: IndexedBase, output: IndexedBase, preimage: Expr, sums_to_one: bool):
+    """A rewriter: inputs -> preimage in the outputs, row sums of outputs -> 1."""
+
+    def rewrite(expr: Expr) -> Expr:
+        swapped = expr.replace(
+            lambda a: isinstance(a, Indexed) and a.base == inputs,
+            lambda a: preimage.xreplace({n: a.indices[0], i: a.indices[1]}),
+        )
+        swapped = simplify(swapped)
+        return simplify(replace_row_sums(swapped, output, 1)) if sums_to_one else swapped
+
+    return rewrite
+
+
+def _in_inputs(expr: Expr, output: IndexedBase, definition: Expr) -> Expr:
+    """Replace every output entry ``s[r, w]`` by the definition at that entry."""
+    return expr.replace(
+        lambda a: isinstance(a, Indexed) and a.base == output,
+        lambda a: definition.xreplace({n: a.indices[0], i: a.indices[1]}),
+    )
