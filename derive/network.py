@@ -38,13 +38,23 @@ class Stage(str, Enum):
 
 @dataclass(frozen=True)
 class Assignment:
-    """``target = expr`` in one stage; ``layer`` is 1-based, 0 for the loss."""
+    """``target = expr`` in one stage; ``layer`` is 1-based, 0 for the loss.
+
+    ``expr`` is the form code computes; ``definition``, when given, is the
+    same quantity as defined (``1/(1 + exp(-inp1))`` rather than its stable
+    piecewise form), which is what a reader wants to see.
+    """
 
     target: str
     expr: Basic
     stage: Stage
     layer: int
     role: str
+    definition: Basic | None = None
+
+    @property
+    def shown(self) -> Basic:
+        return self.expr if self.definition is None else self.definition
 
 
 @dataclass(frozen=True)
@@ -96,16 +106,22 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
             parameters.append(Parameter(f"b{number}", tuple(rule.b.shape), number))
         activation = activations[number - 1]
         forward.append(Assignment(f"inp{number}", rule.forward, Stage.FORWARD, number, "dense"))
-        forward.append(
-            Assignment(outputs[number], _apply(activation, f"inp{number}"), Stage.FORWARD, number, "activation")
-        )
+        forward.append(Assignment(
+            outputs[number], _apply(activation, activation.computed_as, f"inp{number}"), Stage.FORWARD, number,
+            f"activation {activation.name}", _apply(activation, activation.definition, f"inp{number}"),
+        ))
 
     targets, predictions = indexed("y"), indexed(outputs[-1])
-    cost = _rename(loss.cost_computed_as, loss, targets, predictions)
-    loss_stage = _lets(cost, Stage.LOSS) + [Assignment("cost", cost.expr, Stage.LOSS, 0, "loss")]
-    gradient = _rename(loss.gradient_computed_as, loss, targets, predictions)
+    names = {loss.targets: targets, loss.predictions: predictions}
+    cost = _rename(loss.cost_computed_as, names)
+    loss_stage = _lets(cost, Stage.LOSS) + [
+        Assignment("cost", cost.expr, Stage.LOSS, 0, f"loss {loss.name}", loss.cost.xreplace(names))
+    ]
+    gradient = _rename(loss.gradient_computed_as, names)
     backward += _lets(gradient, Stage.BACKWARD)
-    backward.append(Assignment(f"d{outputs[-1]}", gradient.expr, Stage.BACKWARD, len(layers), "loss gradient"))
+    backward.append(Assignment(
+        f"d{outputs[-1]}", gradient.expr, Stage.BACKWARD, len(layers), "loss gradient", loss.gradient.xreplace(names)
+    ))
 
     for number in range(len(layers), 0, -1):
         rule, activation = rules[number - 1], activations[number - 1]
@@ -136,10 +152,9 @@ def _defaults(activation: Activation) -> dict[Symbol, Float]:
     return {p.symbol: Float(p.default) for p in activation.params}
 
 
-def _apply(activation: Activation, argument: str) -> Expr:
-    """``f(argument)`` in the activation's computed form."""
-    replacements = {x_symbol: Symbol(argument, real=True), **_defaults(activation)}
-    return activation.computed_as.xreplace(replacements)
+def _apply(activation: Activation, form: Expr, argument: str) -> Expr:
+    """One of the activation's forms at ``argument``, parameters at their defaults."""
+    return form.xreplace({x_symbol: Symbol(argument, real=True), **_defaults(activation)})
 
 
 def _backward_step(activation: Activation, argument: str, output: str, upstream: str) -> Expr:
@@ -152,9 +167,10 @@ def _backward_step(activation: Activation, argument: str, output: str, upstream:
     return activation.backward.xreplace(replacements) * Symbol(upstream, real=True)
 
 
-def _rename(form: Shifted, loss: Loss, targets: IndexedBase, predictions: IndexedBase) -> Shifted:
+def _rename(form: Shifted, names: dict[IndexedBase, IndexedBase]) -> Shifted:
     """A loss form over the network's ``y`` and output arrays instead of the catalogue's."""
-    names = {loss.targets: targets, loss.predictions: predictions}
+    names = dict(names)
+    predictions = list(names.values())[-1]
     for let in form.lets:
         names[let.name] = indexed(f"{predictions.label}_shifted")
     lets = tuple(type(let)(names[let.name], let.value.xreplace(names)) for let in form.lets)
