@@ -1,6 +1,6 @@
 """Command line: ``python -m codegen generate`` rebuilds ``generated/``.
 
-    python -m codegen generate [--check] [--extra FILE.py ...]
+    python -m codegen generate [--check] [--out DIR] [--extra FILE.py ...]
     python -m codegen network SPEC.toml [-o PATH]
 """
 
@@ -28,18 +28,28 @@ def _load_extras(paths: list[Path]) -> None:
         runpy.run_path(str(path), run_name=f"symprop_extra_{path.stem}")
 
 
+def _display(path: Path) -> str:
+    """``path`` relative to the working folder when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _generate(arguments: argparse.Namespace) -> int:
     _load_extras(arguments.extra)
     files = render_all(CATALOG)
+    output = arguments.out
     if arguments.check:
         stale = [name for name, text in sorted(files.items())
-                 if not (OUTPUT / name).is_file() or (OUTPUT / name).read_text(encoding="utf-8") != text]
-        stale += sorted(p.name for p in OUTPUT.glob("*.py") if p.name not in files)
+                 if not (output / name).is_file() or (output / name).read_text(encoding="utf-8") != text]
+        stale += sorted(p.name for p in output.glob("*.py") if p.name not in files)
         for name in stale:
-            print(f"stale: generated/{name}", file=sys.stderr)
+            print(f"stale: {_display(output / name)} (run `make generate`)", file=sys.stderr)
         return 1 if stale else 0
-    changed = write_all(files)
-    print(f"generated/: {len(files)} modules, {len(changed)} changed" + (f" ({', '.join(changed)})" if changed else ""))
+    changed = write_all(files, output)
+    summary = f" ({', '.join(changed)})" if changed else ""
+    print(f"{_display(output)}: {len(files)} modules, {len(changed)} changed{summary}")
     return 0
 
 
@@ -57,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description="Print symprop's derivations as NumPy.")
     commands = parser.add_subparsers(dest="command", required=True)
     generate = commands.add_parser("generate", help="rebuild every module in generated/")
-    generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if generated/ is stale")
+    generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is stale")
+    generate.add_argument("--out", type=Path, default=OUTPUT, help="output folder (default: generated/)")
     network = commands.add_parser("network", help="generate the module of one network spec")
     network.add_argument("spec", type=Path, help="a network spec (TOML)")
     network.add_argument("-o", "--output", type=Path, help="where to write the module (default: NAME.py)")
@@ -69,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         return _generate(arguments) if arguments.command == "generate" else _network(arguments)
     except _FAILURES as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot write {error.filename or 'the output'}: {error.strerror}; nothing was changed",
+              file=sys.stderr)
         return 2
 
 

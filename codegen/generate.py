@@ -1,11 +1,12 @@
 """Render every generated module and write ``generated/`` all at once or not at all.
 
 Files are rendered in memory and compiled first; only when every one
-succeeds are they written (each by an atomic rename), and modules that are
-no longer produced are removed.  The same inputs give byte-identical files.
+succeeds is a new folder written beside ``generated/`` and swapped in by
+renames.  The same inputs give byte-identical files.
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -97,20 +98,30 @@ def render_all(catalog: Catalog = CATALOG, specs: list[NetworkSpec] | None = Non
 
 
 def write_all(files: dict[str, str], output: Path = OUTPUT) -> list[str]:
-    """Make ``output`` hold exactly ``files``; return the names that changed."""
-    output.mkdir(parents=True, exist_ok=True)
-    changed = []
-    for name, text in sorted(files.items()):
-        target = output / name
-        if target.exists() and target.read_text(encoding="utf-8") == text:
-            continue
-        handle, temporary = tempfile.mkstemp(dir=output, prefix=f".{name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-        changed.append(name)
-    for stale in sorted(output.glob("*.py")):
-        if stale.name not in files:
-            stale.unlink()
-            changed.append(stale.name)
+    """Make ``output`` hold exactly ``files``; return the names that changed.
+
+    The new folder is written beside the old one and swapped in by renames,
+    so on any failure ``output`` keeps every file it had.
+    """
+    existing = {p.name: p.read_text(encoding="utf-8") for p in output.glob("*.py")} if output.is_dir() else {}
+    changed = sorted(name for name in files.keys() | existing.keys() if files.get(name) != existing.get(name))
+    if not changed:
+        return []
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
+    retired = staging.with_name(staging.name.replace(".new-", ".old-"))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8", newline="\n")
+        if output.exists():
+            os.rename(output, retired)
+        try:
+            os.rename(staging, output)
+        except OSError:
+            if retired.exists():
+                os.rename(retired, output)
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
     return changed

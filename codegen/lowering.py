@@ -6,11 +6,11 @@ axis.  After lowering, equal array subexpressions are literally equal, which
 lets ``cse`` share ``exp(z)`` between a numerator and its row sum.
 """
 
-from sympy import Expr, Function, Indexed, Integer, Sum, Symbol
+from sympy import Expr, Function, Indexed, Integer, MatrixExpr, Sum, Symbol
 
 from derive.stable import RowMax
 
-__all__ = ["AxisSum", "AxisMax", "LoweringError", "lower"]
+__all__ = ["AxisSum", "AxisMax", "LoweringError", "lower", "reads_size"]
 
 #: Axis code of a reduction over every axis, giving a scalar.
 ALL_AXES = -1
@@ -30,8 +30,15 @@ class AxisMax(Function):
 
 def lower(expr: Expr) -> Expr:
     """The array expression equal to ``expr`` entry by entry."""
-    expr = expr.replace(lambda e: isinstance(e, RowMax), lambda e: AxisMax(Symbol(str(e.args[0].label), real=True), Integer(1)))
+    expr = expr.replace(
+        lambda e: isinstance(e, RowMax), lambda e: AxisMax(Symbol(str(e.args[0].label), real=True), Integer(1))
+    )
     return _lower(expr)
+
+
+def reads_size(expr: Expr, size: Symbol) -> bool:
+    """True when the printed ``expr`` uses ``size`` (``1/N``), not merely a sum's bounds or a shape."""
+    return not isinstance(expr, MatrixExpr) and size in lower(expr).free_symbols
 
 
 def _lower(expr: Expr) -> Expr:

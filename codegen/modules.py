@@ -15,7 +15,7 @@ from derive.symbols import N
 from derive.vector import VectorFunction
 
 from .emit import Body, Statement
-from .lowering import lower
+from .lowering import lower, reads_size
 from .printer import to_numpy
 
 __all__ = ["Function", "activation_functions", "vector_functions", "loss_functions"]
@@ -120,7 +120,7 @@ def _loss(loss: Loss) -> Function:
     targets, predictions = str(loss.targets.label), str(loss.predictions.label)
     cost, gradient = loss.cost_computed_as, loss.gradient_computed_as
     top = Body()
-    if any(e.has(N) for e in (cost.expr, gradient.expr)):
+    if any(reads_size(e, N) for e in (cost.expr, gradient.expr)):
         top.add("N", f"{predictions}.shape[0]")
     derivative = top.branch()
     derivative_result = derivative.code(gradient.expr, gradient.lets, like=predictions)

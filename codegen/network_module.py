@@ -8,6 +8,7 @@ from derive.network import LEARNING_RATE, Program, Stage
 from derive.symbols import N
 
 from .emit import Body, Statement
+from .lowering import reads_size
 
 __all__ = ["StageFunction", "NetworkModule", "network_module"]
 
@@ -83,7 +84,7 @@ def _stage(program: Program, stage: Stage, outputs: list[str], arguments: set[st
         for name in sorted(names_in(assignment.expr) - assigned - arguments):
             if name not in needed:
                 needed.append(name)
-        if N in assignment.expr.free_symbols and "N" not in body.known:
+        if reads_size(assignment.expr, N) and "N" not in body.known:
             body.add("N", f"{'x' if 'x' in arguments else 'out'}.shape[0]")
         body.assign(assignment.target, assignment.expr, like=assignment.target)
         assigned.add(assignment.target)

@@ -9,7 +9,9 @@ changes what would read badly or behave badly in generated modules:
 * ``Max``/``Min`` as ``np.maximum``/``np.minimum``, not ``functools.reduce``;
 * sums over ``OneMatrix`` factors as ``np.sum(..., axis=..., keepdims=True)``
   and a broadcast bias as the bias itself;
-* ``AxisSum``/``AxisMax`` from ``lowering`` as axis reductions.
+* ``AxisSum``/``AxisMax`` from ``lowering`` as axis reductions;
+* ``XLogY``/``XDivY`` (``y*log(p)``, ``y/p``, 0 where ``y = 0``) without
+  ever evaluating ``log(0)`` or ``0/0``.
 """
 
 from sympy import Expr, MatMul, MatrixExpr, Number, OneMatrix, Piecewise, S
@@ -105,6 +107,15 @@ class ArrayPrinter(NumPyPrinter):
 
     def _print_Abs(self, expr: Expr) -> str:
         return f"np.abs({self._print(expr.args[0])})"
+
+    def _print_XLogY(self, expr: Expr) -> str:
+        # a*log(b) with 0 where a == 0: b is replaced by 1 there, so log(0) is never taken.
+        a, b = (self._print(arg) for arg in expr.args)
+        return f"{self.parenthesize(expr.args[0], PRECEDENCE['Mul'])}*np.log(np.where({a} == 0, 1, {b}))"
+
+    def _print_XDivY(self, expr: Expr) -> str:
+        a, b = (self._print(arg) for arg in expr.args)
+        return f"{self.parenthesize(expr.args[0], PRECEDENCE['Mul'])}/np.where({a} == 0, 1, {b})"
 
     def _print_KroneckerDelta(self, expr: Expr) -> str:
         raise PrintError(f"{expr}: a Jacobian entry reached the printer; print its product with a vector instead")

@@ -5,6 +5,7 @@ from sympy import Abs, Max, Piecewise, Rational, Sum, exp, log
 from .activations import elementwise
 from .catalog import CATALOG, Catalog
 from .losses import Assumption, fused, loss
+from .special import XLogY
 from .symbols import C, N, i, indexed, k, n, x
 from .vector import vector_function
 
@@ -61,7 +62,7 @@ def _neg_log_likelihood():
     y, p = _ONE_HOT, _PREDICTIONS
     return loss(
         "neg_log_likelihood",
-        -Sum(y[n, i] * log(p[n, i]), (i, 0, C - 1), (n, 0, N - 1)) / N,
+        -Sum(XLogY(y[n, i], p[n, i]), (i, 0, C - 1), (n, 0, N - 1)) / N,
         targets=y, predictions=p,
         doc="Mean over samples of -log p at the true class, for one-hot targets and probabilities.",
     )

@@ -8,10 +8,11 @@ A loss over logits is also given in a shifted, overflow-free form.
 
 from dataclasses import dataclass
 
-from sympy import Eq, Expr, Indexed, IndexedBase, Sum, diff, expand_log, sympify
+from sympy import Eq, Expr, Indexed, IndexedBase, Sum, diff, expand_log, log, sympify
 
 from .errors import DefinitionError
 from .indexing import drop_range_guards, replace_row_sums
+from .special import XLogY
 from .stable import Shifted, shift_by_row_max
 from .symbols import C, N, i, j, m, n
 from .tidy import tidy
@@ -113,6 +114,9 @@ def fused(
         lambda a: getattr(a, "base", None) == outer.predictions,
         lambda a: activation.xreplace({n: a.indices[0], i: a.indices[1]}),
     )
+    # The inner function's outputs are positive (softmax), so y*log(p) needs no
+    # convention at p = 0 and can be expanded into log-sum-exp.
+    cost = cost.replace(XLogY, lambda a, b: a * log(b))
     return loss(
         name, cost, targets=outer.targets, predictions=logits,
         assumptions=assumptions, logits=True, doc=doc,

@@ -30,7 +30,6 @@ def forward(params, x):
     b1 = params["b1"]
     w2 = params["w2"]
     b2 = params["b2"]
-    N = x.shape[0]
     inp1 = x @ w1.T + b1
     _t0 = np.exp(-np.abs(inp1))
     _t1 = 1/(_t0 + 1)
@@ -49,7 +48,6 @@ def forward(params, x):
 
 def loss(y, out):
     """The cost of predictions ``out`` for targets ``y``."""
-    N = out.shape[0]
     cost = (1/2)*np.sum((-out + y)**2)
     return cost
 
@@ -62,7 +60,6 @@ def backward(params, x, y, cache):
     dout = out - y
     dinp2 = dout*out*(1 - out)
     dw2 = dinp2.T @ h1
-    N = x.shape[0]
     db2 = np.sum(dinp2, keepdims=True)
     dh1 = dinp2 @ w2
     dinp1 = dh1*h1*(1 - h1)

@@ -34,7 +34,6 @@ def forward(params, x):
     b2 = params["b2"]
     w3 = params["w3"]
     b3 = params["b3"]
-    N = x.shape[0]
     inp1 = x @ w1.T + b1
     h1 = np.maximum(inp1, 0)
     inp2 = h1 @ w2.T + b2

@@ -30,7 +30,6 @@ def squared_error(y, y_pred, derivative=False):
     """
     y = _floating(y)
     y_pred = _floating(y_pred)
-    N = y_pred.shape[0]
     if derivative:
         return _cast(-y + y_pred, y_pred)
     return _cast((1/2)*np.sum((y - y_pred)**2), y_pred)
@@ -40,14 +39,14 @@ def neg_log_likelihood(y_oh, y_pred, derivative=False):
     """Mean over samples of -log p at the true class, for one-hot targets and probabilities.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    -y_oh/(N*y_pred).
+    -y_oh/np.where(y_oh == 0, 1, y_pred)/N.
     """
     y_oh = _floating(y_oh)
     y_pred = _floating(y_pred)
     N = y_pred.shape[0]
     if derivative:
-        return _cast(-y_oh/(N*y_pred), y_pred)
-    return _cast(-np.sum(y_oh*np.log(y_pred))/N, y_pred)
+        return _cast(-y_oh/np.where(y_oh == 0, 1, y_pred)/N, y_pred)
+    return _cast(-np.sum(y_oh*np.log(np.where(y_oh == 0, 1, y_pred)))/N, y_pred)
 
 
 def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):

@@ -1,0 +1,45 @@
+"""Functions with a convention at a point that plain SymPy arithmetic lacks.
+
+Cross-entropies sum ``y * log(p)`` over every class, and a class with target
+``y = 0`` must contribute nothing even where ``p = 0``: ``0 * log(0)`` is
+``nan`` in floating point.  ``XLogY`` and ``XDivY`` carry that convention
+through differentiation, so the gradient ``y / p`` is 0 wherever ``y = 0``.
+"""
+
+from sympy import Function, log
+
+__all__ = ["XLogY", "XDivY"]
+
+
+class XDivY(Function):
+    """``XDivY(a, b) = a / b``, taken as 0 where ``a = 0``."""
+
+    is_real = True
+
+    def fdiff(self, argindex: int = 1):
+        a, b = self.args
+        return 1 / b if argindex == 1 else -XDivY(a, b ** 2)
+
+    def _eval_rewrite_as_log(self, a, b, **kwargs):
+        return a / b
+
+    def _latex(self, printer) -> str:
+        a, b = self.args
+        return rf"\frac{{{printer._print(a)}}}{{{printer._print(b)}}}"
+
+
+class XLogY(Function):
+    """``XLogY(a, b) = a * log(b)``, taken as 0 where ``a = 0``."""
+
+    is_real = True
+
+    def fdiff(self, argindex: int = 1):
+        a, b = self.args
+        return log(b) if argindex == 1 else XDivY(a, b)
+
+    def _eval_rewrite_as_log(self, a, b, **kwargs):
+        return a * log(b)
+
+    def _latex(self, printer) -> str:
+        a, b = self.args
+        return rf"{printer.parenthesize(a, 50)} \log{{{printer.parenthesize(b, 50)}}}"

@@ -1,0 +1,97 @@
+"""generated/ is a deterministic, up-to-date rendering that depends on NumPy alone.
+
+Also: every generated file says where it came from and how to rebuild it,
+and the templates carry no mathematics of their own.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from codegen.__main__ import main
+from codegen.generate import render_all
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "generated"
+TEMPLATES = ROOT / "codegen" / "templates"
+
+ON_DISK = sorted(p.name for p in GENERATED.glob("*.py"))
+
+# Where each file says it comes from.
+SOURCES = {
+    "__init__.py": "specs/",
+    "activations.py": "derive/builtins.py",
+    "losses.py": "derive/builtins.py",
+    "example1.py": "specs/example1.toml",
+    "example2.py": "specs/example2.toml",
+}
+
+NUMPY_MATH = ["np.exp(", "np.log(", "np.where(", "np.maximum(", "np.tanh("]
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return render_all()
+
+
+def header(name):
+    return "\n".join((GENERATED / name).read_text(encoding="utf-8").splitlines()[:2])
+
+
+def imported_modules(name):
+    tree = ast.parse((GENERATED / name).read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            modules.add("." * node.level + (node.module or "").split(".")[0])
+    return modules
+
+
+def test_rendering_twice_gives_identical_files(rendered):
+    assert render_all() == rendered
+
+
+def test_files_on_disk_equal_a_fresh_rendering(rendered):
+    stale = [name for name, text in rendered.items() if (GENERATED / name).read_text(encoding="utf-8") != text]
+    assert stale == []
+
+
+def test_no_extra_python_files_on_disk(rendered):
+    assert ON_DISK == sorted(rendered)
+
+
+def test_check_command_finds_generated_up_to_date():
+    assert main(["generate", "--check"]) == 0
+
+
+def test_every_generated_file_has_a_known_source():
+    assert sorted(SOURCES) == ON_DISK
+
+
+@pytest.mark.parametrize("name", ON_DISK)
+def test_generated_file_imports_only_numpy(name):
+    assert imported_modules(name) <= {"numpy"}
+
+
+@pytest.mark.parametrize("name", ON_DISK)
+def test_generated_file_header_says_do_not_edit(name):
+    assert "Do not edit" in header(name)
+
+
+@pytest.mark.parametrize("name", ON_DISK)
+def test_generated_file_header_names_its_source(name):
+    assert f"from {SOURCES[name]}" in header(name)
+
+
+@pytest.mark.parametrize("name", ON_DISK)
+def test_generated_file_header_gives_the_rebuild_command(name):
+    assert "make generate" in header(name)
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.j2")))
+def test_template_contains_no_numpy_math(template):
+    text = (TEMPLATES / template).read_text(encoding="utf-8")
+    assert [f for f in NUMPY_MATH if f in text] == []
