@@ -17,6 +17,7 @@ from derive.catalog import Catalog
 from derive.network import derive_network
 from derive.spec import SPEC_DIR, NetworkSpec, load_spec
 
+from .errors import GenerationError
 from .modules import activation_functions, loss_functions, vector_functions
 from .network_module import network_module
 
@@ -25,10 +26,6 @@ __all__ = ["ROOT", "OUTPUT", "render_all", "write_all", "load_specs", "Generatio
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "generated"
 _CATALOGUE_MODULES = ("__init__", "activations", "losses")
-
-
-class GenerationError(RuntimeError):
-    """Generation failed; ``generated/`` was left as it was."""
 
 
 def _environment() -> Environment:

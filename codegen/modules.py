@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 
 from sympy import Expr
+from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from derive.activations import Activation
 from derive.losses import Loss
@@ -15,8 +16,9 @@ from derive.symbols import N
 from derive.vector import VectorFunction
 
 from .emit import Body, Statement
-from .lowering import lower, reads_size
-from .printer import to_numpy
+from .errors import GenerationError
+from .lowering import LoweringError, lower, reads_size
+from .printer import PrintError, to_numpy
 
 __all__ = ["Function", "activation_functions", "vector_functions", "loss_functions"]
 
@@ -25,6 +27,7 @@ __all__ = ["Function", "activation_functions", "vector_functions", "loss_functio
 class Function:
     """One generated catalogue function: signature, docstring and printed statements.
 
+    ``positive`` parameters are checked (the derivation assumed them > 0);
     ``floating`` arguments are converted to floating arrays first; ``shared``
     runs next; with a derivative flag, ``derivative`` and ``derivative_result``
     form the ``if derivative:`` block; then ``forward`` and ``result``.  Results
@@ -41,6 +44,7 @@ class Function:
     derivative_result: str | None = None
     forward: list[Statement] = field(default_factory=list)
     like: str = "x"
+    positive: list[str] = field(default_factory=list)
 
 
 def _formula(expr: Expr) -> str:
@@ -48,31 +52,45 @@ def _formula(expr: Expr) -> str:
     return to_numpy(lower(expr))
 
 
+def _printed(kind: str, name: str, build, item):
+    """``build(item)``, with a failure to print reported as a GenerationError naming the item."""
+    try:
+        return build(item)
+    except (PrintMethodNotImplementedError, PrintError, LoweringError) as error:
+        message = str(error).splitlines()[0]
+        raise GenerationError(
+            f"{kind} {name!r} cannot be printed as NumPy: {message}; use functions NumPy has"
+        ) from error
+
+
 def activation_functions(activations: list[Activation]) -> list[Function]:
     """``name(x, derivative=False, **params)`` for each elementwise activation."""
-    return [_activation(activation) for activation in activations]
+    return [_printed("activation", a.name, _activation, a) for a in activations]
 
 
 def _activation(activation: Activation) -> Function:
+    """f(x), and f'(x) from x when a more accurate form is given, else from y = f(x) when proven."""
     arguments = ["x", "derivative=False", *(f"{p.name}={p.default!r}" for p in activation.params)]
     top = Body()
-    if activation.output_form is not None:
+    if activation.derivative_computed_as is None and activation.output_form is not None:
         top.assign("y", activation.computed_as, like="x")
         derivative = top.branch()
         derivative_result = derivative.code(activation.output_form, like="y")
         forward, result = top.branch(), "y"
         note = f"computed from the output y = f(x) as {_formula(activation.output_form)}"
     else:
+        form = activation.derivative_computed_as
         derivative = top.branch()
-        derivative_result = derivative.code(activation.derivative, like="x")
+        derivative_result = derivative.code(activation.derivative if form is None else form, like="x")
         forward = top.branch()
         result = forward.code(activation.computed_as, like="x")
         note = _formula(activation.derivative)
     return Function(
         name=activation.name, arguments=arguments,
-        doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x), {note}.",
+        doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x) = {note}.",
         floating=["x"], result=result, shared=top.statements,
         derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
+        positive=[p.name for p in activation.params if p.positive],
     )
 
 
@@ -113,7 +131,7 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
 
 def loss_functions(losses: list[Loss]) -> list[Function]:
     """``name(targets, predictions, derivative=False)`` for each loss."""
-    return [_loss(loss) for loss in losses]
+    return [_printed("loss", loss.name, _loss, loss) for loss in losses]
 
 
 def _loss(loss: Loss) -> Function:

@@ -117,6 +117,10 @@ class ArrayPrinter(NumPyPrinter):
         a, b = (self._print(arg) for arg in expr.args)
         return f"{self.parenthesize(expr.args[0], PRECEDENCE['Mul'])}/np.where({a} == 0, 1, {b})"
 
+    def _print_Clamp(self, expr: Expr) -> str:
+        value, bound = expr.args
+        return f"np.clip({self._print(value)}, -{self._print(bound)}, {self._print(bound)})"
+
     def _print_KroneckerDelta(self, expr: Expr) -> str:
         raise PrintError(f"{expr}: a Jacobian entry reached the printer; print its product with a vector instead")
 

@@ -1,18 +1,22 @@
 """Elementwise activations: one SymPy expression in ``x`` each, derived on creation.
 
 ``elementwise`` checks a definition, differentiates it with ``sympy.diff``,
-proves the optional numerically preferred form equal to it, and looks for the
-derivative in terms of the output ``y = f(x)`` (see ``output_form``).
+proves the optional numerically preferred forms equal to the definition and
+to its derivative, and looks for the derivative in terms of the output
+``y = f(x)`` (see ``output_form``).  The forms code evaluates then get the
+exact rewrites in ``numeric``: overflow-free logistic terms, ``expm1``, ``log1p``.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sympy import Derivative, Expr, Subs, Symbol, diff, sympify
+from sympy import Add, Derivative, Expr, S, Subs, Symbol, diff, exp, log, sympify
+from sympy.codegen.cfunctions import expm1, log1p
 
 from .errors import DefinitionError
 from .output_form import find_output_form
 from .proof import prove_equal
+from .stable import stable_sigmoids, unclamp
 from .symbols import x, y
 
 __all__ = ["Activation", "Parameter", "elementwise"]
@@ -29,15 +33,22 @@ class Parameter:
     def name(self) -> str:
         return self.symbol.name
 
+    @property
+    def positive(self) -> bool:
+        """True when the derivation assumed the parameter positive, so code must check it."""
+        return bool(self.symbol.is_positive)
+
 
 @dataclass(frozen=True)
 class Activation:
     """An elementwise function ``y = f(x)`` with everything derived from it.
 
-    ``computed_as`` is the form the generated code evaluates: the definition
-    itself unless the catalogue gives a numerically better one, which is then
-    proven equal.  ``output_form`` is ``f'`` written in ``y`` alone, or None
-    when no such form exists or SymPy cannot prove one.
+    ``computed_as`` is the form generated code evaluates for ``f(x)``: the
+    definition unless the catalogue gives a numerically better one, proven
+    equal.  ``derivative_computed_as``, when the catalogue gives one, is a
+    proven form of ``f'(x)`` that is more accurate from ``x`` than the output
+    form.  ``output_form`` is ``f'`` written in ``y`` alone, or None when no
+    such form exists or SymPy cannot prove one.
     """
 
     name: str
@@ -45,6 +56,7 @@ class Activation:
     params: tuple[Parameter, ...]
     computed_as: Expr
     derivative: Expr
+    derivative_computed_as: Expr | None
     output_form: Expr | None
     doc: str
 
@@ -60,9 +72,15 @@ def elementwise(
     *,
     params: Mapping[Symbol, float] | None = None,
     computed_as: Expr | None = None,
+    derivative_computed_as: Expr | None = None,
     doc: str = "",
 ) -> Activation:
-    """Derive an activation from its definition; raise ``DefinitionError`` if it is unusable."""
+    """Derive an activation from its definition; raise ``DefinitionError`` if it is unusable.
+
+    ``computed_as`` and ``derivative_computed_as`` are optional equivalent
+    forms of ``f`` and ``f'`` that evaluate better in floating point; they may
+    use ``derive.stable.saturate``.  Each is proven equal before it is used.
+    """
     item = f"activation {name!r}"
     if not name.isidentifier():
         raise DefinitionError(item, "the name is not a Python identifier", "use letters, digits and _")
@@ -74,24 +92,73 @@ def elementwise(
         raise DefinitionError(
             item, f"SymPy cannot differentiate {definition}", "use functions SymPy knows the derivative of"
         )
-    if computed_as is None:
-        computed_as = definition
-    else:
-        computed_as = _with_input_symbol(sympify(computed_as))
-        _check_symbols(item, computed_as, parameters)
-        if not prove_equal(computed_as, definition):
-            raise DefinitionError(
-                item, f"computed_as {computed_as} is not proven equal to {definition}",
-                "give a form SymPy can show equal to the definition",
-            )
+    computed_as = _proven_form(item, "computed_as", computed_as, definition, parameters)
+    if derivative_computed_as is not None:
+        derivative_computed_as = _proven_form(
+            item, "derivative_computed_as", derivative_computed_as, derivative, parameters
+        )
     return Activation(
         name=name,
         definition=definition,
         params=parameters,
-        computed_as=computed_as,
+        computed_as=numeric(computed_as),
         derivative=derivative,
-        output_form=find_output_form(definition, derivative, x, y),
+        derivative_computed_as=_maybe(numeric, derivative_computed_as),
+        output_form=_maybe(numeric, find_output_form(definition, derivative, x, y)),
         doc=doc,
+    )
+
+
+def _maybe(function, value):
+    return None if value is None else function(value)
+
+
+def _proven_form(item: str, label: str, form: Expr | None, reference: Expr, parameters) -> Expr:
+    """``form`` checked equal to ``reference`` (clamps aside), or ``reference`` itself."""
+    if form is None:
+        return reference
+    form = _with_input_symbol(sympify(form))
+    _check_symbols(item, unclamp(form), parameters)
+    if not prove_equal(unclamp(form), reference):
+        raise DefinitionError(
+            item, f"{label} {form} is not proven equal to {reference}",
+            "give a form SymPy can show equal to it",
+        )
+    return form
+
+
+def numeric(expr: Expr) -> Expr:
+    """``expr`` with exact rewrites that evaluate better in float64.
+
+    ``1/(1 + exp(a))`` becomes an overflow-free piecewise form, ``exp(a) - 1``
+    becomes ``expm1(a)`` and ``log(1 + a)`` becomes ``log1p(a)``.
+    """
+    return _log1p(_expm1(stable_sigmoids(expr)))
+
+
+def _expm1(expr: Expr) -> Expr:
+    """``exp(a) - 1`` -> ``expm1(a)`` and ``1 - exp(a)`` -> ``-expm1(a)``: no cancellation near 0."""
+
+    def is_candidate(e: Expr) -> bool:
+        if not isinstance(e, Add) or len(e.args) != 2:
+            return False
+        ones = [a for a in e.args if a in (S.One, S.NegativeOne)]
+        rest = [a for a in e.args if a not in (S.One, S.NegativeOne)]
+        return len(ones) == 1 and len(rest) == 1 and isinstance(-rest[0] if ones[0] == 1 else rest[0], exp)
+
+    def rewrite(e: Add) -> Expr:
+        one = S.One if S.One in e.args else S.NegativeOne
+        (power,) = [a for a in e.args if a != one]
+        return expm1(power.args[0]) if one == -1 else -expm1((-power).args[0])
+
+    return expr.replace(is_candidate, rewrite)
+
+
+def _log1p(expr: Expr) -> Expr:
+    """``log(1 + a)`` -> ``log1p(a)``: full precision for small ``a``."""
+    return expr.replace(
+        lambda e: isinstance(e, log) and isinstance(e.args[0], Add) and S.One in e.args[0].args,
+        lambda e: log1p(e.args[0] - 1),
     )
 
 

@@ -1,11 +1,13 @@
 """The built-in catalogue: each item is one SymPy definition; everything else is derived."""
 
-from sympy import Abs, Max, Piecewise, Rational, Sum, exp, log
+from sympy import Abs, Max, Min, Piecewise, Rational, Sum, Symbol, diff, exp, floor, log, pi, sqrt, tanh
+from sympy.codegen.numpy_nodes import logaddexp
 
 from .activations import elementwise
 from .catalog import CATALOG, Catalog
 from .losses import Assumption, fused, loss
 from .special import XLogY
+from .stable import saturate
 from .symbols import C, N, i, indexed, k, n, x
 from .vector import vector_function
 
@@ -13,20 +15,99 @@ __all__ = ["register_builtins"]
 
 _TARGETS, _ONE_HOT, _PREDICTIONS = indexed("y"), indexed("y_oh"), indexed("y_pred")
 
+#: The slope or scale parameter of leaky_relu and elu; the derivations assume it positive.
+ALPHA = Symbol("alpha", positive=True)
+
 
 def _sigmoid():
-    # exp(-|x|) never overflows; each branch divides only numbers in [1, 2].
+    # f' = sigmoid(x)*sigmoid(-x) = t/(1 + t)**2 with t = exp(-|x|): no overflow and full
+    # precision in both tails, where y*(1 - y) loses it once y rounds to 1.
+    t = exp(-Abs(x))
     return elementwise(
         "sigmoid",
         1 / (1 + exp(-x)),
-        computed_as=_piecewise_sigmoid(),
+        derivative_computed_as=t / (1 + t) ** 2,
         doc="Logistic sigmoid 1/(1 + exp(-x)), squashing any real number into (0, 1).",
     )
 
 
-def _piecewise_sigmoid():
-    e = exp(-Abs(x))
-    return Piecewise((e / (1 + e), x < 0), (1 / (1 + e), True))
+def _tanh():
+    # 1 - y**2 rounds to 0 once tanh rounds to ±1; 4t/(1 + t)**2 with t = exp(-2|x|) keeps the tails.
+    t = exp(-2 * Abs(x))
+    return elementwise(
+        "tanh", tanh(x), derivative_computed_as=4 * t / (1 + t) ** 2,
+        doc="Hyperbolic tangent, squashing any real number into (-1, 1).",
+    )
+
+
+def _leaky_relu():
+    return elementwise(
+        "leaky_relu", Piecewise((ALPHA * x, x <= 0), (x, True)), params={ALPHA: 0.1},
+        doc="Leaky rectified linear unit: alpha*x for x <= 0, x above; alpha > 0.",
+    )
+
+
+def _elu():
+    # exp(min(x, 0)) cannot overflow in the branch np.where evaluates but discards.
+    low = Min(x, 0)
+    return elementwise(
+        "elu", Piecewise((ALPHA * (exp(x) - 1), x <= 0), (x, True)), params={ALPHA: 1.0},
+        computed_as=Piecewise((ALPHA * (exp(low) - 1), x <= 0), (x, True)),
+        derivative_computed_as=Piecewise((ALPHA * exp(low), x <= 0), (1, True)),
+        doc="Exponential linear unit: alpha*(exp(x) - 1) for x <= 0, x above; alpha > 0.",
+    )
+
+
+def _gaussian():
+    # Beyond |x| = 40 both f and f' are 0 in float64; clamping keeps x**2 from overflowing.
+    # exp(-x**2) = exp(-h**2)*exp(-(x - h)*(x + h)) for any h; with h = x cut to 16 bits after
+    # the point, h**2 is exact and the rounding of x**2 (up to 1600*eps) never reaches exp.
+    item = "activation 'gaussian'"
+    h = floor(x * 2**16) / 2**16
+    split = exp(-h**2) * exp(-(x - h) * (x + h))
+    return elementwise(
+        "gaussian", exp(-x**2),
+        computed_as=saturate(split, x, 40, item),
+        derivative_computed_as=saturate(-2 * x * split, x, 40, item),
+        doc="Gaussian bump exp(-x**2).",
+    )
+
+
+def _softplus():
+    t = exp(-Abs(x))
+    return elementwise(
+        "softplus", log(1 + exp(x)),
+        computed_as=logaddexp(0, x),
+        derivative_computed_as=1 / (1 + exp(-x)),
+        doc="Softplus log(1 + exp(x)), a smooth relu; computed as logaddexp(0, x).",
+    )
+
+
+def _silu():
+    # f' = sigmoid(x) + x*sigmoid(x)*sigmoid(-x), with the product as t/(1 + t)**2.
+    t = exp(-Abs(x))
+    return elementwise(
+        "silu", x / (1 + exp(-x)),
+        derivative_computed_as=1 / (1 + exp(-x)) + x * t / (1 + t) ** 2,
+        doc="Sigmoid linear unit (swish) x*sigmoid(x).",
+    )
+
+
+def _gelu_tanh():
+    # (1 + tanh(u))/2 = sigmoid(2u); beyond |x| = 22 that factor is 0 or 1 in float64, and
+    # clamping it keeps x**3 from overflowing.  The derivative saturates to 0 and 1 as well.
+    item = "activation 'gelu_tanh'"
+    # f' = g + x*2u'*g*(1 - g) with g = sigmoid(2u): where 1 - g cancels, that term is
+    # negligible next to g, so the form stays accurate.
+    u = sqrt(2 / pi) * (x + Rational(44715, 1000000) * x**3)
+    gate = 1 / (1 + exp(-2 * u))
+    definition = x * (1 + tanh(u)) / 2
+    return elementwise(
+        "gelu_tanh", definition,
+        computed_as=x * saturate(gate, x, 22, item),
+        derivative_computed_as=saturate(gate + x * diff(2 * u, x) * gate * (1 - gate), x, 22, item),
+        doc="Gaussian error linear unit, tanh approximation x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2.",
+    )
 
 
 def _relu():
@@ -80,13 +161,20 @@ def _softmax_neg_log_likelihood(catalog: Catalog):
 
 def register_builtins(catalog: Catalog = CATALOG) -> None:
     """Add the built-in items to ``catalog``, in the order documents list them."""
-    catalog.add("activation", "linear", lambda: elementwise("linear", x, doc="The identity: the output is the input."))
-    catalog.add("activation", "sigmoid", _sigmoid)
-    catalog.add("activation", "relu", _relu)
-    catalog.add("vector", "softmax", _softmax)
-    catalog.add("loss", "squared_error", _squared_error)
-    catalog.add("loss", "neg_log_likelihood", _neg_log_likelihood)
-    catalog.add("loss", "softmax_neg_log_likelihood", lambda: _softmax_neg_log_likelihood(catalog))
+    catalog.add("activation", "linear", lambda: elementwise("linear", x, doc="The identity: the output is the input."), cache=True)
+    catalog.add("activation", "sigmoid", _sigmoid, cache=True)
+    catalog.add("activation", "relu", _relu, cache=True)
+    catalog.add("activation", "tanh", _tanh, cache=True)
+    catalog.add("activation", "leaky_relu", _leaky_relu, cache=True)
+    catalog.add("activation", "elu", _elu, cache=True)
+    catalog.add("activation", "gaussian", _gaussian, cache=True)
+    catalog.add("activation", "softplus", _softplus, cache=True)
+    catalog.add("activation", "silu", _silu, cache=True)
+    catalog.add("activation", "gelu_tanh", _gelu_tanh, cache=True)
+    catalog.add("vector", "softmax", _softmax, cache=True)
+    catalog.add("loss", "squared_error", _squared_error, cache=True)
+    catalog.add("loss", "neg_log_likelihood", _neg_log_likelihood, cache=True)
+    catalog.add("loss", "softmax_neg_log_likelihood", lambda: _softmax_neg_log_likelihood(catalog), cache=True)
 
 
 register_builtins()

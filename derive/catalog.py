@@ -12,6 +12,7 @@ from typing import Literal
 from sympy import Expr, Symbol
 
 from .activations import Activation, elementwise
+from .cache import cached
 from .errors import DefinitionError
 from .losses import Loss
 from .vector import VectorFunction
@@ -29,15 +30,19 @@ class Catalog:
         self._recipes: dict[str, tuple[Kind, Callable[[], Item]]] = {}
         self._derived: dict[str, Item] = {}
 
-    def add(self, kind: Kind, name: str, recipe: Callable[[], Item]) -> None:
-        """Register ``recipe`` under ``name``; a name may be used once."""
+    def add(self, kind: Kind, name: str, recipe: Callable[[], Item], *, cache: bool = False) -> None:
+        """Register ``recipe`` under ``name``; a name may be used once.
+
+        With ``cache``, the derived item is kept on disk between runs (see
+        ``derive.cache``); only recipes defined in ``derive/`` may use it.
+        """
         if name in self._recipes:
             existing = self._recipes[name][0]
             raise DefinitionError(
                 f"{kind} {name!r}", f"the name is already taken by the {existing} {name!r}",
                 "choose a name not in the catalogue",
             )
-        self._recipes[name] = (kind, recipe)
+        self._recipes[name] = (kind, (lambda: cached(name, recipe)) if cache else recipe)
 
     def get(self, name: str) -> Item:
         """The derived item called ``name``."""

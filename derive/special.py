@@ -4,9 +4,10 @@ Cross-entropies sum ``y * log(p)`` over every class, and a class with target
 ``y = 0`` must contribute nothing even where ``p = 0``: ``0 * log(0)`` is
 ``nan`` in floating point.  ``XLogY`` and ``XDivY`` carry that convention
 through differentiation, so the gradient ``y / p`` is 0 wherever ``y = 0``.
+At numbers both evaluate, with the convention, so a trace can compute them.
 """
 
-from sympy import Function, log
+from sympy import Expr, Function, S, log
 
 __all__ = ["XLogY", "XDivY"]
 
@@ -15,6 +16,12 @@ class XDivY(Function):
     """``XDivY(a, b) = a / b``, taken as 0 where ``a = 0``."""
 
     is_real = True
+
+    @classmethod
+    def eval(cls, a: Expr, b: Expr) -> Expr | None:
+        if a.is_zero:
+            return S.Zero
+        return a / b if a.is_Number and b.is_Number else None
 
     def fdiff(self, argindex: int = 1):
         a, b = self.args
@@ -32,6 +39,12 @@ class XLogY(Function):
     """``XLogY(a, b) = a * log(b)``, taken as 0 where ``a = 0``."""
 
     is_real = True
+
+    @classmethod
+    def eval(cls, a: Expr, b: Expr) -> Expr | None:
+        if a.is_zero:
+            return S.Zero
+        return a * log(b) if a.is_Number and b.is_Number else None
 
     def fdiff(self, argindex: int = 1):
         a, b = self.args

@@ -1,4 +1,8 @@
-"""Numerically stable forms of expressions over logits, derived and proven.
+"""Numerically stable forms of expressions, derived and proven.
+
+Three tools: shifting logits by their row maximum (softmax, log-sum-exp),
+rewriting logistic terms so ``exp`` cannot overflow, and saturating a
+function beyond the inputs where float64 can no longer tell it from its limit.
 
 Softmax and log-sum-exp overflow when a logit is large.  Both are unchanged
 when every logit of a row is shifted by the same amount, so the toolkit
@@ -7,18 +11,23 @@ substitutes ``z = z_shifted + max_k z`` and lets SymPy cancel the maximum:
 ``max + log(sum(exp(z_shifted)))``.  The result is proven equal to the input.
 """
 
+import math
 from dataclasses import dataclass
 
+import mpmath
+import numpy as np
 from sympy import (
-    Expr, Function, Indexed, IndexedBase, Sum, exp, expand, expand_log, expand_power_exp, simplify,
+    Abs, Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Piecewise, Pow, S, Sum, Symbol,
+    count_ops, exp, expand, expand_log, expand_power_exp, lambdify, simplify,
 )
+from sympy.calculus.singularities import is_monotonic
 from sympy.simplify.simplify import factor_sum
 
 from .errors import DefinitionError
 from .proof import is_zero
 from .symbols import i, indexed, n
 
-__all__ = ["RowMax", "Let", "Shifted", "shift_by_row_max"]
+__all__ = ["RowMax", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate", "stable_sigmoids"]
 
 
 class RowMax(Function):
@@ -79,3 +88,79 @@ def _prove_shift(original: Expr, rewritten: Expr, shifted: IndexedBase, logits: 
     difference = expand_log(restored, force=True) - expand_log(original, force=True)
     if not is_zero(difference.replace(lambda a: isinstance(a, Sum), factor_sum)):
         raise DefinitionError(item, "the shifted form is not proven equal to the definition")
+
+
+class Clamp(Function):
+    """``Clamp(x, b)``: ``x`` limited to ``[-b, b]``, made by ``saturate`` only.
+
+    It stands for ``x`` in every proof; only printed code clamps.
+    """
+
+    is_real = True
+
+    def _latex(self, printer) -> str:
+        value, bound = self.args
+        return rf"\operatorname{{clip}}_{{\pm {printer._print(bound)}}}\left({printer._print(value)}\right)"
+
+
+def unclamp(expr: Expr) -> Expr:
+    """``expr`` with every ``Clamp(x, b)`` replaced by ``x``: the form proofs reason about."""
+    return expr.replace(lambda e: isinstance(e, Clamp), lambda e: e.args[0])
+
+
+def saturate(expr: Expr, x: Symbol, bound: float, item: str) -> Expr:
+    """``expr`` with ``x`` clamped to ``[-bound, bound]``, checked exact in float64.
+
+    Valid when every input beyond ``±bound`` gives the same float64 result as
+    ``±bound`` itself: then clamping changes no result, and it keeps
+    intermediate steps (``x**2``, ``x**3``) from overflowing.  The check
+    evaluates ``expr`` at 50 digits at the bound and at the largest float64;
+    between them it relies on monotonicity, proven by SymPy for small
+    expressions, and otherwise checks a geometric grid from the bound outwards.
+    """
+    b = Float(bound)
+    evaluate = lambdify(x, expr, modules="mpmath")
+    largest = float(np.finfo(np.float64).max)
+    for sign in (1, -1):
+        tail = Interval(b, S.Infinity) if sign > 0 else Interval(-S.Infinity, -b)
+        if count_ops(expr) <= _PROVABLE_SIZE and is_monotonic(expr, tail, x) is True:
+            points = [bound, largest]
+        else:
+            points = [bound * 2.0**k for k in range(0, 1024 - int(math.log2(bound)))] + [largest]
+        with mpmath.workdps(50):
+            values = [(sign * p, float(evaluate(mpmath.mpf(sign * p)))) for p in points]
+        for point, value in values:
+            if value != values[0][1]:
+                raise DefinitionError(
+                    item, f"{expr} at x = {point:g} is {value!r} in float64, not {values[0][1]!r} as at "
+                    f"x = {values[0][0]:g}", "raise the bound",
+                )
+    return expr.xreplace({x: Clamp(x, b)})
+
+
+#: Expressions up to this many operations get SymPy's monotonicity proof; larger ones take minutes.
+_PROVABLE_SIZE = 40
+
+
+def stable_sigmoids(expr: Expr) -> Expr:
+    """Rewrite every ``1/(1 + exp(a))`` so that ``exp`` only sees ``-|a|``.
+
+    ``1/(1 + exp(a))`` is ``sigmoid(-a)``; with ``t = exp(-|a|)`` it equals
+    ``t/(1 + t)`` where ``a > 0`` and ``1/(1 + t)`` elsewhere, and neither
+    branch can overflow.  The rewrite is an identity (see ``tests``).
+    """
+
+    def is_logistic(e: Expr) -> bool:
+        if not (isinstance(e, Pow) and e.exp == -1 and isinstance(e.base, Add) and len(e.base.args) == 2):
+            return False
+        powers = [a for a in e.base.args if isinstance(a, exp)]
+        # An exponent known to be <= 0 (already -|a|) cannot overflow: leave it.
+        return S.One in e.base.args and len(powers) == 1 and not powers[0].args[0].is_nonpositive
+
+    def rewrite(e: Pow) -> Expr:
+        (power,) = [a for a in e.base.args if isinstance(a, exp)]
+        a = power.args[0]
+        t = exp(-Abs(a))
+        return Piecewise((t / (1 + t), a > 0), (1 / (1 + t), True))
+
+    return expr.replace(is_logistic, rewrite)

@@ -8,7 +8,7 @@ derived by SymPy, written in terms of the output where that form is proven.
 
 import numpy as np
 
-__all__ = ["linear", "sigmoid", "relu", "softmax", "softmax_vjp"]
+__all__ = ["linear", "sigmoid", "relu", "tanh", "leaky_relu", "elu", "gaussian", "softplus", "silu", "gelu_tanh", "softmax", "softmax_vjp"]
 
 
 def _floating(a):
@@ -25,7 +25,7 @@ def _cast(value, like):
 def linear(x, derivative=False):
     """The identity: the output is the input.
 
-    With ``derivative=True``, returns f'(x), computed from the output y = f(x) as 1.
+    With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as 1.
     """
     x = _floating(x)
     y = x
@@ -37,27 +37,133 @@ def linear(x, derivative=False):
 def sigmoid(x, derivative=False):
     """Logistic sigmoid 1/(1 + exp(-x)), squashing any real number into (0, 1).
 
-    With ``derivative=True``, returns f'(x), computed from the output y = f(x) as y*(1 - y).
+    With ``derivative=True``, returns f'(x) = np.exp(-x)/(1 + np.exp(-x))**2.
     """
     x = _floating(x)
-    _t0 = np.exp(-np.abs(x))
-    _t1 = 1/(_t0 + 1)
-    y = np.where(x < 0, _t0*_t1, _t1)
     if derivative:
-        return _cast(y*(1 - y), x)
-    return _cast(y, x)
+        _t0 = np.exp(-np.abs(x))
+        return _cast(_t0/(_t0 + 1)**2, x)
+    _t1 = np.exp(-np.abs(x))
+    _t2 = 1/(_t1 + 1)
+    return _cast(np.where(x < 0, _t1*_t2, _t2), x)
 
 
 def relu(x, derivative=False):
     """Rectified linear unit max(0, x); its derivative at 0 is taken as 0.
 
-    With ``derivative=True``, returns f'(x), computed from the output y = f(x) as (y > 0).
+    With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as (y > 0).
     """
     x = _floating(x)
     y = np.maximum(x, 0)
     if derivative:
         return _cast((y > 0), x)
     return _cast(y, x)
+
+
+def tanh(x, derivative=False):
+    """Hyperbolic tangent, squashing any real number into (-1, 1).
+
+    With ``derivative=True``, returns f'(x) = 1 - np.tanh(x)**2.
+    """
+    x = _floating(x)
+    if derivative:
+        _t0 = np.exp(-2*np.abs(x))
+        return _cast(4*_t0/(_t0 + 1)**2, x)
+    return _cast(np.tanh(x), x)
+
+
+def leaky_relu(x, derivative=False, alpha=0.1):
+    """Leaky rectified linear unit: alpha*x for x <= 0, x above; alpha > 0.
+
+    With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as np.where(y <= 0, alpha, 1).
+    """
+    if not alpha > 0:
+        raise ValueError(f"leaky_relu: alpha must be positive, got {alpha!r}")
+    x = _floating(x)
+    y = np.where(x <= 0, alpha*x, x)
+    if derivative:
+        return _cast(np.where(y <= 0, alpha, 1), x)
+    return _cast(y, x)
+
+
+def elu(x, derivative=False, alpha=1.0):
+    """Exponential linear unit: alpha*(exp(x) - 1) for x <= 0, x above; alpha > 0.
+
+    With ``derivative=True``, returns f'(x) = np.where(x <= 0, alpha*np.exp(x), 1).
+    """
+    if not alpha > 0:
+        raise ValueError(f"elu: alpha must be positive, got {alpha!r}")
+    x = _floating(x)
+    if derivative:
+        return _cast(np.where(x <= 0, alpha*np.exp(np.minimum(x, 0)), 1), x)
+    return _cast(np.where(x <= 0, alpha*np.expm1(np.minimum(x, 0)), x), x)
+
+
+def gaussian(x, derivative=False):
+    """Gaussian bump exp(-x**2).
+
+    With ``derivative=True``, returns f'(x) = -2*x*np.exp(-x**2).
+    """
+    x = _floating(x)
+    if derivative:
+        _t0 = np.clip(x, -40.0, 40.0)
+        _t1 = np.floor(65536*_t0)
+        return _cast(-2*_t0*np.exp(-1/4294967296*_t1**2)*np.exp((-_t0 + (1/65536)*_t1)*(_t0 + (1/65536)*_t1)), x)
+    _t2 = np.clip(x, -40.0, 40.0)
+    _t3 = np.floor(65536*_t2)
+    return _cast(np.exp(-1/4294967296*_t3**2)*np.exp((-_t2 + (1/65536)*_t3)*(_t2 + (1/65536)*_t3)), x)
+
+
+def softplus(x, derivative=False):
+    """Softplus log(1 + exp(x)), a smooth relu; computed as logaddexp(0, x).
+
+    With ``derivative=True``, returns f'(x) = np.exp(x)/(np.exp(x) + 1).
+    """
+    x = _floating(x)
+    if derivative:
+        _t0 = np.exp(-np.abs(x))
+        _t1 = 1/(_t0 + 1)
+        return _cast(np.where(x < 0, _t0*_t1, _t1), x)
+    return _cast(np.logaddexp(0, x), x)
+
+
+def silu(x, derivative=False):
+    """Sigmoid linear unit (swish) x*sigmoid(x).
+
+    With ``derivative=True``, returns f'(x) = x*np.exp(-x)/(1 + np.exp(-x))**2 + 1/(1 + np.exp(-x)).
+    """
+    x = _floating(x)
+    if derivative:
+        _t0 = np.exp(-np.abs(x))
+        _t1 = _t0 + 1
+        _t2 = 1/_t1
+        return _cast(_t0*x/_t1**2 + np.where(x < 0, _t0*_t2, _t2), x)
+    _t3 = np.exp(-np.abs(x))
+    _t4 = 1/(_t3 + 1)
+    return _cast(x*np.where(x < 0, _t3*_t4, _t4), x)
+
+
+def gelu_tanh(x, derivative=False):
+    """Gaussian error linear unit, tanh approximation x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2.
+
+    With ``derivative=True``, returns f'(x) = (1/2)*np.sqrt(2)*x*(1 - np.tanh(np.sqrt(2)*((8943/200000)*x**3 + x)/np.sqrt(np.pi))**2)*((26829/200000)*x**2 + 1)/np.sqrt(np.pi) + (1/2)*np.tanh(np.sqrt(2)*((8943/200000)*x**3 + x)/np.sqrt(np.pi)) + 1/2.
+    """
+    x = _floating(x)
+    if derivative:
+        _t0 = np.clip(x, -22.0, 22.0)
+        _t1 = (8943/200000)*_t0**3 + _t0
+        _t2 = np.sqrt(2)/np.sqrt(np.pi)
+        _t3 = 2*_t2
+        _t4 = np.exp(-_t3*np.abs(_t1))
+        _t5 = 1/(_t4 + 1)
+        _t6 = np.where(_t1*_t2 < 0, _t4*_t5, _t5)
+        return _cast(_t0*_t3*_t6*(1 - _t6)*((26829/200000)*_t0**2 + 1) + _t6, x)
+    _t7 = np.clip(x, -22.0, 22.0)
+    _t8 = (8943/200000)*_t7**3 + _t7
+    _t9 = np.sqrt(2)/np.sqrt(np.pi)
+    _t10 = np.exp(-2*_t9*np.abs(_t8))
+    _t11 = 1/(_t10 + 1)
+    return _cast(x*np.where(_t8*_t9 < 0, _t10*_t11, _t11), x)
 
 
 def softmax(x, y_oh=None, derivative=False):
