@@ -7,12 +7,13 @@ statements; the Jinja templates only lay those records out.
 from dataclasses import dataclass, field
 
 
-from sympy import Expr
+from sympy import Expr, exp
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from derive.activations import Activation
 from derive.losses import Loss
-from derive.symbols import N
+from derive.special import Logistic
+from derive.symbols import C, N
 from derive.vector import VectorFunction
 
 from .emit import Body, Statement
@@ -48,8 +49,8 @@ class Function:
 
 
 def _formula(expr: Expr) -> str:
-    """A formula for a docstring, written the way the code computes it."""
-    return to_numpy(lower(expr))
+    """A formula for a docstring, in NumPy notation (the definition, not the stable form)."""
+    return to_numpy(lower(expr.replace(lambda e: isinstance(e, Logistic), lambda e: e.rewrite(exp))))
 
 
 def _printed(kind: str, name: str, build, item):
@@ -138,20 +139,22 @@ def _loss(loss: Loss) -> Function:
     targets, predictions = str(loss.targets.label), str(loss.predictions.label)
     cost, gradient = loss.cost_computed_as, loss.gradient_computed_as
     top = Body()
-    if any(reads_size(e, N) for e in (cost.expr, gradient.expr)):
-        top.add("N", f"{predictions}.shape[0]")
+    for size, axis in ((N, 0), (C, 1)):
+        if any(reads_size(e, size) for e in (cost.expr, gradient.expr)):
+            top.add(str(size), f"{predictions}.shape[{axis}]")
     derivative = top.branch()
     derivative_result = derivative.code(gradient.expr, gradient.lets, like=predictions)
     forward = top.branch()
     result = forward.code(cost.expr, cost.lets)
     assumptions = "".join(f"\n    Assumes {a.description}." for a in loss.assumptions)
     return Function(
-        name=loss.name, arguments=[targets, predictions, "derivative=False"],
+        name=loss.name,
+        arguments=[targets, predictions, "derivative=False", *(f"{p.name}={p.default!r}" for p in loss.params)],
         doc=(
             f"{loss.doc}{assumptions}\n\n    With ``derivative=True``, returns the gradient of the cost "
             f"with respect to {predictions}:\n    {_formula(loss.gradient)}."
         ),
         floating=[targets, predictions], result=result, shared=top.statements,
         derivative=derivative.statements, derivative_result=derivative_result,
-        forward=forward.statements, like=predictions,
+        forward=forward.statements, like=predictions, positive=[p.name for p in loss.params if p.positive],
     )

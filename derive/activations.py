@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 from sympy import Add, Derivative, Expr, S, Subs, Symbol, diff, exp, log, sympify
 from sympy.codegen.cfunctions import expm1, log1p
+from sympy.codegen.numpy_nodes import logaddexp
 
 from .errors import DefinitionError
 from .output_form import find_output_form
 from .proof import prove_equal
+from .special import Logistic
 from .stable import stable_sigmoids, unclamp
 from .symbols import x, y
 
-__all__ = ["Activation", "Parameter", "elementwise"]
+__all__ = ["Activation", "Parameter", "elementwise", "numeric", "parameters_of"]
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def elementwise(
     if not name.isidentifier():
         raise DefinitionError(item, "the name is not a Python identifier", "use letters, digits and _")
     definition = _with_input_symbol(sympify(definition))
-    parameters = _parameters(item, params or {})
+    parameters = parameters_of(item, params or {})
     _check_symbols(item, definition, parameters)
     derivative = diff(definition, x)
     if derivative.has(Derivative, Subs):
@@ -130,10 +132,40 @@ def _proven_form(item: str, label: str, form: Expr | None, reference: Expr, para
 def numeric(expr: Expr) -> Expr:
     """``expr`` with exact rewrites that evaluate better in float64.
 
-    ``1/(1 + exp(a))`` becomes an overflow-free piecewise form, ``exp(a) - 1``
-    becomes ``expm1(a)`` and ``log(1 + a)`` becomes ``log1p(a)``.
+    ``1/(1 + exp(a))`` becomes an overflow-free piecewise form,
+    ``log(1 + exp(a))`` becomes ``logaddexp(0, a)``, ``exp(a) - 1`` becomes
+    ``expm1(a)`` and ``log(1 + a)`` becomes ``log1p(a)``.
     """
-    return _log1p(_expm1(stable_sigmoids(expr)))
+    return _log1p(_expm1(_softplus(stable_sigmoids(_logistic(expr)))))
+
+
+def _logistic(expr: Expr) -> Expr:
+    """``log(L(a))`` -> ``-logaddexp(0, -a)``, ``log(1 - L(a))`` -> ``-logaddexp(0, a)``, then ``L`` -> exp form."""
+    expr = expr.replace(
+        lambda e: isinstance(e, log) and isinstance(e.args[0], Logistic),
+        lambda e: -logaddexp(0, -e.args[0].args[0]),
+    )
+    expr = expr.replace(
+        lambda e: isinstance(e, log) and isinstance(e.args[0], Add) and len(e.args[0].args) == 2
+        and S.One in e.args[0].args and any(isinstance(-a, Logistic) for a in e.args[0].args),
+        lambda e: -logaddexp(0, next(-a for a in e.args[0].args if isinstance(-a, Logistic)).args[0]),
+    )
+    return expr.replace(lambda e: isinstance(e, Logistic), lambda e: e.rewrite(exp))
+
+
+def _softplus(expr: Expr) -> Expr:
+    """``log(1 + exp(a))`` -> ``logaddexp(0, a)``, which cannot overflow."""
+
+    def is_softplus(e: Expr) -> bool:
+        if not (isinstance(e, log) and isinstance(e.args[0], Add) and len(e.args[0].args) == 2):
+            return False
+        return S.One in e.args[0].args and any(isinstance(a, exp) for a in e.args[0].args)
+
+    def rewrite(e: log) -> Expr:
+        (power,) = [a for a in e.args[0].args if isinstance(a, exp)]
+        return logaddexp(0, power.args[0])
+
+    return expr.replace(is_softplus, rewrite)
 
 
 def _expm1(expr: Expr) -> Expr:
@@ -162,7 +194,7 @@ def _log1p(expr: Expr) -> Expr:
     )
 
 
-def _parameters(item: str, params: Mapping[Symbol, float]) -> tuple[Parameter, ...]:
+def parameters_of(item: str, params: Mapping[Symbol, float]) -> tuple[Parameter, ...]:
     """Turn ``{symbol: default}`` into Parameters, rejecting missing or bad defaults."""
     parameters = []
     for symbol, default in params.items():

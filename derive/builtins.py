@@ -5,8 +5,8 @@ from sympy.codegen.numpy_nodes import logaddexp
 
 from .activations import elementwise
 from .catalog import CATALOG, Catalog
-from .losses import Assumption, fused, loss
-from .special import XLogY
+from .losses import Assumption, Inputs, by_row_max, elementwise_stable, fused, loss
+from .special import Logistic, XLogY
 from .stable import saturate
 from .symbols import C, N, i, indexed, k, n, x
 from .vector import vector_function
@@ -17,6 +17,8 @@ _TARGETS, _ONE_HOT, _PREDICTIONS = indexed("y"), indexed("y_oh"), indexed("y_pre
 
 #: The slope or scale parameter of leaky_relu and elu; the derivations assume it positive.
 ALPHA = Symbol("alpha", positive=True)
+#: Huber's threshold between its squared and linear parts.
+DELTA = Symbol("delta", positive=True)
 
 
 def _sigmoid():
@@ -129,31 +131,86 @@ def _softmax():
     )
 
 
+def _entries(expr):
+    """Sum of ``expr`` over every entry of a batch (samples n, features i)."""
+    return Sum(expr, (i, 0, C - 1), (n, 0, N - 1))
+
+
 def _squared_error():
     y, p = _TARGETS, _PREDICTIONS
     return loss(
-        "squared_error",
-        Rational(1, 2) * Sum((y[n, i] - p[n, i]) ** 2, (i, 0, C - 1), (n, 0, N - 1)),
-        targets=y, predictions=p,
+        "squared_error", Rational(1, 2) * _entries((y[n, i] - p[n, i]) ** 2),
+        targets=y, predictions=p, inputs=Inputs.REGRESSION,
         doc="Half the summed squared error 0.5*sum((y - y_pred)**2) (the notebook's Example 1).",
+    )
+
+
+def _mse():
+    y, p = _TARGETS, _PREDICTIONS
+    return loss(
+        "mse", _entries((y[n, i] - p[n, i]) ** 2) / (2 * N * C),
+        targets=y, predictions=p, inputs=Inputs.REGRESSION,
+        doc="Half the mean squared error over every entry, 0.5*mean((y - y_pred)**2).",
+    )
+
+
+def _mae():
+    y, p = _TARGETS, _PREDICTIONS
+    return loss(
+        "mae", _entries(Abs(y[n, i] - p[n, i])) / (N * C),
+        targets=y, predictions=p, inputs=Inputs.REGRESSION,
+        doc="Mean absolute error over every entry, mean(|y - y_pred|); its gradient at y = y_pred is 0.",
+    )
+
+
+def _huber():
+    y, p = _TARGETS, _PREDICTIONS
+    r = y[n, i] - p[n, i]
+    return loss(
+        "huber",
+        _entries(Piecewise((r**2 / 2, Abs(r) <= DELTA), (DELTA * (Abs(r) - DELTA / 2), True))) / (N * C),
+        targets=y, predictions=p, inputs=Inputs.REGRESSION, params={DELTA: 1.0},
+        doc="Huber loss: squared error within delta of the target, linear beyond; mean over every entry.",
+    )
+
+
+def _binary_cross_entropy():
+    y, p = _TARGETS, _PREDICTIONS
+    return loss(
+        "binary_cross_entropy",
+        -_entries(XLogY(y[n, i], p[n, i]) + XLogY(1 - y[n, i], 1 - p[n, i])) / (N * C),
+        targets=y, predictions=p, inputs=Inputs.BINARY_PROBABILITIES,
+        doc="Binary cross-entropy of probabilities, mean over every entry; infinite where p is 0 or 1 "
+            "against the target (use sigmoid_cross_entropy on logits).",
+    )
+
+
+def _sigmoid_cross_entropy(catalog: Catalog):
+    return fused(
+        "sigmoid_cross_entropy", catalog.get("binary_cross_entropy"),
+        lambda logits, row, column: Logistic(logits[row, column]),
+        inputs=Inputs.BINARY_LOGITS, stabilise=elementwise_stable,
+        doc="Binary cross-entropy of sigmoid(y_pred), taking logits; computed with logaddexp.",
     )
 
 
 def _neg_log_likelihood():
     y, p = _ONE_HOT, _PREDICTIONS
     return loss(
-        "neg_log_likelihood",
-        -Sum(XLogY(y[n, i], p[n, i]), (i, 0, C - 1), (n, 0, N - 1)) / N,
-        targets=y, predictions=p,
+        "neg_log_likelihood", -_entries(XLogY(y[n, i], p[n, i])) / N,
+        targets=y, predictions=p, inputs=Inputs.ONE_HOT_PROBABILITIES,
         doc="Mean over samples of -log p at the true class, for one-hot targets and probabilities.",
     )
 
 
 def _softmax_neg_log_likelihood(catalog: Catalog):
+    softmax = catalog.get("softmax")
     return fused(
-        "softmax_neg_log_likelihood",
-        catalog.get("neg_log_likelihood"),
-        catalog.get("softmax"),
+        "softmax_neg_log_likelihood", catalog.get("neg_log_likelihood"),
+        lambda logits, row, column: softmax.definition.xreplace(
+            {softmax.inputs: logits, n: row, i: column}
+        ),
+        inputs=Inputs.ONE_HOT_LOGITS, stabilise=by_row_max,
         assumptions=(Assumption(_ONE_HOT, 1, "targets are one-hot: each row of y_oh sums to 1"),),
         doc="Negative log-likelihood of softmax(y_pred), taking logits; computed with log-sum-exp.",
     )
@@ -173,6 +230,11 @@ def register_builtins(catalog: Catalog = CATALOG) -> None:
     catalog.add("activation", "gelu_tanh", _gelu_tanh, cache=True)
     catalog.add("vector", "softmax", _softmax, cache=True)
     catalog.add("loss", "squared_error", _squared_error, cache=True)
+    catalog.add("loss", "mse", _mse, cache=True)
+    catalog.add("loss", "mae", _mae, cache=True)
+    catalog.add("loss", "huber", _huber, cache=True)
+    catalog.add("loss", "binary_cross_entropy", _binary_cross_entropy, cache=True)
+    catalog.add("loss", "sigmoid_cross_entropy", lambda: _sigmoid_cross_entropy(catalog), cache=True)
     catalog.add("loss", "neg_log_likelihood", _neg_log_likelihood, cache=True)
     catalog.add("loss", "softmax_neg_log_likelihood", lambda: _softmax_neg_log_likelihood(catalog), cache=True)
 

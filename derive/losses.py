@@ -1,24 +1,38 @@
 """Losses: a scalar cost over targets and predictions, with its derived gradient.
 
 A cost is written with explicit sums over samples ``n`` and features ``i``,
-so its reduction (sum or mean over the batch) is part of the mathematics and
-the gradient ``d cost / d predictions[m, j]`` carries it, ``1/N`` included.
-A loss over logits is also given in a shifted, overflow-free form.
+so its reduction (sum, mean over the batch, or mean over every entry) is
+part of the mathematics and the gradient ``d cost / d predictions[m, j]``
+carries it, ``1/N`` or ``1/(N*C)`` included.  A fused loss (a loss of an
+activation of logits) is derived as one composition and computed in an
+overflow-free form.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 
-from sympy import Eq, Expr, Indexed, IndexedBase, Sum, diff, expand_log, log, sympify
+from sympy import Eq, Expr, Indexed, IndexedBase, Sum, Symbol, diff, expand_log, log, sympify
 
+from .activations import Parameter, numeric, parameters_of
 from .errors import DefinitionError
 from .indexing import drop_range_guards, replace_row_sums
 from .special import XLogY
 from .stable import Shifted, shift_by_row_max
 from .symbols import C, N, i, j, m, n
 from .tidy import tidy
-from .vector import VectorFunction
 
-__all__ = ["Assumption", "Loss", "loss", "fused"]
+__all__ = ["Assumption", "Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable"]
+
+
+class Inputs(str, Enum):
+    """What a loss expects: which targets, and predictions as values, probabilities or logits."""
+
+    REGRESSION = "real targets, real predictions"
+    ONE_HOT_PROBABILITIES = "one-hot targets, probability rows"
+    ONE_HOT_LOGITS = "one-hot targets, logits"
+    BINARY_PROBABILITIES = "targets in [0, 1], probabilities in (0, 1)"
+    BINARY_LOGITS = "targets in [0, 1], logits"
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,8 @@ class Loss:
     name: str
     targets: IndexedBase
     predictions: IndexedBase
+    params: tuple[Parameter, ...]
+    inputs: Inputs
     cost: Expr
     raw_gradient: Expr
     gradient: Expr
@@ -57,44 +73,58 @@ class Loss:
     doc: str
 
 
+#: Turns a cost or gradient into the form code evaluates (see ``by_row_max``).
+Stabiliser = Callable[[Expr, IndexedBase, str], Shifted]
+
+
+def elementwise_stable(expr: Expr, predictions: IndexedBase, item: str) -> Shifted:
+    """Exact entry-by-entry rewrites: overflow-free logistic terms, ``logaddexp``, ``expm1``, ``log1p``."""
+    return Shifted(numeric(expr), ())
+
+
+def by_row_max(expr: Expr, predictions: IndexedBase, item: str) -> Shifted:
+    """Softmax-style forms: logits shifted by their row maximum, log-sum-exp (see ``stable``)."""
+    return shift_by_row_max(expand_log(expr, force=True), predictions, item)
+
+
 def loss(
     name: str,
     cost: Expr,
     *,
     targets: IndexedBase,
     predictions: IndexedBase,
+    inputs: Inputs,
+    params: Mapping[Symbol, float] | None = None,
     assumptions: tuple[Assumption, ...] = (),
-    logits: bool = False,
+    stabilise: Stabiliser = elementwise_stable,
     doc: str = "",
 ) -> Loss:
     """Derive the gradient of ``cost`` with respect to ``predictions[m, j]``."""
     item = f"loss {name!r}"
     cost = sympify(cost)
-    stray = sorted(str(s) for s in cost.free_symbols if not _allowed(s, targets, predictions))
+    parameters = parameters_of(item, params or {})
+    stray = sorted(str(s) for s in cost.free_symbols if not _allowed(s, targets, predictions, parameters))
     if stray:
         raise DefinitionError(
             item, f"unknown symbol(s) {', '.join(stray)} in {cost}",
-            f"accepted: {targets.label}[n, i], {predictions.label}[n, i], N and C",
+            f"accepted: {targets.label}[n, i], {predictions.label}[n, i], N, C and declared parameters",
         )
-    raw = tidy(drop_range_guards(diff(cost, predictions[m, j]).doit()))
+    raw = tidy(_entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
     gradient = raw
     for assumption in assumptions:
         gradient = tidy(replace_row_sums(gradient, assumption.base, assumption.value))
-    if logits:
-        cost_form = shift_by_row_max(expand_log(cost, force=True), predictions, item)
-        gradient_form = shift_by_row_max(gradient, predictions, item)
-    else:
-        cost_form, gradient_form = Shifted(cost, ()), Shifted(gradient, ())
     return Loss(
         name=name,
         targets=targets,
         predictions=predictions,
+        params=parameters,
+        inputs=inputs,
         cost=cost,
         raw_gradient=raw,
         gradient=gradient,
         assumptions=assumptions,
-        cost_computed_as=cost_form,
-        gradient_computed_as=gradient_form,
+        cost_computed_as=stabilise(cost, predictions, item),
+        gradient_computed_as=stabilise(gradient, predictions, item),
         doc=doc,
     )
 
@@ -102,30 +132,54 @@ def loss(
 def fused(
     name: str,
     outer: Loss,
-    inner: VectorFunction,
+    inner: Callable[[IndexedBase, Expr, Expr], Expr],
     *,
+    inputs: Inputs,
     assumptions: tuple[Assumption, ...] = (),
+    stabilise: Stabiliser,
     doc: str = "",
 ) -> Loss:
-    """The loss of ``outer`` applied to ``inner(logits)``, derived as one composition."""
+    """The loss of ``outer`` applied to ``inner(logits)``, derived as one composition.
+
+    ``inner(logits, row, column)`` is the activation's output entry at
+    ``[row, column]`` over the logits array.  Its outputs must be positive
+    (softmax, sigmoid), so ``y*log(p)`` needs no convention at ``p = 0`` and
+    expands into log-sum-exp or softplus forms.
+    """
     logits = outer.predictions
-    activation = inner.definition.xreplace({inner.inputs: logits})
     cost = outer.cost.replace(
-        lambda a: getattr(a, "base", None) == outer.predictions,
-        lambda a: activation.xreplace({n: a.indices[0], i: a.indices[1]}),
+        lambda a: isinstance(a, Indexed) and a.base == outer.predictions,
+        lambda a: inner(logits, *a.indices),
     )
-    # The inner function's outputs are positive (softmax), so y*log(p) needs no
-    # convention at p = 0 and can be expanded into log-sum-exp.
     cost = cost.replace(XLogY, lambda a, b: a * log(b))
     return loss(
-        name, cost, targets=outer.targets, predictions=logits,
-        assumptions=assumptions, logits=True, doc=doc,
+        name, cost, targets=outer.targets, predictions=logits, inputs=inputs,
+        params={p.symbol: p.default for p in outer.params}, assumptions=assumptions,
+        stabilise=stabilise, doc=doc,
     )
 
 
-def _allowed(symbol: Expr, targets: IndexedBase, predictions: IndexedBase) -> bool:
-    """True for what a cost may mention: its two arrays and the sizes N and C."""
+def _entrywise_gradient(cost: Expr, predictions: IndexedBase) -> Expr | None:
+    """``d cost / d p[m, j]`` for ``cost = c * Sum(g(entries at [n, i]), over n and i)``, or None.
+
+    Each entry appears in one term only, so the gradient is ``c * dg/dp`` at
+    ``[m, j]``: differentiating the term as a function of one scalar avoids
+    SymPy's KroneckerDelta bookkeeping, which mishandles piecewise terms.
+    """
+    coefficient, sums = cost.as_independent(Sum, as_Add=False)
+    if not isinstance(sums, Sum) or {limit[0] for limit in sums.limits} != {n, i}:
+        return None
+    body = sums.function
+    if any(not isinstance(a, Indexed) or a.indices != (n, i) for a in body.atoms(Indexed)) or body.has(Sum):
+        return None
+    entry = Symbol("entry", real=True)
+    derivative = diff(body.xreplace({predictions[n, i]: entry}), entry).xreplace({entry: predictions[n, i]})
+    return (coefficient * derivative).xreplace({n: m, i: j})
+
+
+def _allowed(symbol: Expr, targets: IndexedBase, predictions: IndexedBase, parameters) -> bool:
+    """True for what a cost may mention: its two arrays, the sizes N and C, its parameters."""
     arrays = (targets, predictions)
     if isinstance(symbol, Indexed):
         return symbol.base in arrays
-    return symbol in {N, C} or symbol in {a.label for a in arrays}
+    return symbol in {N, C} or symbol in {a.label for a in arrays} or symbol in {p.symbol for p in parameters}

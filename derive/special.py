@@ -7,9 +7,9 @@ through differentiation, so the gradient ``y / p`` is 0 wherever ``y = 0``.
 At numbers both evaluate, with the convention, so a trace can compute them.
 """
 
-from sympy import Expr, Function, S, log
+from sympy import Expr, Function, S, exp, log
 
-__all__ = ["XLogY", "XDivY"]
+__all__ = ["XLogY", "XDivY", "Logistic"]
 
 
 class XDivY(Function):
@@ -56,3 +56,23 @@ class XLogY(Function):
     def _latex(self, printer) -> str:
         a, b = self.args
         return rf"{printer.parenthesize(a, 50)} \log{{{printer.parenthesize(b, 50)}}}"
+
+
+class Logistic(Function):
+    """``Logistic(a) = 1/(1 + exp(-a))``, kept whole so derivations can cancel it.
+
+    Its derivative ``L*(1 - L)`` lets SymPy reduce a cross-entropy of
+    sigmoids to ``L - y``; ``derive.activations.numeric`` prints it without
+    overflow and turns ``log(L)`` into ``-logaddexp(0, -a)``.
+    """
+
+    is_real = True
+
+    def fdiff(self, argindex: int = 1):
+        return self * (1 - self)
+
+    def _eval_rewrite_as_exp(self, a, **kwargs):
+        return 1 / (1 + exp(-a))
+
+    def _latex(self, printer) -> str:
+        return rf"\sigma\left({printer._print(self.args[0])}\right)"

@@ -6,12 +6,12 @@ __all__ = ["tidy"]
 
 
 def tidy(expr: Expr) -> Expr:
-    """The form with the fewest operations among simplify, factor and collect.
+    """The form with the fewest operations among the given one, simplify, factor and collect.
 
     Fewer operations read better and run faster; ties keep the earlier form,
     so the choice is deterministic.
     """
     simplified = simplify(expr)
-    forms = [simplified, factor(simplified)]
+    forms = [expr, simplified, factor(simplified)]
     forms += [collect(simplified, s) for s in sorted(simplified.free_symbols, key=str)]
     return min(forms, key=count_ops)

@@ -8,7 +8,7 @@ the cost the function returns.  Arguments are never modified.
 
 import numpy as np
 
-__all__ = ["squared_error", "neg_log_likelihood", "softmax_neg_log_likelihood"]
+__all__ = ["squared_error", "mse", "mae", "huber", "binary_cross_entropy", "sigmoid_cross_entropy", "neg_log_likelihood", "softmax_neg_log_likelihood"]
 
 
 def _floating(a):
@@ -33,6 +33,89 @@ def squared_error(y, y_pred, derivative=False):
     if derivative:
         return _cast(-y + y_pred, y_pred)
     return _cast((1/2)*np.sum((y - y_pred)**2), y_pred)
+
+
+def mse(y, y_pred, derivative=False):
+    """Half the mean squared error over every entry, 0.5*mean((y - y_pred)**2).
+
+    With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
+    (-y + y_pred)/(C*N).
+    """
+    y = _floating(y)
+    y_pred = _floating(y_pred)
+    N = y_pred.shape[0]
+    C = y_pred.shape[1]
+    if derivative:
+        return _cast((-y + y_pred)/(C*N), y_pred)
+    return _cast((1/2)*np.sum((y - y_pred)**2)/(C*N), y_pred)
+
+
+def mae(y, y_pred, derivative=False):
+    """Mean absolute error over every entry, mean(|y - y_pred|); its gradient at y = y_pred is 0.
+
+    With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
+    np.sign(-y + y_pred)/(C*N).
+    """
+    y = _floating(y)
+    y_pred = _floating(y_pred)
+    N = y_pred.shape[0]
+    C = y_pred.shape[1]
+    if derivative:
+        return _cast(np.sign(-y + y_pred)/(C*N), y_pred)
+    return _cast(np.sum(np.abs(y - y_pred))/(C*N), y_pred)
+
+
+def huber(y, y_pred, derivative=False, delta=1.0):
+    """Huber loss: squared error within delta of the target, linear beyond; mean over every entry.
+
+    With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
+    np.where(delta >= np.abs(y - y_pred), -y + y_pred, delta*np.sign(-y + y_pred))/(C*N).
+    """
+    if not delta > 0:
+        raise ValueError(f"huber: delta must be positive, got {delta!r}")
+    y = _floating(y)
+    y_pred = _floating(y_pred)
+    N = y_pred.shape[0]
+    C = y_pred.shape[1]
+    if derivative:
+        _t0 = y - y_pred
+        _t1 = -_t0
+        return _cast(np.where(delta >= np.abs(_t0), _t1, delta*np.sign(_t1))/(C*N), y_pred)
+    _t2 = y - y_pred
+    _t3 = np.abs(_t2)
+    return _cast(np.sum(np.where(_t3 <= delta, (1/2)*_t2**2, delta*(_t3 - 1/2*delta)))/(C*N), y_pred)
+
+
+def binary_cross_entropy(y, y_pred, derivative=False):
+    """Binary cross-entropy of probabilities, mean over every entry; infinite where p is 0 or 1 against the target (use sigmoid_cross_entropy on logits).
+
+    With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
+    (-y/np.where(y == 0, 1, y_pred) + (1 - y)/np.where(1 - y == 0, 1, 1 - y_pred))/(C*N).
+    """
+    y = _floating(y)
+    y_pred = _floating(y_pred)
+    N = y_pred.shape[0]
+    C = y_pred.shape[1]
+    if derivative:
+        return _cast((-y/np.where(y == 0, 1, y_pred) + (1 - y)/np.where(1 - y == 0, 1, 1 - y_pred))/(C*N), y_pred)
+    return _cast(-np.sum(y*np.log(np.where(y == 0, 1, y_pred)) + (1 - y)*np.log(np.where(1 - y == 0, 1, 1 - y_pred)))/(C*N), y_pred)
+
+
+def sigmoid_cross_entropy(y, y_pred, derivative=False):
+    """Binary cross-entropy of sigmoid(y_pred), taking logits; computed with logaddexp.
+
+    With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
+    (-y + 1/(1 + np.exp(-y_pred)))/(C*N).
+    """
+    y = _floating(y)
+    y_pred = _floating(y_pred)
+    N = y_pred.shape[0]
+    C = y_pred.shape[1]
+    if derivative:
+        _t0 = np.exp(-np.abs(y_pred))
+        _t1 = 1/(_t0 + 1)
+        return _cast((-y + np.where(y_pred < 0, _t0*_t1, _t1))/(C*N), y_pred)
+    return _cast(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), y_pred)
 
 
 def neg_log_likelihood(y_oh, y_pred, derivative=False):
