@@ -108,9 +108,8 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
             name=vector.name, arguments=["x", "y_oh=None", "derivative=False"],
             doc=(
                 f"{vector.doc}\n\n    With ``derivative=True``, returns the diagonal of the Jacobian,\n"
-                f"    d{output}_j/dx_j = {_formula(vector.jacobian_diagonal)}; at the true class this is the value\n"
-                f"    the seed notebook returns.  ``y_oh`` is accepted for the notebook's signature and\n"
-                f"    not used.  For backpropagation use ``{vector.name}_vjp``."
+                f"    d{output}_j/dx_j = {_formula(vector.jacobian_diagonal)}.  ``y_oh`` is accepted for the\n"
+                f"    seed notebook's signature and not used.  For backpropagation use ``{vector.name}_vjp``."
             ),
             floating=["x"], result=output, shared=top.statements,
             derivative=derivative.statements, derivative_result=diagonal,

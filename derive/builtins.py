@@ -126,8 +126,20 @@ def _softmax():
     return vector_function(
         "softmax",
         exp(z[n, i]) / Sum(exp(z[n, k]), (k, 0, C - 1)),
-        inputs=z, output=s, preimage=log(s[n, i]),
-        doc="Softmax over the features of each row: exp(x_i) / sum_k exp(x_k).",
+        inputs=z, output=s, preimage=log(s[n, i]), normaliser=Sum(s[n, k], (k, 0, C - 1)),
+        doc="Softmax over the features of each row: exp(x_i) / sum_k exp(x_k).\n\n"
+            "    The seed notebook's derivative=True gives the Jacobian diagonal at the true class\n"
+            "    only (and the softmax elsewhere); this one gives it at every class.",
+    )
+
+
+def _log_softmax():
+    z, s = indexed("x"), indexed("s")
+    return vector_function(
+        "log_softmax",
+        z[n, i] - log(Sum(exp(z[n, k]), (k, 0, C - 1))),
+        inputs=z, output=s, preimage=s[n, i], normaliser=Sum(exp(s[n, k]), (k, 0, C - 1)),
+        doc="Log-softmax over the features of each row: x_i - log(sum_k exp(x_k)), by log-sum-exp.",
     )
 
 
@@ -229,6 +241,7 @@ def register_builtins(catalog: Catalog = CATALOG) -> None:
     catalog.add("activation", "silu", _silu, cache=True)
     catalog.add("activation", "gelu_tanh", _gelu_tanh, cache=True)
     catalog.add("vector", "softmax", _softmax, cache=True)
+    catalog.add("vector", "log_softmax", _log_softmax, cache=True)
     catalog.add("loss", "squared_error", _squared_error, cache=True)
     catalog.add("loss", "mse", _mse, cache=True)
     catalog.add("loss", "mae", _mae, cache=True)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sympy import Expr, Indexed, IndexedBase, Sum, diff, simplify, sympify
 
+from .activations import numeric
 from .errors import DefinitionError
-from .indexing import drop_range_guards, rename_feature, replace_row_sums
+from .indexing import drop_range_guards, rename_feature
 from .proof import is_zero
 from .tidy import tidy
 from .stable import Shifted, shift_by_row_max
@@ -36,7 +37,7 @@ class VectorFunction:
     upstream: IndexedBase
     definition: Expr
     computed_as: Shifted
-    sums_to_one: bool
+    normaliser: Expr
     jacobian: Expr
     jacobian_diagonal: Expr
     vjp: Expr
@@ -51,19 +52,23 @@ def vector_function(
     inputs: IndexedBase,
     output: IndexedBase,
     preimage: Expr,
+    normaliser: Expr,
     doc: str = "",
 ) -> VectorFunction:
     """Derive a vector function from ``s[n, i] = definition``.
 
     ``preimage`` is an input row, written in ``output[n, i]``, that the function
     maps to that output row (for softmax, ``log(s)``: softmax ignores a shift).
-    It is used to write derivatives in terms of the outputs and is proven.
+    ``normaliser`` is a row sum over ``k`` of the outputs that equals 1 (for
+    softmax ``Sum(s[n, k])``, for log-softmax ``Sum(exp(s[n, k]))``).  Both
+    are proven, then used to write derivatives in terms of the outputs.
     """
     item = f"vector function {name!r}"
     definition = sympify(definition)
     upstream = indexed("g")
-    sums_to_one = simplify(Sum(rename_feature(definition, i, k), (k, 0, C - 1))) == 1
-    in_outputs = _in_outputs(inputs, output, preimage, sums_to_one)
+    if simplify(_in_inputs(normaliser, output, definition)) != 1:
+        raise DefinitionError(item, f"the normaliser {normaliser} is not proven equal to 1")
+    in_outputs = _in_outputs(inputs, output, preimage, normaliser)
     if not is_zero(in_outputs(definition) - output[n, i]):
         raise DefinitionError(item, f"preimage {preimage} is not mapped back to {output.label}[n, i]")
 
@@ -82,17 +87,17 @@ def vector_function(
         upstream=upstream,
         definition=definition,
         computed_as=shift_by_row_max(definition, inputs, item),
-        sums_to_one=sums_to_one,
+        normaliser=normaliser,
         jacobian=jacobian,
-        jacobian_diagonal=diagonal_in_outputs,
+        jacobian_diagonal=numeric(diagonal_in_outputs),
         vjp=vjp,
-        vjp_output_form=vjp_in_outputs,
+        vjp_output_form=numeric(vjp_in_outputs),
         doc=doc,
     )
 
 
-def _in_outputs(inputs: IndexedBase, output: IndexedBase, preimage: Expr, sums_to_one: bool):
-    """A rewriter: inputs -> preimage in the outputs, row sums of outputs -> 1."""
+def _in_outputs(inputs: IndexedBase, output: IndexedBase, preimage: Expr, normaliser: Expr):
+    """A rewriter: inputs -> preimage in the outputs, then the normaliser -> 1."""
 
     def rewrite(expr: Expr) -> Expr:
         swapped = expr.replace(
@@ -100,7 +105,7 @@ def _in_outputs(inputs: IndexedBase, output: IndexedBase, preimage: Expr, sums_t
             lambda a: preimage.xreplace({n: a.indices[0], i: a.indices[1]}),
         )
         swapped = simplify(swapped)
-        return simplify(replace_row_sums(swapped, output, 1)) if sums_to_one else swapped
+        return simplify(swapped.replace(lambda e: isinstance(e, Sum) and e.dummy_eq(normaliser), lambda e: 1))
 
     return rewrite
 

@@ -8,7 +8,7 @@ derived by SymPy, written in terms of the output where that form is proven.
 
 import numpy as np
 
-__all__ = ["linear", "sigmoid", "relu", "tanh", "leaky_relu", "elu", "gaussian", "softplus", "silu", "gelu_tanh", "softmax", "softmax_vjp"]
+__all__ = ["linear", "sigmoid", "relu", "tanh", "leaky_relu", "elu", "gaussian", "softplus", "silu", "gelu_tanh", "softmax", "softmax_vjp", "log_softmax", "log_softmax_vjp"]
 
 
 def _floating(a):
@@ -169,10 +169,12 @@ def gelu_tanh(x, derivative=False):
 def softmax(x, y_oh=None, derivative=False):
     """Softmax over the features of each row: exp(x_i) / sum_k exp(x_k).
 
+    The seed notebook's derivative=True gives the Jacobian diagonal at the true class
+    only (and the softmax elsewhere); this one gives it at every class.
+
     With ``derivative=True``, returns the diagonal of the Jacobian,
-    ds_j/dx_j = s*(1 - s); at the true class this is the value
-    the seed notebook returns.  ``y_oh`` is accepted for the notebook's signature and
-    not used.  For backpropagation use ``softmax_vjp``.
+    ds_j/dx_j = s*(1 - s).  ``y_oh`` is accepted for the
+    seed notebook's signature and not used.  For backpropagation use ``softmax_vjp``.
     """
     x = _floating(x)
     x_shifted = x - np.max(x, axis=1, keepdims=True)
@@ -194,3 +196,30 @@ def softmax_vjp(x, g):
     _t0 = np.exp(x_shifted)
     s = _t0/np.sum(_t0, axis=1, keepdims=True)
     return _cast(s*(g - np.sum(g*s, axis=1, keepdims=True)), x)
+
+
+def log_softmax(x, y_oh=None, derivative=False):
+    """Log-softmax over the features of each row: x_i - log(sum_k exp(x_k)), by log-sum-exp.
+
+    With ``derivative=True``, returns the diagonal of the Jacobian,
+    ds_j/dx_j = -np.expm1(s).  ``y_oh`` is accepted for the
+    seed notebook's signature and not used.  For backpropagation use ``log_softmax_vjp``.
+    """
+    x = _floating(x)
+    x_shifted = x - np.max(x, axis=1, keepdims=True)
+    s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
+    if derivative:
+        return _cast(-np.expm1(s), x)
+    return _cast(s, x)
+
+
+def log_softmax_vjp(x, g):
+    """Vector-Jacobian product of ``log_softmax``: the gradient with respect to x, given
+    the gradient g with respect to its output s:
+    g - np.sum(g, axis=1, keepdims=True)*np.exp(s).
+    """
+    x = _floating(x)
+    g = _floating(g)
+    x_shifted = x - np.max(x, axis=1, keepdims=True)
+    s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
+    return _cast(g - np.sum(g, axis=1, keepdims=True)*np.exp(s), x)
