@@ -18,14 +18,16 @@ from derive.network import derive_network
 from derive.spec import SPEC_DIR, NetworkSpec, load_spec
 
 from .errors import GenerationError
-from .modules import activation_functions, loss_functions, vector_functions
+from .modules import (
+    activation_functions, initializer_functions, loss_functions, penalty_functions, vector_functions,
+)
 from .network_module import network_module
 
 __all__ = ["ROOT", "OUTPUT", "render_all", "write_all", "load_specs", "GenerationError"]
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "generated"
-_CATALOGUE_MODULES = ("__init__", "activations", "losses")
+_CATALOGUE_MODULES = ("__init__", "activations", "losses", "penalties", "initializers")
 
 
 def _environment() -> Environment:
@@ -80,6 +82,16 @@ def render_all(catalog: Catalog = CATALOG, specs: list[NetworkSpec] | None = Non
                 "the cost the function returns.  Arguments are never modified."
             ),
             functions=loss_functions(catalog.losses()),
+        ),
+        "penalties.py": functions.render(
+            source="derive/builtins.py (the catalogue)",
+            title="Weight penalties: ``name(w, strength, derivative=False)``, added to a loss.",
+            summary="Each cost and gradient is printed from SymPy.",
+            functions=penalty_functions(catalog.penalties()),
+        ),
+        "initializers.py": environment.get_template("initializers.py.j2").render(
+            source="derive/builtins.py (the catalogue)",
+            functions=initializer_functions(catalog.initializers()),
         ),
     }
     network = environment.get_template("network.py.j2")

@@ -11,7 +11,9 @@ from sympy import Expr, exp
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from derive.activations import Activation
+from derive.initializers import Initializer as InitializerItem
 from derive.losses import Loss
+from derive.penalties import STRENGTH, Penalty
 from derive.special import Logistic
 from derive.symbols import C, N
 from derive.vector import VectorFunction
@@ -21,7 +23,10 @@ from .errors import GenerationError
 from .lowering import LoweringError, lower, reads_size
 from .printer import PrintError, to_numpy
 
-__all__ = ["Function", "activation_functions", "vector_functions", "loss_functions"]
+__all__ = [
+    "Function", "Initializer", "activation_functions", "vector_functions", "loss_functions",
+    "penalty_functions", "initializer_functions",
+]
 
 
 @dataclass(frozen=True)
@@ -157,3 +162,51 @@ def _loss(loss: Loss) -> Function:
         derivative=derivative.statements, derivative_result=derivative_result,
         forward=forward.statements, like=predictions, positive=[p.name for p in loss.params if p.positive],
     )
+
+
+def penalty_functions(penalties: list[Penalty]) -> list[Function]:
+    """``name(w, strength, derivative=False)`` for each penalty."""
+    return [_printed("penalty", p.name, _penalty, p) for p in penalties]
+
+
+def _penalty(penalty: Penalty) -> Function:
+    weights = str(penalty.weights.label)
+    top = Body()
+    derivative = top.branch()
+    derivative_result = derivative.code(penalty.gradient, like=weights)
+    forward = top.branch()
+    result = forward.code(penalty.cost)
+    return Function(
+        name=penalty.name, arguments=[weights, str(STRENGTH), "derivative=False"],
+        doc=(
+            f"{penalty.doc}\n\n    Add it to a loss; with ``derivative=True``, returns its gradient "
+            f"{_formula(penalty.gradient)}."
+        ),
+        floating=[weights], result=result, derivative=derivative.statements,
+        derivative_result=derivative_result, forward=forward.statements, like=weights,
+    )
+
+
+@dataclass(frozen=True)
+class Initializer:
+    """One generated initialiser: fills an array of ``shape`` from ``rng``."""
+
+    name: str
+    arguments: list[str]
+    doc: str
+    distribution: str
+    scale: str
+
+
+def initializer_functions(initializers: list[InitializerItem]) -> list[Initializer]:
+    """``name(shape, rng, **params)`` for each initialiser; the scale printed from its expression."""
+    generated = []
+    for item in initializers:
+        generated.append(Initializer(
+            name=item.name,
+            arguments=["shape", "rng", *(f"{p.name}={p.default!r}" for p in item.params)],
+            doc=item.doc,
+            distribution=item.distribution.value,
+            scale=to_numpy(item.scale),
+        ))
+    return generated

@@ -14,13 +14,15 @@ from sympy import Expr, Symbol
 from .activations import Activation, elementwise
 from .cache import cached
 from .errors import DefinitionError
+from .initializers import Initializer
 from .losses import Loss
+from .penalties import Penalty
 from .vector import VectorFunction
 
 __all__ = ["Catalog", "CATALOG", "Kind", "register_activation"]
 
-Kind = Literal["activation", "vector", "loss"]
-Item = Activation | VectorFunction | Loss
+Kind = Literal["activation", "vector", "loss", "penalty", "initializer"]
+Item = Activation | VectorFunction | Loss | Penalty | Initializer
 
 
 class Catalog:
@@ -67,6 +69,12 @@ class Catalog:
 
     def losses(self) -> list[Loss]:
         return [self.get(name) for name in self.names("loss")]
+
+    def penalties(self) -> list[Penalty]:
+        return [self.get(name) for name in self.names("penalty")]
+
+    def initializers(self) -> list[Initializer]:
+        return [self.get(name) for name in self.names("initializer")]
 
 
 #: The catalogue every command reads; built-ins are added by ``derive.builtins``.

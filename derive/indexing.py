@@ -1,10 +1,10 @@
 """Helpers for expressions over indexed arrays: range guards and whole-row sums."""
 
-from sympy import Expr, Indexed, IndexedBase, Piecewise, Sum, Symbol
+from sympy import Expr, Indexed, IndexedBase, Piecewise, Sum, Symbol, diff
 
-from .symbols import C
+from .symbols import C, i, j, m, n
 
-__all__ = ["drop_range_guards", "replace_row_sums", "rename_feature"]
+__all__ = ["drop_range_guards", "entrywise_gradient", "replace_row_sums", "rename_feature"]
 
 
 def _is_range_guard(expr: Piecewise) -> bool:
@@ -43,3 +43,21 @@ def replace_row_sums(expr: Expr, base: IndexedBase, value: Expr) -> Expr:
 def rename_feature(expr: Expr, old: Symbol, new: Symbol) -> Expr:
     """The same expression with its free feature index ``old`` called ``new``."""
     return expr.xreplace({old: new})
+
+
+def entrywise_gradient(cost: Expr, predictions: IndexedBase) -> Expr | None:
+    """``d cost / d p[m, j]`` for ``cost = c * Sum(g(entries at [n, i]), over n and i)``, or None.
+
+    Each entry appears in one term only, so the gradient is ``c * dg/dp`` at
+    ``[m, j]``: differentiating the term as a function of one scalar avoids
+    SymPy's KroneckerDelta bookkeeping, which mishandles piecewise terms.
+    """
+    coefficient, sums = cost.as_independent(Sum, as_Add=False)
+    if not isinstance(sums, Sum) or {limit[0] for limit in sums.limits} != {n, i}:
+        return None
+    body = sums.function
+    if any(not isinstance(a, Indexed) or a.indices != (n, i) for a in body.atoms(Indexed)) or body.has(Sum):
+        return None
+    entry = Symbol("entry", real=True)
+    derivative = diff(body.xreplace({predictions[n, i]: entry}), entry).xreplace({entry: predictions[n, i]})
+    return (coefficient * derivative).xreplace({n: m, i: j})

@@ -16,7 +16,7 @@ from sympy import Eq, Expr, Indexed, IndexedBase, Sum, Symbol, diff, expand_log,
 
 from .activations import Parameter, numeric, parameters_of
 from .errors import DefinitionError
-from .indexing import drop_range_guards, replace_row_sums
+from .indexing import drop_range_guards, entrywise_gradient, replace_row_sums
 from .special import XLogY
 from .stable import Shifted, shift_by_row_max
 from .symbols import C, N, i, j, m, n
@@ -109,7 +109,7 @@ def loss(
             item, f"unknown symbol(s) {', '.join(stray)} in {cost}",
             f"accepted: {targets.label}[n, i], {predictions.label}[n, i], N, C and declared parameters",
         )
-    raw = tidy(_entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
+    raw = tidy(entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
     gradient = raw
     for assumption in assumptions:
         gradient = tidy(replace_row_sums(gradient, assumption.base, assumption.value))
@@ -157,24 +157,6 @@ def fused(
         params={p.symbol: p.default for p in outer.params}, assumptions=assumptions,
         stabilise=stabilise, doc=doc,
     )
-
-
-def _entrywise_gradient(cost: Expr, predictions: IndexedBase) -> Expr | None:
-    """``d cost / d p[m, j]`` for ``cost = c * Sum(g(entries at [n, i]), over n and i)``, or None.
-
-    Each entry appears in one term only, so the gradient is ``c * dg/dp`` at
-    ``[m, j]``: differentiating the term as a function of one scalar avoids
-    SymPy's KroneckerDelta bookkeeping, which mishandles piecewise terms.
-    """
-    coefficient, sums = cost.as_independent(Sum, as_Add=False)
-    if not isinstance(sums, Sum) or {limit[0] for limit in sums.limits} != {n, i}:
-        return None
-    body = sums.function
-    if any(not isinstance(a, Indexed) or a.indices != (n, i) for a in body.atoms(Indexed)) or body.has(Sum):
-        return None
-    entry = Symbol("entry", real=True)
-    derivative = diff(body.xreplace({predictions[n, i]: entry}), entry).xreplace({entry: predictions[n, i]})
-    return (coefficient * derivative).xreplace({n: m, i: j})
 
 
 def _allowed(symbol: Expr, targets: IndexedBase, predictions: IndexedBase, parameters) -> bool:

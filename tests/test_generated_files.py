@@ -23,6 +23,8 @@ SOURCES = {
     "__init__.py": "specs/",
     "activations.py": "derive/builtins.py",
     "losses.py": "derive/builtins.py",
+    "penalties.py": "derive/builtins.py",
+    "initializers.py": "derive/builtins.py",
     "example1.py": "specs/example1.toml",
     "example2.py": "specs/example2.toml",
 }
