@@ -1,11 +1,10 @@
 """Command line: ``python -m codegen generate`` rebuilds ``generated/``.
 
-    python -m codegen generate [--check] [--out DIR] [--extra FILE.py ...]
+    python -m codegen generate [--check] [--out DIR]
     python -m codegen network SPEC.toml [-o PATH]
 """
 
 import argparse
-import runpy
 import sys
 from pathlib import Path
 
@@ -20,14 +19,6 @@ from .printer import PrintError
 _FAILURES = (DefinitionError, SpecError, GenerationError, LoweringError, PrintError)
 
 
-def _load_extras(paths: list[Path]) -> None:
-    """Run the user's files that call ``derive.catalog.register_activation``."""
-    for path in paths:
-        if not path.is_file():
-            raise GenerationError(f"--extra {path}: no such file")
-        runpy.run_path(str(path), run_name=f"symprop_extra_{path.stem}")
-
-
 def _display(path: Path) -> str:
     """``path`` relative to the working folder when it lies inside it."""
     try:
@@ -37,7 +28,6 @@ def _display(path: Path) -> str:
 
 
 def _generate(arguments: argparse.Namespace) -> int:
-    _load_extras(arguments.extra)
     files = render_all(CATALOG)
     output = arguments.out
     if arguments.check:
@@ -54,7 +44,6 @@ def _generate(arguments: argparse.Namespace) -> int:
 
 
 def _network(arguments: argparse.Namespace) -> int:
-    _load_extras(arguments.extra)
     spec = load_spec(arguments.spec, activations=CATALOG.names("activation"), losses=CATALOG.names("loss"))
     files = render_all(CATALOG, [spec])
     target = arguments.output or Path(f"{spec.name}.py")
@@ -72,9 +61,6 @@ def main(argv: list[str] | None = None) -> int:
     network = commands.add_parser("network", help="generate the module of one network spec")
     network.add_argument("spec", type=Path, help="a network spec (TOML)")
     network.add_argument("-o", "--output", type=Path, help="where to write the module (default: NAME.py)")
-    for command in (generate, network):
-        command.add_argument("--extra", type=Path, action="append", default=[],
-                             help="a Python file that registers more activations (repeatable)")
     arguments = parser.parse_args(argv)
     try:
         return _generate(arguments) if arguments.command == "generate" else _network(arguments)

@@ -14,6 +14,7 @@ from sympy import Expr, Symbol
 from .activations import Activation, elementwise
 from .cache import cached
 from .errors import DefinitionError
+from .extensions import run_extensions
 from .initializers import Initializer
 from .losses import Loss
 from .penalties import Penalty
@@ -28,9 +29,16 @@ Item = Activation | VectorFunction | Loss | Penalty | Initializer
 class Catalog:
     """Named items by kind; each name is unique across all kinds."""
 
-    def __init__(self) -> None:
+    def __init__(self, load_extensions: Callable[[], None] | None = None) -> None:
         self._recipes: dict[str, tuple[Kind, Callable[[], Item]]] = {}
         self._derived: dict[str, Item] = {}
+        self._load_extensions = load_extensions
+
+    def _extend(self) -> None:
+        """Run the user's extension files once, before the catalogue is first read."""
+        if self._load_extensions is not None:
+            load, self._load_extensions = self._load_extensions, None
+            load()
 
     def add(self, kind: Kind, name: str, recipe: Callable[[], Item], *, cache: bool = False) -> None:
         """Register ``recipe`` under ``name``; a name may be used once.
@@ -48,6 +56,7 @@ class Catalog:
 
     def get(self, name: str) -> Item:
         """The derived item called ``name``."""
+        self._extend()
         if name not in self._recipes:
             raise KeyError(f"unknown name {name!r}; known: {', '.join(self.names())}")
         if name not in self._derived:
@@ -55,10 +64,12 @@ class Catalog:
         return self._derived[name]
 
     def kind(self, name: str) -> Kind:
+        self._extend()
         return self._recipes[name][0]
 
     def names(self, kind: Kind | None = None) -> list[str]:
         """Registered names of one kind (or all), in registration order."""
+        self._extend()
         return [name for name, (k, _) in self._recipes.items() if kind in (None, k)]
 
     def activations(self) -> list[Activation]:
@@ -77,8 +88,9 @@ class Catalog:
         return [self.get(name) for name in self.names("initializer")]
 
 
-#: The catalogue every command reads; built-ins are added by ``derive.builtins``.
-CATALOG = Catalog()
+#: The catalogue every command reads: built-ins (added by ``derive.builtins``), then
+#: the user's extension files (``derive.extensions``), run when it is first read.
+CATALOG = Catalog(load_extensions=run_extensions)
 
 
 def register_activation(
@@ -94,7 +106,9 @@ def register_activation(
 
     ``definition`` uses ``derive.symbols.x`` (or any ``Symbol('x')``) and the
     parameters in ``params`` (``{Symbol: default}``).  The derivative and its
-    output form are derived now; ``make generate`` then emits the function.
+    output form are derived now, so a bad definition fails here with a
+    ``DefinitionError``; ``make generate`` then emits the function.  Call it
+    from a file in ``extensions/`` (see the README).
     """
     activation = elementwise(name, definition, params=params, computed_as=computed_as, doc=doc)
     catalog.add("activation", name, lambda: activation)

@@ -1,0 +1,71 @@
+"""Adding an activation takes one expression in an extension file (the README's worked example).
+
+Each test runs symprop in a fresh process with ``SYMPROP_EXTENSIONS`` naming
+a file that registers ``softsign``, and generates into a temporary folder.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from finite_differences import derivative
+
+ROOT = Path(__file__).resolve().parent.parent
+SOFTSIGN = """\
+from sympy import Abs
+from derive.catalog import register_activation
+from derive.symbols import x
+
+register_activation("softsign", x / (1 + Abs(x)), doc="Softsign x/(1 + |x|).")
+"""
+
+
+def run(*arguments, extension):
+    environment = {**os.environ, "SYMPROP_EXTENSIONS": str(extension), "SYMPROP_CACHE": "1"}
+    return subprocess.run(
+        [sys.executable, *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def extension(tmp_path_factory):
+    path = tmp_path_factory.mktemp("extension") / "softsign.py"
+    path.write_text(SOFTSIGN, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def generated(extension, tmp_path_factory):
+    out = tmp_path_factory.mktemp("generated")
+    result = run("-m", "codegen", "generate", "--out", str(out), extension=extension)
+    assert result.returncode == 0, result.stderr
+    spec = importlib.util.spec_from_file_location("extended_activations", out / "activations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("point", [-3.0, -0.2, 0.7, 5.0])
+def test_registered_activation_is_generated_with_its_definition(generated, point):
+    assert generated.softsign(np.array([point]))[0] == pytest.approx(point / (1 + abs(point)), rel=1e-15)
+
+
+@pytest.mark.parametrize("point", [-3.0, -0.2, 0.7, 5.0])
+def test_registered_activation_has_a_derived_derivative(generated, point):
+    expected = derivative(lambda v: generated.softsign(np.array([v]))[0], point)
+    assert generated.softsign(np.array([point]), derivative=True)[0] == pytest.approx(expected, rel=1e-7)
+
+
+def test_registered_activation_prints_its_latex(extension):
+    result = run("-m", "derive", "latex", "softsign", extension=extension)
+    assert result.returncode == 0 and "\\frac{x}{\\left|{x}\\right| + 1}" in result.stdout
+
+
+def test_registered_activation_joins_the_parametrised_tests(extension):
+    result = run("-m", "pytest", "--collect-only", "-q", "tests/test_activation_derivatives.py", extension=extension)
+    assert "[softsign]" in result.stdout
