@@ -19,7 +19,8 @@ from derive.spec import SPEC_DIR, NetworkSpec, load_spec
 
 from .errors import GenerationError
 from .modules import (
-    activation_functions, initializer_functions, loss_functions, penalty_functions, vector_functions,
+    activation_functions, helper_functions, initializer_functions, loss_functions, penalty_functions,
+    vector_functions,
 )
 from .network_module import network_module
 
@@ -73,6 +74,7 @@ def render_all(catalog: Catalog = CATALOG, specs: list[NetworkSpec] | None = Non
                 "derived by SymPy, written in terms of the output where that form is proven."
             ),
             functions=activation_functions(catalog.activations()) + vector_functions(catalog.vector_functions()),
+            helpers=helper_functions(catalog.activations()),
         ),
         "losses.py": functions.render(
             source="derive/builtins.py (the catalogue)",
@@ -82,12 +84,14 @@ def render_all(catalog: Catalog = CATALOG, specs: list[NetworkSpec] | None = Non
                 "the cost the function returns.  Arguments are never modified."
             ),
             functions=loss_functions(catalog.losses()),
+            helpers=[],
         ),
         "penalties.py": functions.render(
             source="derive/builtins.py (the catalogue)",
             title="Weight penalties: ``name(w, strength, derivative=False)``, added to a loss.",
             summary="Each cost and gradient is printed from SymPy.",
             functions=penalty_functions(catalog.penalties()),
+            helpers=[],
         ),
         "initializers.py": environment.get_template("initializers.py.j2").render(
             source="derive/builtins.py (the catalogue)",

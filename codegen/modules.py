@@ -7,14 +7,15 @@ statements; the Jinja templates only lay those records out.
 from dataclasses import dataclass, field
 
 
-from sympy import Expr, exp
+from sympy import Expr, exp, sstr
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from derive.activations import Activation
 from derive.initializers import Initializer as InitializerItem
 from derive.losses import Loss
+from derive.normal_cdf import NORMAL_CDF, normal_cdf_input
 from derive.penalties import STRENGTH, Penalty
-from derive.special import Logistic
+from derive.special import Logistic, NormalCDF
 from derive.symbols import C, N
 from derive.vector import VectorFunction
 
@@ -25,7 +26,7 @@ from .printer import PrintError, to_numpy
 
 __all__ = [
     "Function", "Initializer", "activation_functions", "vector_functions", "loss_functions",
-    "penalty_functions", "initializer_functions",
+    "penalty_functions", "initializer_functions", "helper_functions",
 ]
 
 
@@ -54,8 +55,12 @@ class Function:
 
 
 def _formula(expr: Expr) -> str:
-    """A formula for a docstring, in NumPy notation (the definition, not the stable form)."""
-    return to_numpy(lower(expr.replace(lambda e: isinstance(e, Logistic), lambda e: e.rewrite(exp))))
+    """A formula for a docstring: in NumPy notation, or SymPy's where NumPy lacks a function (erf)."""
+    expr = expr.replace(lambda e: isinstance(e, Logistic), lambda e: e.rewrite(exp))
+    try:
+        return to_numpy(lower(expr))
+    except PrintError:
+        return sstr(expr)
 
 
 def _printed(kind: str, name: str, build, item):
@@ -210,3 +215,20 @@ def initializer_functions(initializers: list[InitializerItem]) -> list[Initializ
             scale=to_numpy(item.scale),
         ))
     return generated
+
+
+def helper_functions(activations: list[Activation]) -> list[Function]:
+    """Module-private helpers the activations call: ``_normal_cdf`` when one uses ``NormalCDF``."""
+    forms = [f for a in activations for f in (a.computed_as, a.derivative_computed_as) if f is not None]
+    if not any(form.has(NormalCDF) for form in forms):
+        return []
+    body = Body()
+    result = body.code(NORMAL_CDF)
+    return [Function(
+        name="_normal_cdf", arguments=[str(normal_cdf_input)],
+        doc=(
+            "The standard normal CDF Phi(x), from the Cephes rational approximations of erf and erfc\n"
+            "    (NumPy has none); printed from derive/normal_cdf.py."
+        ),
+        floating=[], result=result, forward=body.statements,
+    )]

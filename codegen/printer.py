@@ -39,6 +39,9 @@ class ArrayPrinter(NumPyPrinter):
         super().__init__({"strict": True, "fully_qualified_modules": True})
 
     def _module_format(self, fqn: str, register: bool = True) -> str:
+        if "." in fqn and not fqn.startswith("numpy."):
+            # SymPy falls back to math.erf and the like: generated code imports NumPy only.
+            raise PrintError(f"{fqn} is not a NumPy function")
         if fqn.startswith("numpy."):
             fqn = "np." + fqn[len("numpy."):]
         return fqn
@@ -116,6 +119,10 @@ class ArrayPrinter(NumPyPrinter):
     def _print_XDivY(self, expr: Expr) -> str:
         a, b = (self._print(arg) for arg in expr.args)
         return f"{self.parenthesize(expr.args[0], PRECEDENCE['Mul'])}/np.where({a} == 0, 1, {b})"
+
+    def _print_NormalCDF(self, expr: Expr) -> str:
+        # Printed from derive.normal_cdf.NORMAL_CDF into the module as this helper.
+        return f"_normal_cdf({self._print(expr.args[0])})"
 
     def _print_Clamp(self, expr: Expr) -> str:
         value, bound = expr.args

@@ -1,6 +1,6 @@
 """The built-in catalogue: each item is one SymPy definition; everything else is derived."""
 
-from sympy import Abs, Max, Min, Piecewise, Rational, Sum, Symbol, diff, exp, floor, log, pi, sqrt, tanh
+from sympy import Abs, Max, Min, Piecewise, Rational, Sum, Symbol, diff, erf, exp, floor, log, pi, sqrt, tanh
 from sympy.codegen.numpy_nodes import logaddexp
 
 from .activations import elementwise
@@ -8,7 +8,7 @@ from .catalog import CATALOG, Catalog
 from .initializers import FAN_IN, FAN_OUT, constant, normal, uniform
 from .penalties import STRENGTH, penalty
 from .losses import Assumption, Inputs, by_row_max, elementwise_stable, fused, loss
-from .special import Logistic, XLogY
+from .special import Logistic, NormalCDF, XLogY
 from .stable import saturate
 from .symbols import C, N, i, indexed, k, n, x
 from .vector import vector_function
@@ -111,6 +111,18 @@ def _gelu_tanh():
         computed_as=x * saturate(gate, x, 22, item),
         derivative_computed_as=saturate(gate + x * diff(2 * u, x) * gate * (1 - gate), x, 22, item),
         doc="Gaussian error linear unit, tanh approximation x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2.",
+    )
+
+
+def _gelu():
+    # x*Phi(x) keeps the left tail, where 1 + erf(x/sqrt(2)) cancels; f' = Phi(x) + x*phi(x),
+    # whose second term is 0 in float64 beyond |x| = 40 (clamped so x**2 cannot overflow).
+    item = "activation 'gelu'"
+    return elementwise(
+        "gelu", x * (1 + erf(x / sqrt(2))) / 2,
+        computed_as=x * NormalCDF(x),
+        derivative_computed_as=NormalCDF(x) + saturate(x * exp(-x**2 / 2) / sqrt(2 * pi), x, 40, item),
+        doc="Gaussian error linear unit x*Phi(x), Phi the standard normal CDF (the erf form).",
     )
 
 
@@ -267,6 +279,7 @@ def register_builtins(catalog: Catalog = CATALOG) -> None:
     catalog.add("activation", "gaussian", _gaussian, cache=True)
     catalog.add("activation", "softplus", _softplus, cache=True)
     catalog.add("activation", "silu", _silu, cache=True)
+    catalog.add("activation", "gelu", _gelu, cache=True)
     catalog.add("activation", "gelu_tanh", _gelu_tanh, cache=True)
     catalog.add("vector", "softmax", _softmax, cache=True)
     catalog.add("vector", "log_softmax", _log_softmax, cache=True)

@@ -6,7 +6,7 @@ A form of a function is only used when SymPy shows it equal to the definition.
 """
 
 from sympy import (
-    And, Dummy, Expr, FiniteSet, Not, Or, Piecewise, cosh, count_ops, exp, log, piecewise_fold, refine,
+    And, Dummy, Expr, FiniteSet, Not, Or, Piecewise, cosh, count_ops, erf, exp, log, piecewise_fold, refine,
     simplify, sinh, tanh, true,
 )
 from sympy.logic.boolalg import BooleanFalse, simplify_logic
@@ -18,10 +18,12 @@ def _simplifies_to_zero(expr: Expr) -> bool:
     """True when ``simplify`` gives 0 directly or after rewriting in ``exp`` or ``log``.
 
     The rewrites expand functions ``simplify`` treats as opaque, such as
-    ``expm1``, ``tanh`` and NumPy's ``logaddexp``.
+    ``expm1``, ``tanh``, NumPy's ``logaddexp`` and symprop's ``NormalCDF``.
     """
     abstracted = _abstract_common_argument(expr)
-    forms = ([abstracted.rewrite(exp)] if abstracted is not None else []) + [expr, expr.rewrite(exp), expr.rewrite(log)]
+    forms = [expr, expr.rewrite(exp), expr.rewrite(log), expr.rewrite(erf)]
+    if abstracted is not None:
+        forms.insert(0, abstracted.rewrite(exp))
     return any(simplify(form) == 0 for form in forms)
 
 

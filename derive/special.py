@@ -7,9 +7,9 @@ through differentiation, so the gradient ``y / p`` is 0 wherever ``y = 0``.
 At numbers both evaluate, with the convention, so a trace can compute them.
 """
 
-from sympy import Expr, Function, S, exp, log
+from sympy import Expr, Function, S, erf, exp, log, pi, sqrt
 
-__all__ = ["XLogY", "XDivY", "Logistic"]
+__all__ = ["XLogY", "XDivY", "Logistic", "NormalCDF"]
 
 
 class XDivY(Function):
@@ -76,3 +76,22 @@ class Logistic(Function):
 
     def _latex(self, printer) -> str:
         return rf"\sigma\left({printer._print(self.args[0])}\right)"
+
+
+class NormalCDF(Function):
+    """``NormalCDF(x) = (1 + erf(x/sqrt(2)))/2``, the standard normal CDF, kept whole.
+
+    NumPy has no ``erf``: code evaluates it with ``derive.normal_cdf.NORMAL_CDF``.
+    """
+
+    is_real = True
+
+    def fdiff(self, argindex: int = 1):
+        x = self.args[0]
+        return exp(-x**2 / 2) / sqrt(2 * pi)
+
+    def _eval_rewrite_as_erf(self, x, **kwargs):
+        return (1 + erf(x / sqrt(2))) / 2
+
+    def _latex(self, printer) -> str:
+        return rf"\Phi\left({printer._print(self.args[0])}\right)"

@@ -8,7 +8,7 @@ derived by SymPy, written in terms of the output where that form is proven.
 
 import numpy as np
 
-__all__ = ["linear", "sigmoid", "relu", "tanh", "leaky_relu", "elu", "gaussian", "softplus", "silu", "gelu_tanh", "softmax", "softmax_vjp", "log_softmax", "log_softmax_vjp"]
+__all__ = ["linear", "sigmoid", "relu", "tanh", "leaky_relu", "elu", "gaussian", "softplus", "silu", "gelu", "gelu_tanh", "softmax", "softmax_vjp", "log_softmax", "log_softmax_vjp"]
 
 
 def _floating(a):
@@ -20,6 +20,22 @@ def _floating(a):
 def _cast(value, like):
     """``value`` in the dtype of ``like``, so float32 in gives float32 out."""
     return np.asarray(value, dtype=like.dtype) if np.ndim(value) else like.dtype.type(value)
+
+
+def _normal_cdf(x):
+    """The standard normal CDF Phi(x), from the Cephes rational approximations of erf and erfc
+    (NumPy has none); printed from derive/normal_cdf.py.
+    """
+    _t0 = np.clip(x, -40.0, 40.0)
+    _t1 = np.sqrt(2)
+    _t2 = _t0**2
+    _t3 = (1/2)*_t2
+    _t4 = _t1*np.abs(_t0)
+    _t5 = np.floor(32768*_t4)
+    _t6 = (1/2)*_t4
+    _t7 = 0.5*_t4
+    _t8 = (1/2)*np.where(_t4 < 16, (_t6*(_t6*(_t6*(_t6*(_t6*(_t6*(_t6*(1.2309849073676526e-10*_t4 + 0.5641895648310689) + 7.463210564422699) + 48.63719709856814) + 196.5208329560771) + 526.4451949954773) + 934.5285271719576) + 1027.5518868951572) + 557.5353353693994)/(_t6*(_t6*(_t6*(_t6*(_t6*(_t6*(_t6*(_t7 + 13.228195115474499) + 86.70721408859897) + 354.9377788878199) + 975.7085017432055) + 1823.9091668790973) + 2246.3376081871097) + 1656.6630919416134) + 557.5353408177277), (_t6*(_t6*(_t6*(_t6*(0.28209479177387753*_t4 + 1.275366707599781) + 5.019050422511805) + 6.160210979930536) + 7.4097426995044895) + 2.9788666537210022)/(_t6*(_t6*(_t6*(_t6*(_t6*(_t7 + 2.2605286322011726) + 9.396035249380015) + 12.048953980809666) + 17.08144507475659) + 9.608968090632859) + 3.369076451000815))*np.exp(-1/4294967296*_t5**2)*np.exp(((1/65536)*_t5 - _t6)*((1/65536)*_t5 + _t6))
+    return np.where(_t1 > _t4, (1/4)*_t0*_t1*(_t3*(_t3*(_t3*(4.802486869935258*_t2 + 90.02601972038427) + 2232.005345946843) + 7003.325141128051) + 55592.30130103949)/(_t3*(_t3*(_t3*(_t3*(0.5*_t2 + 33.56171416475031) + 521.3579497801527) + 4594.323829709801) + 22629.000061389095) + 49267.39426086359) + 1/2, np.where(_t0 < 0, _t8, 1 - _t8))
 
 
 def linear(x, derivative=False):
@@ -141,6 +157,18 @@ def silu(x, derivative=False):
     _t3 = np.exp(-np.abs(x))
     _t4 = 1/(_t3 + 1)
     return _cast(x*np.where(x < 0, _t3*_t4, _t4), x)
+
+
+def gelu(x, derivative=False):
+    """Gaussian error linear unit x*Phi(x), Phi the standard normal CDF (the erf form).
+
+    With ``derivative=True``, returns f'(x) = sqrt(2)*x*exp(-x**2/2)/(2*sqrt(pi)) + erf(sqrt(2)*x/2)/2 + 1/2.
+    """
+    x = _floating(x)
+    if derivative:
+        _t0 = np.clip(x, -40.0, 40.0)
+        return _cast((1/2)*np.sqrt(2)*_t0*np.exp(-1/2*_t0**2)/np.sqrt(np.pi) + _normal_cdf(x), x)
+    return _cast(x*_normal_cdf(x), x)
 
 
 def gelu_tanh(x, derivative=False):
