@@ -36,10 +36,11 @@ def _sigmoid():
 
 
 def _tanh():
-    # 1 - y**2 rounds to 0 once tanh rounds to ±1; 4t/(1 + t)**2 with t = exp(-2|x|) keeps the tails.
+    # 1 - y**2 rounds to 0 once tanh rounds to ±1; 4t/(1 + t)**2 with t = exp(-2|x|) keeps the
+    # tails, and is 0 in float64 beyond |x| = 400 (clamped so 2|x| cannot overflow).
     t = exp(-2 * Abs(x))
     return elementwise(
-        "tanh", tanh(x), derivative_computed_as=4 * t / (1 + t) ** 2,
+        "tanh", tanh(x), derivative_computed_as=saturate(4 * t / (1 + t) ** 2, x, 400, "activation 'tanh'"),
         doc="Hyperbolic tangent, squashing any real number into (-1, 1).",
     )
 

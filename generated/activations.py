@@ -83,7 +83,7 @@ def tanh(x, derivative=False):
     """
     x = _floating(x)
     if derivative:
-        _t0 = np.exp(-2*np.abs(x))
+        _t0 = np.exp(-2*np.abs(np.clip(x, -400.0, 400.0)))
         return _cast(4*_t0/(_t0 + 1)**2, x)
     return _cast(np.tanh(x), x)
 

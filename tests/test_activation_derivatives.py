@@ -99,3 +99,15 @@ def test_input_is_not_modified(name, derivative_flag):
 
 def test_relu_derivative_at_zero_is_zero_as_in_the_notebook():
     assert activations.relu(np.array([0.0]), derivative=True)[0] == 0.0
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+@pytest.mark.parametrize("derivative_flag", [False, True])
+@given(values=st.lists(st.floats(-50, 50), min_size=1, max_size=24), shape_seed=st.integers(0, 3))
+def test_any_shape_gives_the_same_values_as_one_entry_at_a_time(name, derivative_flag, values, shape_seed):
+    shapes = [(len(values),), (1, len(values)), (len(values), 1), (1, 1, len(values))]
+    array = np.array(values).reshape(shapes[shape_seed])
+    result = generated(name)(array, derivative=derivative_flag)
+    single = [generated(name)(np.array([v]), derivative=derivative_flag)[0] for v in values]
+    assert result.shape == array.shape
+    np.testing.assert_array_equal(result.ravel(), single)
