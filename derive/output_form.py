@@ -78,9 +78,26 @@ def _piecewise_output_form(f: Piecewise, df: Expr, x: Symbol, y: Symbol) -> Expr
     # Branches whose image is a single point go last: an equality test on
     # floats is fragile, so such a branch is best reached as the default.
     pieces.sort(key=lambda piece: isinstance(piece[1], FiniteSet))
-    return Piecewise(
-        *[(g, image.as_relational(y)) for g, image in pieces[:-1]], (pieces[-1][0], true)
-    )
+    conditions = [_separating(image, [later for _, later in pieces[k + 1:]], y) for k, (_, image) in enumerate(pieces)]
+    return Piecewise(*[(g, c) for (g, _), c in zip(pieces[:-1], conditions)], (pieces[-1][0], true))
+
+
+def _separating(image, later: list, y: Symbol):
+    """The simplest condition on ``y`` true on ``image`` and false on every ``later`` image.
+
+    ``(-alpha, 0]`` before ``(0, oo)`` needs only ``y <= 0``; failing a
+    one-sided bound, the image's own interval condition is used.
+    """
+    if isinstance(image, Interval) and later and all(isinstance(other, Interval) for other in later):
+        if all((other.inf >= image.sup) is S.true for other in later):
+            above_open = all(other.left_open or (other.inf > image.sup) is S.true for other in later)
+            if image.sup.is_finite and above_open:
+                return y <= image.sup
+        if all((other.sup <= image.inf) is S.true for other in later):
+            below_open = all(other.right_open or (other.sup < image.inf) is S.true for other in later)
+            if image.inf.is_finite and below_open:
+                return y >= image.inf
+    return image.as_relational(y)
 
 
 def _on_domain(expr: Expr, x: Symbol, domain) -> Expr:
