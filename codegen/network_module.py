@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sympy import Basic, Indexed, MatrixSymbol, Symbol
 
 from derive.network import LEARNING_RATE, Program, Stage
-from derive.symbols import N
+from derive.symbols import C, N
 
 from .emit import Body, Statement
 from .lowering import reads_size
@@ -84,8 +84,10 @@ def _stage(program: Program, stage: Stage, outputs: list[str], arguments: set[st
         for name in sorted(names_in(assignment.expr) - assigned - arguments):
             if name not in needed:
                 needed.append(name)
-        if reads_size(assignment.expr, N) and "N" not in body.known:
-            body.add("N", f"{'x' if 'x' in arguments else 'out'}.shape[0]")
+        for size, axis in ((N, 0), (C, 1)):
+            # Sizes of the batch and of the output layer, read off the targets y: (N, C).
+            if reads_size(assignment.expr, size) and str(size) not in body.known:
+                body.add(str(size), f"y.shape[{axis}]")
         body.assign(assignment.target, assignment.expr, like=assignment.target)
         assigned.add(assignment.target)
     order = {name: index for index, name in enumerate(sources)}

@@ -1,65 +1,128 @@
-"""Command line: print derivations.
+"""Command line: print derivations, walk through a gradient, build the documents.
 
-    python -m derive latex NAME     one item, ``dense`` or a network spec
-    python -m derive latex --all    everything
-    python -m derive list           the names
+    python -m derive latex NAME                      one item, ``dense`` or a network spec
+    python -m derive latex --all                     everything
+    python -m derive list                            the names
+    python -m derive explain NETWORK --param w2[0,0] [--format text|md|tex]
+    python -m derive docs [--check]                  write (or check) docs/derivations.md
+    python -m derive plots                           draw docs/plots/*.png (needs matplotlib)
 """
 
 import argparse
 import sys
 
 from .builtins import CATALOG
+from .docs import MARKDOWN, is_current, write_markdown
 from .errors import DefinitionError
-from .latex import activation_latex, dense_latex, loss_latex, program_latex, vector_latex
-from .network import derive_network
-from .spec import SPEC_DIR, SpecError, load_spec
+from .explain import ExplainError, explain
+from .explain_render import FORMATS, render
+from .latex import dense_latex, item_latex, program_latex
+from .networks import load_program, network_paths
+from .spec import SpecError
+from .trace import TraceError
 
-
-def _networks() -> dict:
-    return {path.stem: path for path in sorted(SPEC_DIR.glob("*.toml"))}
+_PARAM_HELP = (
+    "one entry of a weight or bias array, written NAME[ROW,COLUMN]: w2[0,0] is row 0, column 0 of w2, "
+    "the weight from input 0 of layer 2 into its neuron 0 (layers count from 1, rows and columns from 0); "
+    "b1[0,0] is the first bias of layer 1. An unknown entry lists every valid one."
+)
 
 
 def names() -> list[str]:
     """Every name ``latex`` accepts, catalogue first."""
-    return CATALOG.names() + ["dense"] + list(_networks())
+    return CATALOG.names() + ["dense"] + list(network_paths())
 
 
 def latex_of(name: str) -> str:
     """The LaTeX derivation of ``name``; KeyError lists the valid names."""
     if name == "dense":
         return dense_latex()
-    networks = _networks()
-    if name in networks:
-        spec = load_spec(networks[name], activations=CATALOG.names("activation"), losses=CATALOG.names("loss"))
-        return program_latex(derive_network(spec, CATALOG))
+    if name in network_paths():
+        return program_latex(load_program(name))
     if name not in CATALOG.names():
         raise KeyError(name)
-    render = {"activation": activation_latex, "vector": vector_latex, "loss": loss_latex}[CATALOG.kind(name)]
-    return render(CATALOG.get(name))
+    return item_latex(CATALOG.get(name))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m derive", description="Print symprop's derivations.")
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m derive", description="Print symprop's derivations, walk through a gradient, build the documents."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     latex = commands.add_parser("latex", help="print a derivation as LaTeX")
     target = latex.add_mutually_exclusive_group(required=True)
     target.add_argument("name", nargs="?", help="an activation, a loss, 'dense' or a network spec name")
     target.add_argument("--all", action="store_true", help="print every derivation")
     commands.add_parser("list", help="list the names latex accepts")
-    arguments = parser.parse_args(argv)
-    if arguments.command == "list":
-        print("\n".join(names()))
-        return 0
+    walk = commands.add_parser(
+        "explain", help="walk through the chain rule from the loss to one parameter, with numbers",
+        description="Print the forward values, the loss, every chain-rule step from the loss to one "
+        "parameter (symbols, forms, numbers) and the parameter after one step, at the spec's [example].",
+    )
+    walk.add_argument("network", help="a network spec name (see 'list') or a path to a spec .toml")
+    walk.add_argument("--param", required=True, metavar="NAME[ROW,COLUMN]", help=_PARAM_HELP)
+    walk.add_argument("--format", choices=FORMATS, default="text",
+                      help="text for the terminal (default), md for Markdown with LaTeX, tex for LaTeX")
+    docs = commands.add_parser("docs", help="write docs/derivations.md from the derivations")
+    docs.add_argument("--check", action="store_true", help="only check that docs/derivations.md is current")
+    commands.add_parser("plots", help="draw docs/plots/NAME.png for every activation (needs matplotlib)")
+    return parser
+
+
+def _latex(arguments: argparse.Namespace) -> int:
     wanted = names() if arguments.all else [arguments.name]
     try:
         print("\n\n".join(latex_of(name) for name in wanted))
     except KeyError as error:
         print(f"error: unknown name {error.args[0]!r}; valid names: {', '.join(names())}", file=sys.stderr)
         return 2
-    except (DefinitionError, SpecError) as error:
+    return 0
+
+
+def _explain(arguments: argparse.Namespace) -> int:
+    try:
+        program = load_program(arguments.network)
+    except KeyError as error:
+        print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2
+    print(render(explain(program, arguments.param), arguments.format), end="")
+    return 0
+
+
+def _docs(arguments: argparse.Namespace) -> int:
+    if arguments.check:
+        if is_current():
+            return 0
+        print(f"stale: docs/{MARKDOWN.name} (run `make docs` or `python -m derive docs`)", file=sys.stderr)
+        return 1
+    print(f"docs/{MARKDOWN.name}: {'written' if write_markdown() else 'unchanged'}")
+    return 0
+
+
+def _plots(arguments: argparse.Namespace) -> int:
+    try:  # matplotlib is an optional extra: import it only when plots are asked for
+        from .plots import write_plots
+    except ImportError as error:
+        print(f"error: {error}; install the docs extra: pip install -e '.[docs]' (or run `make docs`)",
+              file=sys.stderr)
+        return 2
+    print(f"docs/plots: {len(write_plots())} activation plots written")
+    return 0
+
+
+_COMMANDS = {"latex": _latex, "explain": _explain, "docs": _docs, "plots": _plots}
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    if arguments.command == "list":
+        print("\n".join(names()))
+        return 0
+    try:
+        return _COMMANDS[arguments.command](arguments)
+    except (DefinitionError, SpecError, ExplainError, TraceError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

@@ -5,19 +5,40 @@ prints, so the document and the generated code cannot disagree.
 """
 
 import re
+from dataclasses import dataclass
 
-from sympy import Function, Symbol
+from sympy import Function, Symbol, piecewise_fold
 from sympy.printing.latex import LatexPrinter
 
 from .activations import Activation
-from .dense import dense_rule
+from .dense import DenseRule, dense_rule
+from .initializers import Initializer
 from .losses import Loss
+from .penalties import Penalty
 from .network import Program, Stage
 from .spec import BiasKind
-from .symbols import x
+from .symbols import x, y
 from .vector import VectorFunction
 
-__all__ = ["activation_latex", "vector_latex", "loss_latex", "dense_latex", "program_latex"]
+__all__ = [
+    "Block", "latex", "item_blocks", "dense_rule_block", "dense_blocks", "program_blocks", "program_title",
+    "item_latex", "dense_latex", "program_latex",
+]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A titled group of aligned equations, each row ``lhs &= rhs && \\text{note}``.
+
+    The same rows print as a LaTeX ``align*`` environment here and as display
+    math for Markdown and Jupyter (``derive.markdown``).
+    """
+
+    title: str
+    rows: tuple[str, ...]
+
+    def tex(self) -> str:
+        return f"% {self.title}\n\\begin{{align*}}\n" + " \\\\\n".join(self.rows) + "\n\\end{align*}"
 
 
 class _Printer(LatexPrinter):
@@ -36,6 +57,17 @@ class _Printer(LatexPrinter):
         indices = ",".join(self._print(i) for i in expr.indices)
         return f"{{{self._print(expr.base)}}}_{{{indices}}}"
 
+    # Accurate numerical forms read as the mathematics they compute.
+    def _print_expm1(self, expr, exp=None) -> str:
+        return rf"\left(e^{{{self._print(expr.args[0])}}} - 1\right)"
+
+    def _print_log1p(self, expr, exp=None) -> str:
+        return rf"\log\left(1 + {self._print(expr.args[0])}\right)"
+
+    def _print_logaddexp(self, expr, exp=None) -> str:
+        a, b = (self._print(arg) for arg in expr.args)
+        return rf"\log\left(e^{{{a}}} + e^{{{b}}}\right)"
+
     def _print_OneMatrix(self, expr) -> str:
         return r"\mathbf{1}"
 
@@ -53,16 +85,16 @@ def latex(expr) -> str:
     return _Printer().doprint(expr)
 
 
-def _align(rows: list[str]) -> str:
-    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
-
-
 def _text(words: str) -> str:
     return "\\text{" + words.replace("_", "\\_") + "}"
 
 
-def activation_latex(activation: Activation) -> str:
-    """Definition, raw derivative, computed form and output form of an activation."""
+def _latex_of(blocks: list[Block]) -> str:
+    return "\n\n".join(block.tex() for block in blocks)
+
+
+def activation_blocks(activation: Activation) -> list[Block]:
+    """Definition, raw derivative, computed form, and the output form with its proof."""
     f = Function("f")
     rows = [
         f"f(x) &= {latex(activation.definition)}",
@@ -77,26 +109,29 @@ def activation_latex(activation: Activation) -> str:
             f"f'(x) &= {latex(activation.output_form)}, \\quad y = {latex(f(x))} "
             f"&& {_text('output form, proven equal')}"
         )
+        at_output = piecewise_fold(activation.output_form.subs(y, activation.definition))
+        proof = _text("proof: f'(x) minus the output form at y = f(x), simplified by SymPy")
+        rows.append(f"0 &= {latex(activation.derivative)} - \\left({latex(at_output)}\\right) && {proof}")
     params = ", ".join(f"{latex(p.symbol)} = {p.default:g}" for p in activation.params)
-    header = f"% {activation.name}: {activation.doc}" + (f" (defaults: {params})" if params else "")
-    return header + "\n" + _align(rows)
+    title = f"{activation.name}: {activation.doc}" + (f" (defaults: {params})" if params else "")
+    return [Block(title, tuple(rows))]
 
 
-def vector_latex(vector: VectorFunction) -> str:
+def vector_blocks(vector: VectorFunction) -> list[Block]:
     """Definition, Jacobian and vector-Jacobian product of a vector function."""
     s, z, g = (latex(b) for b in (vector.output, vector.inputs, vector.upstream))
-    rows = [
+    rows = (
         f"{s}_{{n,i}} &= {latex(vector.definition)}",
         f"\\frac{{\\partial {s}_{{n,i}}}}{{\\partial {z}_{{n,j}}}} &= {latex(vector.jacobian)}",
         f"\\frac{{\\partial {s}_{{n,j}}}}{{\\partial {z}_{{n,j}}}} &= {latex(vector.jacobian_diagonal)} "
         f"&& {_text('diagonal, in the outputs')}",
         f"\\sum_i {g}_{{n,i}} \\frac{{\\partial {s}_{{n,i}}}}{{\\partial {z}_{{n,j}}}} &= {latex(vector.vjp)}",
         f"&= {latex(vector.vjp_output_form)} && {_text('in the outputs, proven equal')}",
-    ]
-    return f"% {vector.name}: {vector.doc}\n" + _align(rows)
+    )
+    return [Block(f"{vector.name}: {vector.doc}", rows)]
 
 
-def loss_latex(loss: Loss) -> str:
+def loss_blocks(loss: Loss) -> list[Block]:
     """Cost, raw gradient, assumptions and the gradient the code uses."""
     p = latex(loss.predictions)
     partial = f"\\frac{{\\partial L}}{{\\partial {p}_{{m,j}}}}"
@@ -109,29 +144,62 @@ def loss_latex(loss: Loss) -> str:
         for let in loss.cost_computed_as.lets:
             rows.append(f"{latex(let.name)}_{{n,i}} &= {latex(let.value)} && {_text('shifted logits')}")
         rows.append(f"L &= {latex(loss.cost_computed_as.expr)} && {_text('computed form (log-sum-exp), proven equal')}")
-    return f"% {loss.name}: {loss.doc}\n" + _align(rows)
+    return [Block(f"{loss.name}: {loss.doc}", tuple(rows))]
 
 
-def dense_latex() -> str:
-    """The dense layer's gradients for each bias kind, from matrix calculus."""
-    blocks = []
-    for kind in BiasKind:
-        rule = dense_rule(kind)
-        rows = [f"Z &= {latex(rule.forward)}"]
-        rows.append(f"\\frac{{\\partial L}}{{\\partial W}} &= {latex(rule.grad_W)}")
-        rows.append(f"\\frac{{\\partial L}}{{\\partial X}} &= {latex(rule.grad_X)}")
-        if rule.grad_b is not None:
-            rows.append(f"\\frac{{\\partial L}}{{\\partial b}} &= {latex(rule.grad_b)}")
-        blocks.append(f"% dense layer, bias {kind.value}; G = dL/dZ, 1 a matrix of ones\n" + _align(rows))
-    step = f"G &= f'(Z) \\odot \\frac{{\\partial L}}{{\\partial H}}, \\quad H = f(Z)"
-    blocks.append("% activation step, elementwise\n" + _align([step]))
-    return "\n\n".join(blocks)
+def penalty_blocks(penalty: Penalty) -> list[Block]:
+    """A penalty's cost and its entrywise gradient."""
+    w = latex(penalty.weights)
+    rows = [
+        f"P &= {latex(penalty.cost)}",
+        f"\\frac{{\\partial P}}{{\\partial {w}_{{m,j}}}} &= {latex(penalty.gradient)} && {_text('entry by entry')}",
+    ]
+    return [Block(f"{penalty.name}: {penalty.doc}", tuple(rows))]
 
 
-def program_latex(program: Program) -> str:
-    """A network's chain rule, layer by layer, as one straight-line program."""
-    blocks = [f"% network {program.spec.name}: {program.spec.description}"]
-    seen = set()
+def initializer_blocks(initializer: Initializer) -> list[Block]:
+    """An initialiser's distribution and scale, from its variance."""
+    kind = initializer.distribution.value
+    rows = []
+    if initializer.variance is not None:
+        rows.append(f"\\operatorname{{Var}}(w) &= {latex(initializer.variance)}")
+    label = {"constant": "w", "normal": "\\sigma", "uniform": "a"}[kind]
+    note = {"constant": "every entry", "normal": "w \\sim N(0, \\sigma^2)", "uniform": "w \\sim U(-a, a)"}[kind]
+    rows.append(f"{label} &= {latex(initializer.scale)} && {_text(note) if kind == 'constant' else note}")
+    return [Block(f"{initializer.name}: {initializer.doc}", tuple(rows))]
+
+
+def item_blocks(item: Activation | VectorFunction | Loss | Penalty | Initializer) -> list[Block]:
+    """The blocks of any catalogue item, by its kind."""
+    for kind, render in (
+        (Activation, activation_blocks), (VectorFunction, vector_blocks), (Loss, loss_blocks),
+        (Penalty, penalty_blocks), (Initializer, initializer_blocks),
+    ):
+        if isinstance(item, kind):
+            return render(item)
+    raise TypeError(f"no LaTeX rendering for {type(item).__name__}")
+
+
+def dense_rule_block(rule: DenseRule) -> Block:
+    """One dense rule's forward product and gradients, from matrix calculus."""
+    rows = [f"Z &= {latex(rule.forward)}"]
+    rows.append(f"\\frac{{\\partial L}}{{\\partial W}} &= {latex(rule.grad_W)}")
+    rows.append(f"\\frac{{\\partial L}}{{\\partial X}} &= {latex(rule.grad_X)}")
+    if rule.grad_b is not None:
+        rows.append(f"\\frac{{\\partial L}}{{\\partial b}} &= {latex(rule.grad_b)}")
+    kind = "none" if rule.b is None else BiasKind.SHARED.value if rule.b.shape == (1, 1) else BiasKind.PER_NEURON.value
+    return Block(f"dense layer, bias {kind}; G = dL/dZ, 1 a matrix of ones", tuple(rows))
+
+
+def dense_blocks() -> list[Block]:
+    """The dense layer's gradients for each bias kind, then the elementwise activation step."""
+    step = "G &= f'(Z) \\odot \\frac{\\partial L}{\\partial H}, \\quad H = f(Z)"
+    return [dense_rule_block(dense_rule(kind)) for kind in BiasKind] + [Block("activation step, elementwise", (step,))]
+
+
+def program_blocks(program: Program) -> list[Block]:
+    """A network's chain rule, one block per stage of its straight-line program."""
+    blocks, seen = [], set()
     for stage in Stage:
         rows = []
         for assignment in program.stage(stage):
@@ -140,8 +208,27 @@ def program_latex(program: Program) -> str:
             seen.add(assignment.target)
             target = latex(Symbol(assignment.target))
             rows.append(f"{target} &= {latex(assignment.shown)} && {_text(_where(assignment))}")
-        blocks.append(f"% {stage.value}\n" + _align(rows))
-    return "\n\n".join(blocks)
+        blocks.append(Block(stage.value, tuple(rows)))
+    return blocks
+
+
+def program_title(program: Program) -> str:
+    return f"network {program.spec.name}: {program.spec.description}"
+
+
+def item_latex(item: Activation | VectorFunction | Loss | Penalty | Initializer) -> str:
+    """A catalogue item's derivation as LaTeX."""
+    return _latex_of(item_blocks(item))
+
+
+def dense_latex() -> str:
+    """The dense layer's gradients for each bias kind, from matrix calculus, as LaTeX."""
+    return _latex_of(dense_blocks())
+
+
+def program_latex(program: Program) -> str:
+    """A network's chain rule, layer by layer, as one straight-line program in LaTeX."""
+    return f"% {program_title(program)}\n\n" + _latex_of(program_blocks(program))
 
 
 def _where(assignment) -> str:

@@ -112,12 +112,12 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         ))
 
     targets, predictions = indexed("y"), indexed(outputs[-1])
-    names = {loss.targets: targets, loss.predictions: predictions}
-    cost = _rename(loss.cost_computed_as, names)
+    names = {loss.targets: targets, loss.predictions: predictions, **_defaults(loss)}
+    cost = _rename(loss.cost_computed_as, names, predictions)
     loss_stage = _lets(cost, Stage.LOSS) + [
         Assignment("cost", cost.expr, Stage.LOSS, 0, f"loss {loss.name}", loss.cost.xreplace(names))
     ]
-    gradient = _rename(loss.gradient_computed_as, names)
+    gradient = _rename(loss.gradient_computed_as, names, predictions)
     backward += _lets(gradient, Stage.BACKWARD)
     backward.append(Assignment(
         f"d{outputs[-1]}", gradient.expr, Stage.BACKWARD, len(layers), "loss gradient", loss.gradient.xreplace(names)
@@ -148,8 +148,9 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     )
 
 
-def _defaults(activation: Activation) -> dict[Symbol, Float]:
-    return {p.symbol: Float(p.default) for p in activation.params}
+def _defaults(item: Activation | Loss) -> dict[Symbol, Float]:
+    """An item's parameters at their defaults, as numbers in the network's expressions."""
+    return {p.symbol: Float(p.default) for p in item.params}
 
 
 def _apply(activation: Activation, form: Expr, argument: str) -> Expr:
@@ -167,10 +168,9 @@ def _backward_step(activation: Activation, argument: str, output: str, upstream:
     return activation.backward.xreplace(replacements) * Symbol(upstream, real=True)
 
 
-def _rename(form: Shifted, names: dict[IndexedBase, IndexedBase]) -> Shifted:
+def _rename(form: Shifted, names: dict, predictions: IndexedBase) -> Shifted:
     """A loss form over the network's ``y`` and output arrays instead of the catalogue's."""
     names = dict(names)
-    predictions = list(names.values())[-1]
     for let in form.lets:
         names[let.name] = indexed(f"{predictions.label}_shifted")
     lets = tuple(type(let)(names[let.name], let.value.xreplace(names)) for let in form.lets)

@@ -30,9 +30,10 @@ class XDivY(Function):
     def _eval_rewrite_as_log(self, a, b, **kwargs):
         return a / b
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp=None) -> str:
         a, b = self.args
-        return rf"\frac{{{printer._print(a)}}}{{{printer._print(b)}}}"
+        text = rf"\frac{{{printer._print(a)}}}{{{printer._print(b)}}}"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
 class XLogY(Function):
@@ -53,9 +54,10 @@ class XLogY(Function):
     def _eval_rewrite_as_log(self, a, b, **kwargs):
         return a * log(b)
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp=None) -> str:
         a, b = self.args
-        return rf"{printer.parenthesize(a, 50)} \log{{{printer.parenthesize(b, 50)}}}"
+        text = rf"{printer.parenthesize(a, 50)} \log{{{printer.parenthesize(b, 50)}}}"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
 class Logistic(Function):
@@ -74,8 +76,9 @@ class Logistic(Function):
     def _eval_rewrite_as_exp(self, a, **kwargs):
         return 1 / (1 + exp(-a))
 
-    def _latex(self, printer) -> str:
-        return rf"\sigma\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer, exp=None) -> str:
+        text = rf"\sigma\left({printer._print(self.args[0])}\right)"
+        return text if exp is None else rf"{text}^{{{exp}}}"
 
 
 class NormalCDF(Function):
@@ -93,5 +96,6 @@ class NormalCDF(Function):
     def _eval_rewrite_as_erf(self, x, **kwargs):
         return (1 + erf(x / sqrt(2))) / 2
 
-    def _latex(self, printer) -> str:
-        return rf"\Phi\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer, exp=None) -> str:
+        text = rf"\Phi\left({printer._print(self.args[0])}\right)"
+        return text if exp is None else rf"{text}^{{{exp}}}"

@@ -35,9 +35,10 @@ class RowMax(Function):
 
     is_real = True
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp=None) -> str:
         base, row = self.args
-        return rf"\max_{{k}} {printer._print(base)}_{{{printer._print(row)}, k}}"
+        text = rf"\max_{{k}} {printer._print(base)}_{{{printer._print(row)}, k}}"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,11 @@ class Clamp(Function):
 
     is_real = True
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp: str | None = None) -> str:
+        # SymPy's printer passes ``exp`` when the clamped value is raised to a power.
         value, bound = self.args
-        return rf"\operatorname{{clip}}_{{\pm {printer._print(bound)}}}\left({printer._print(value)}\right)"
+        tex = rf"\operatorname{{clip}}_{{\pm {printer._print(bound)}}}\left({printer._print(value)}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
 def unclamp(expr: Expr) -> Expr:

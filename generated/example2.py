@@ -55,7 +55,7 @@ def forward(params, x):
 def loss(y, out):
     """The cost of predictions ``out`` for targets ``y``."""
     out_shifted = out - np.max(out, axis=1, keepdims=True)
-    N = out.shape[0]
+    N = y.shape[0]
     cost = np.sum(y*(-out_shifted + np.log(np.sum(np.exp(out_shifted), axis=1, keepdims=True))))/N
     return cost
 
@@ -68,7 +68,7 @@ def backward(params, x, y, cache):
     h2 = cache["h2"]
     out = cache["out"]
     out_shifted = out - np.max(out, axis=1, keepdims=True)
-    N = x.shape[0]
+    N = y.shape[0]
     _t0 = np.exp(out_shifted)
     dout = (_t0/np.sum(_t0, axis=1, keepdims=True) - y)/N
     dinp3 = dout
