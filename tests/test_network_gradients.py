@@ -10,51 +10,30 @@ import pytest
 
 from finite_differences import gradient
 from generated import example1, example2
+from notebook import example1_inputs, example2_inputs
 
 BATCH = 4
 RANDOM_SEEDS = [0, 1, 2, 3]
 
 
-def example1_notebook():
-    params = {
-        "w1": np.array([[0.15, 0.20], [0.25, 0.30]]),
-        "b1": np.array([[0.35]]),
-        "w2": np.array([[0.40, 0.45], [0.50, 0.55]]),
-        "b2": np.array([[0.60]]),
-    }
-    return params, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])
-
-
-def example2_notebook():
-    params = {
-        "w1": np.array([[0.1, 0.2, 0.3], [0.3, 0.2, 0.7], [0.4, 0.3, 0.9]]),
-        "b1": np.ones((1, 3)),
-        "w2": np.array([[0.2, 0.3, 0.5], [0.3, 0.5, 0.7], [0.6, 0.4, 0.8]]),
-        "b2": np.ones((1, 3)),
-        "w3": np.array([[0.1, 0.4, 0.8], [0.3, 0.7, 0.2], [0.5, 0.2, 0.9]]),
-        "b3": np.ones((1, 3)),
-    }
-    return params, np.array([[0.1, 0.2, 0.7]]), np.array([[1, 0, 0]])
-
-
 def example1_random(seed):
     """Random parameters of the notebook's shapes (biases shared: (1, 1)); targets in (0, 1)."""
     rng = np.random.default_rng(seed)
-    params = {name: rng.normal(size=value.shape) for name, value in example1_notebook()[0].items()}
+    params = {name: rng.normal(size=value.shape) for name, value in example1_inputs()[0].items()}
     return params, rng.normal(size=(BATCH, 2)), rng.uniform(size=(BATCH, 2))
 
 
 def example2_random(seed):
     """Random parameters of the notebook's shapes; one-hot targets, as the fused loss assumes."""
     rng = np.random.default_rng(seed)
-    params = {name: rng.normal(size=value.shape) for name, value in example2_notebook()[0].items()}
+    params = {name: rng.normal(size=value.shape) for name, value in example2_inputs()[0].items()}
     return params, rng.normal(size=(BATCH, 3)), np.eye(3)[rng.integers(0, 3, size=BATCH)]
 
 
 SETUPS = {
-    example1: [("notebook", example1_notebook)]
+    example1: [("notebook", example1_inputs)]
     + [(f"random{s}", lambda s=s: example1_random(s)) for s in RANDOM_SEEDS],
-    example2: [("notebook", example2_notebook)]
+    example2: [("notebook", example2_inputs)]
     + [(f"random{s}", lambda s=s: example2_random(s)) for s in RANDOM_SEEDS],
 }
 

@@ -10,22 +10,15 @@ import pytest
 
 from finite_differences import gradient
 from generated import example1
+from notebook import EXAMPLE_1_LEARNING_RATE as LEARNING_RATE
+from notebook import EXAMPLE_1_W1_AFTER_STEP, EXAMPLE_1_W2_AFTER_STEP, example1_inputs
+from notebook import PRINTED_8_DECIMALS as PRINTED
 
-PRINTED = {"rtol": 0, "atol": 5e-9}
-
-# Cell In[3].
-X = np.array([[0.05, 0.10]])
-Y = np.array([[0.01, 0.99]])
-LEARNING_RATE = 0.5
+_, X, Y = example1_inputs()
 
 
 def notebook_params():
-    return {
-        "w1": np.array([[0.15, 0.20], [0.25, 0.30]]),
-        "b1": np.array([[0.35]]),
-        "w2": np.array([[0.40, 0.45], [0.50, 0.55]]),
-        "b2": np.array([[0.60]]),
-    }
+    return example1_inputs()[0]
 
 
 @pytest.fixture
@@ -69,12 +62,12 @@ def test_second_layer_weight_gradient_matches_notebook(grads):
 
 def test_first_layer_weights_after_one_step_match_notebook(params, grads):
     updated = example1.update(params, grads, LEARNING_RATE)
-    np.testing.assert_allclose(updated["w1"], [[0.14978072, 0.19956143], [0.24975114, 0.29950229]], **PRINTED)
+    np.testing.assert_allclose(updated["w1"], EXAMPLE_1_W1_AFTER_STEP, **PRINTED)
 
 
 def test_second_layer_weights_after_one_step_match_notebook(params, grads):
     updated = example1.update(params, grads, LEARNING_RATE)
-    np.testing.assert_allclose(updated["w2"], [[0.35891648, 0.40866619], [0.51130127, 0.56137012]], **PRINTED)
+    np.testing.assert_allclose(updated["w2"], EXAMPLE_1_W2_AFTER_STEP, **PRINTED)
 
 
 @pytest.mark.parametrize("bias", ["b1", "b2"])

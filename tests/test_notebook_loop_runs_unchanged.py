@@ -10,9 +10,13 @@ import contextlib
 import io
 
 import numpy as np
+import pytest
 
 from generated.activations import linear, relu, sigmoid
 from generated.losses import softmax_neg_log_likelihood
+from notebook import (
+    EXAMPLE_1_W1_AFTER_STEP, EXAMPLE_1_W2_AFTER_STEP, EXAMPLE_2_COSTS, EXAMPLE_2_FINAL, PRINTED_8_DECIMALS,
+)
 
 # Cells In[3], In[4] and In[5], verbatim.  Note that the notebook's own code
 # updates the biases with b - lr*b; it is kept as it is.
@@ -150,24 +154,6 @@ for w in [w1, w2, w3]:
     print(w)
 """
 
-# The notebook prints full float64 reprs; symprop uses log-sum-exp, so the last digits may differ.
-EXAMPLE_2_PRINTED_COSTS = [
-    1.1674456052871238,
-    0.6079795820435694,
-    0.36558760028370507,
-    0.24943451548999263,
-    0.18547915491555542,
-    0.14614614804167658,
-    0.1199051550833629,
-    0.10131084011234358,
-    0.08751844300750028,
-    0.07691720650783256,
-    0.06853445083252653,
-]
-
-PRINTED = {"rtol": 0, "atol": 5e-9}
-
-
 def run_notebook_code(source):
     """Execute ``source`` on the generated functions; return its namespace and what it printed."""
     namespace = {
@@ -190,30 +176,18 @@ def test_example_1_cells_print_the_notebook_output():
 
 def test_example_1_cells_leave_the_notebook_weights():
     namespace, _ = run_notebook_code(EXAMPLE_1_CELLS)
-    np.testing.assert_allclose(namespace["w1"], [[0.14978072, 0.19956143], [0.24975114, 0.29950229]], **PRINTED)
-    np.testing.assert_allclose(namespace["w2"], [[0.35891648, 0.40866619], [0.51130127, 0.56137012]], **PRINTED)
+    np.testing.assert_allclose(namespace["w1"], EXAMPLE_1_W1_AFTER_STEP, **PRINTED_8_DECIMALS)
+    np.testing.assert_allclose(namespace["w2"], EXAMPLE_1_W2_AFTER_STEP, **PRINTED_8_DECIMALS)
 
 
 def test_example_2_loop_prints_the_notebook_costs():
+    # The notebook prints full float64 reprs; symprop uses log-sum-exp, so the last digits may differ.
     _, printed = run_notebook_code(EXAMPLE_2_CELL)
-    costs = [float(line) for line in printed.splitlines()[: len(EXAMPLE_2_PRINTED_COSTS)]]
-    np.testing.assert_allclose(costs, EXAMPLE_2_PRINTED_COSTS, rtol=1e-12, atol=0)
+    costs = [float(line) for line in printed.splitlines()[: len(EXAMPLE_2_COSTS)]]
+    np.testing.assert_allclose(costs, EXAMPLE_2_COSTS, rtol=1e-12, atol=0)
 
 
-def test_example_2_loop_ends_with_the_notebook_weights():
+@pytest.mark.parametrize("name", sorted(EXAMPLE_2_FINAL))
+def test_example_2_loop_ends_with_the_notebook_weights(name):
     namespace, _ = run_notebook_code(EXAMPLE_2_CELL)
-    np.testing.assert_allclose(
-        namespace["w1"],
-        [[0.10083595, 0.2016719, 0.30585165], [0.30086971, 0.20173942, 0.70608796], [0.40145052, 0.30290104, 0.91015363]],
-        **PRINTED,
-    )
-    np.testing.assert_allclose(
-        namespace["w2"],
-        [[0.20544723, 0.30673159, 0.50749567], [0.30994562, 0.5123005, 0.71366784], [0.61065514, 0.41317913, 0.81464085]],
-        **PRINTED,
-    )
-    np.testing.assert_allclose(
-        namespace["w3"],
-        [[0.66465527, 0.98758148, 1.39393956], [0.05020341, 0.44006253, -0.06274803], [0.18514132, -0.12764401, 0.56880846]],
-        **PRINTED,
-    )
+    np.testing.assert_allclose(namespace[name], EXAMPLE_2_FINAL[name], **PRINTED_8_DECIMALS)
