@@ -8,6 +8,7 @@ what ``codegen`` prints, what LaTeX shows, and what a trace evaluates.
 Names follow the seed notebook: ``inp1, h1, ..., out, cost, dout, dinp3, dw3``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -17,7 +18,8 @@ from .activations import Activation
 from .catalog import Catalog
 from .dense import dense_rule
 from .losses import Loss
-from .spec import BiasKind, NetworkSpec
+from .spec import BiasKind, NetworkSpec, SpecError
+from .spec_training import OptimizerName, ScheduleKind
 from .stable import Shifted
 from .symbols import N, indexed, x as x_symbol, y as y_symbol
 
@@ -87,8 +89,10 @@ class Program:
 
 def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     """Derive every forward, loss, gradient and update assignment of ``spec``."""
+    _refuse_ungenerated(spec)
     layers = spec.layers
     activations = tuple(catalog.get(layer.activation) for layer in layers)
+    constants = [_values(a, layer.activation_params) for a, layer in zip(activations, layers)]
     loss: Loss = catalog.get(spec.loss)
     parameters, forward, backward, update = [], [], [], []
     outputs = ["x"] + [f"h{number}" for number in range(1, len(layers))] + ["out"]
@@ -104,15 +108,15 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         parameters.append(Parameter(f"w{number}", (widths[number], widths[number - 1]), number))
         if rule.b is not None:
             parameters.append(Parameter(f"b{number}", tuple(rule.b.shape), number))
-        activation = activations[number - 1]
+        activation, values = activations[number - 1], constants[number - 1]
         forward.append(Assignment(f"inp{number}", rule.forward, Stage.FORWARD, number, "dense"))
         forward.append(Assignment(
-            outputs[number], _apply(activation, activation.computed_as, f"inp{number}"), Stage.FORWARD, number,
-            f"activation {activation.name}", _apply(activation, activation.definition, f"inp{number}"),
+            outputs[number], _apply(activation.computed_as, f"inp{number}", values), Stage.FORWARD, number,
+            f"activation {activation.name}", _apply(activation.definition, f"inp{number}", values),
         ))
 
     targets, predictions = indexed("y"), indexed(outputs[-1])
-    names = {loss.targets: targets, loss.predictions: predictions, **_defaults(loss)}
+    names = {loss.targets: targets, loss.predictions: predictions, **_values(loss, spec.loss_params)}
     cost = _rename(loss.cost_computed_as, names, predictions)
     loss_stage = _lets(cost, Stage.LOSS) + [
         Assignment("cost", cost.expr, Stage.LOSS, 0, f"loss {loss.name}", loss.cost.xreplace(names))
@@ -125,7 +129,9 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
 
     for number in range(len(layers), 0, -1):
         rule, activation = rules[number - 1], activations[number - 1]
-        step = _backward_step(activation, f"inp{number}", outputs[number], f"d{outputs[number]}")
+        step = _backward_step(
+            activation, constants[number - 1], f"inp{number}", outputs[number], f"d{outputs[number]}"
+        )
         backward.append(Assignment(f"dinp{number}", step, Stage.BACKWARD, number, "activation gradient"))
         backward.append(Assignment(f"dw{number}", rule.grad_W, Stage.BACKWARD, number, "weight gradient"))
         if rule.grad_b is not None:
@@ -148,22 +154,51 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     )
 
 
-def _defaults(item: Activation | Loss) -> dict[Symbol, Float]:
-    """An item's parameters at their defaults, as numbers in the network's expressions."""
-    return {p.symbol: Float(p.default) for p in item.params}
+def _refuse_ungenerated(spec: NetworkSpec) -> None:
+    """Stop on a training feature the spec asks for that generated modules do not apply yet.
+
+    Dropout, batch normalisation, penalties, frozen layers, momentum and
+    learning-rate schedules are read and checked, but a module that silently
+    trained without them would be wrong.
+    """
+    checks = []
+    for index, layer in enumerate(spec.layers):
+        checks += [
+            (f"layers[{index}].dropout", layer.dropout > 0),
+            (f"layers[{index}].batch_norm", layer.batch_norm),
+            (f"layers[{index}].penalty", layer.penalty is not None),
+            (f"layers[{index}].trainable", not layer.trainable),
+        ]
+    checks += [
+        ("optimizer.name", spec.optimizer.name is not OptimizerName.SGD),
+        ("optimizer.schedule.kind", spec.optimizer.schedule.kind is not ScheduleKind.NONE),
+    ]
+    asked = [field for field, used in checks if used]
+    if asked:
+        raise SpecError(
+            spec.source, asked[0], "is read, but generated modules do not apply it yet",
+            "its default (no dropout, no batch norm, no penalty, trainable, sgd, no schedule)",
+        )
 
 
-def _apply(activation: Activation, form: Expr, argument: str) -> Expr:
-    """One of the activation's forms at ``argument``, parameters at their defaults."""
-    return form.xreplace({x_symbol: Symbol(argument, real=True), **_defaults(activation)})
+def _values(item: Activation | Loss, given: Mapping[str, float]) -> dict[Symbol, Float]:
+    """An item's parameters as numbers in the network's expressions: the spec's, else the defaults."""
+    return {p.symbol: Float(given.get(p.name, p.default)) for p in item.params}
 
 
-def _backward_step(activation: Activation, argument: str, output: str, upstream: str) -> Expr:
+def _apply(form: Expr, argument: str, values: dict[Symbol, Float]) -> Expr:
+    """One of an activation's forms at ``argument``, its parameters at ``values``."""
+    return form.xreplace({x_symbol: Symbol(argument, real=True), **values})
+
+
+def _backward_step(
+    activation: Activation, values: dict[Symbol, Float], argument: str, output: str, upstream: str
+) -> Expr:
     """``f'(argument) * upstream``, reading ``output`` instead when the output form is proven."""
     replacements = {
         x_symbol: Symbol(argument, real=True),
         y_symbol: Symbol(output, real=True),
-        **_defaults(activation),
+        **values,
     }
     return activation.backward.xreplace(replacements) * Symbol(upstream, real=True)
 

@@ -1,30 +1,33 @@
 """Network specs: TOML files read with ``tomllib`` and checked field by field.
 
 Every problem is reported as a ``SpecError`` naming the file, the field path
-(``layers[1].activation``), what was wrong and what is accepted.
+(``layers[1].activation``), what was wrong and what is accepted; the fields
+are documented in ``docs/specs.md``.  Names (activations, losses, penalties,
+initialisers) and the parameters of activations and losses are checked
+against the catalogue.  The ``[optimizer]`` table is read by
+``derive.spec_training``; the checked reading of one table by
+``derive.spec_reader``.
 """
 
+import keyword
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
-__all__ = ["BiasKind", "LayerSpec", "NetworkSpec", "SpecError", "load_spec", "parse_spec", "SPEC_DIR"]
+from .builtins import CATALOG
+from .catalog import Catalog
+from .spec_reader import ANY_NUMBER, NON_NEGATIVE, POSITIVE, PROBABILITY, Reader, SpecError
+from .spec_training import OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec, read_optimizer
+
+__all__ = [
+    "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "OptimizerSpec", "ScheduleKind", "ScheduleSpec",
+    "SpecError", "load_spec", "parse_spec", "SPEC_DIR",
+]
 
 #: The folder whose ``*.toml`` files ``make generate`` builds into ``generated/``.
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
-
-
-class SpecError(ValueError):
-    """A spec that cannot be used: names the file, the field, the problem and what is accepted."""
-
-    def __init__(self, source: str, field: str, problem: str, accepted: str = "") -> None:
-        message = f"{source}: {field}: {problem}"
-        if accepted:
-            message += f" (accepted: {accepted})"
-        super().__init__(message)
-        self.source, self.field = source, field
 
 
 class BiasKind(str, Enum):
@@ -37,29 +40,60 @@ class BiasKind(str, Enum):
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """A dense layer: ``units`` neurons, an activation and a bias kind."""
+    """A dense layer and how it is built and trained.
+
+    ``activation_params`` holds only the parameters the spec sets; the others
+    keep the catalogue's defaults.  ``bias_init`` is None for a layer without
+    bias; ``penalty`` and ``penalty_strength`` are None for a layer without
+    penalty.
+    """
 
     units: int
     activation: str
+    activation_params: Mapping[str, float]
     bias: BiasKind
+    weight_init: str
+    bias_init: str | None
+    dropout: float
+    batch_norm: bool
+    penalty: str | None
+    penalty_strength: float | None
+    trainable: bool
 
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """A feed-forward network, its loss, its learning rate and optional worked example."""
+    """A feed-forward network, its loss, its optimiser and optional worked example."""
 
     name: str
     description: str
     inputs: int
     layers: tuple[LayerSpec, ...]
     loss: str
-    learning_rate: float
+    loss_params: Mapping[str, float]
+    optimizer: OptimizerSpec
     example: dict[str, list] | None
     source: str
 
+    @property
+    def learning_rate(self) -> float:
+        """The optimiser's base learning rate: the step of the generated ``update``."""
+        return self.optimizer.learning_rate
 
-def load_spec(path: Path, *, activations: list[str], losses: list[str], display: str | None = None) -> NetworkSpec:
-    """Read and check the spec in ``path``; errors and headers call it ``display``."""
+
+def load_spec(
+    path: Path,
+    *,
+    catalog: Catalog = CATALOG,
+    activations: list[str] | None = None,
+    losses: list[str] | None = None,
+    display: str | None = None,
+) -> NetworkSpec:
+    """Read and check the spec in ``path``; errors and headers call it ``display``.
+
+    ``activations`` and ``losses`` are the names accepted (default: every
+    catalogue item of that kind).
+    """
     source = display or str(path)
     try:
         with open(path, "rb") as handle:
@@ -68,110 +102,108 @@ def load_spec(path: Path, *, activations: list[str], losses: list[str], display:
         raise SpecError(source, "(file)", f"not valid TOML: {error}") from None
     except OSError as error:
         raise SpecError(source, "(file)", f"cannot be read: {error.strerror}") from None
-    return parse_spec(data, source=source, default_name=path.stem, activations=activations, losses=losses)
-
-
-class _Reader:
-    """Typed access to one TOML table, reporting errors with the table's path."""
-
-    def __init__(self, source: str, path: str, table: Any, fields: dict[str, str]) -> None:
-        self.source, self.path = source, path
-        if not isinstance(table, dict):
-            raise SpecError(source, path or "(top level)", f"expected a table, got {_type_name(table)}")
-        unknown = sorted(set(table) - set(fields))
-        if unknown:
-            raise SpecError(
-                source, self._field(unknown[0]), "unknown field (misspelled?)",
-                ", ".join(sorted(fields)),
-            )
-        self.table = table
-
-    def _field(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-        if key not in self.table:
-            if default is ...:
-                raise SpecError(self.source, self._field(key), "missing required field")
-            return default
-        value = self.table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            expected = " or ".join(k.__name__ for k in kinds)
-            raise SpecError(self.source, self._field(key), f"expected {expected}, got {_type_name(value)} {value!r}")
-        return value
-
-    def choice(self, key: str, choices: list[str], default: Any = ...) -> str:
-        value = self.get(key, str, default)
-        if value not in choices:
-            raise SpecError(self.source, self._field(key), f"unknown value {value!r}", ", ".join(choices))
-        return value
-
-    def positive_int(self, key: str) -> int:
-        value = self.get(key, int)
-        if value < 1:
-            raise SpecError(self.source, self._field(key), f"must be at least 1, got {value}")
-        return value
-
-
-def _type_name(value: Any) -> str:
-    return {dict: "table", list: "array", str: "string", bool: "boolean", int: "integer", float: "float"}.get(
-        type(value), type(value).__name__
+    return parse_spec(
+        data, source=source, default_name=path.stem, catalog=catalog, activations=activations, losses=losses
     )
 
 
-_TOP = {
-    "name": "network name (a Python identifier)",
-    "description": "one line",
-    "inputs": "number of input features",
-    "layers": "array of layer tables",
-    "loss": "loss name",
-    "optimizer": "optimizer table",
-    "example": "worked example table",
-}
-_LAYER = {"units": "neurons", "activation": "activation name", "bias": "bias kind"}
-_OPTIMIZER = {"name": "optimizer", "learning_rate": "step size"}
+_TOP = ("name", "description", "inputs", "layers", "loss", "loss_params", "optimizer", "example")
+_LAYER = (
+    "inputs", "units", "activation", "activation_params", "bias", "weight_init", "bias_init", "dropout",
+    "batch_norm", "penalty", "penalty_strength", "trainable",
+)
+#: Initialisers of a layer that does not name its own (Glorot for weights, as Keras does).
+_WEIGHT_INIT, _BIAS_INIT = "glorot_uniform", "zeros"
+_NO_PENALTY = "none"
 
 
 def parse_spec(
-    data: dict, *, source: str, default_name: str, activations: list[str], losses: list[str]
+    data: dict,
+    *,
+    source: str,
+    default_name: str,
+    catalog: Catalog = CATALOG,
+    activations: list[str] | None = None,
+    losses: list[str] | None = None,
 ) -> NetworkSpec:
-    """Check a spec already read from TOML; see ``docs/specs.md`` for the fields."""
-    top = _Reader(source, "", data, _TOP)
+    """Check a spec already read from TOML; see ``docs/specs.md`` for the fields.
+
+    ``activations`` and ``losses`` are the names accepted (default: every
+    catalogue item of that kind).
+    """
+    activations = catalog.names("activation") if activations is None else activations
+    losses = catalog.names("loss") if losses is None else losses
+    top = Reader(source, "", data, _TOP)
     name = top.get("name", str, default_name)
-    if not name.isidentifier():
-        raise SpecError(source, "name", f"{name!r} is not a Python identifier", "letters, digits and _")
-    raw_layers = top.get("layers", list)
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise top.error("name", f"{name!r} cannot be a Python module name", "a Python identifier, not a keyword")
+    description = top.get("description", str, "")
+    inputs = top.positive_int("inputs")
+    raw_layers = top.get("layers", list, accepted="an array of [[layers]] tables")
     if not raw_layers:
-        raise SpecError(source, "layers", "a network needs at least one layer")
-    layers = []
+        raise top.error("layers", "a network needs at least one layer", "one [[layers]] table or more")
+    layers: list[LayerSpec] = []
     for index, raw in enumerate(raw_layers):
-        layer = _Reader(source, f"layers[{index}]", raw, _LAYER)
-        layers.append(
-            LayerSpec(
-                units=layer.positive_int("units"),
-                activation=layer.choice("activation", activations),
-                bias=BiasKind(layer.choice("bias", [b.value for b in BiasKind], BiasKind.PER_NEURON.value)),
-            )
-        )
-    optimizer = _Reader(source, "optimizer", top.get("optimizer", dict, {}), _OPTIMIZER)
-    optimizer.choice("name", ["sgd"], "sgd")
-    learning_rate = float(optimizer.get("learning_rate", (int, float), 0.01))
-    if not learning_rate > 0:
-        raise SpecError(source, "optimizer.learning_rate", f"must be positive, got {learning_rate}")
+        fan_in = layers[-1].units if layers else inputs
+        layers.append(_read_layer(Reader(source, f"layers[{index}]", raw, _LAYER), index, fan_in, catalog, activations))
+    loss = top.choice("loss", losses)
     spec = NetworkSpec(
         name=name,
-        description=top.get("description", str, ""),
-        inputs=top.positive_int("inputs"),
+        description=description,
+        inputs=inputs,
         layers=tuple(layers),
-        loss=top.choice("loss", losses),
-        learning_rate=learning_rate,
+        loss=loss,
+        loss_params=_read_params(top, "loss_params", loss, catalog),
+        optimizer=read_optimizer(top),
         example=top.get("example", dict, None),
         source=source,
     )
     if spec.example is not None:
         _check_example(spec)
     return spec
+
+
+def _read_layer(layer: Reader, index: int, fan_in: int, catalog: Catalog, activations: list[str]) -> LayerSpec:
+    """The ``[[layers]]`` table number ``index``, whose input width must be ``fan_in``."""
+    inputs = layer.positive_int("inputs", None)
+    if inputs is not None and inputs != fan_in:
+        before = f"the network's {fan_in} inputs" if index == 0 else f"the {fan_in} units of layers[{index - 1}]"
+        raise layer.error("inputs", f"{inputs} does not match {before}", str(fan_in))
+    units = layer.positive_int("units")
+    activation = layer.choice("activation", activations)
+    bias = BiasKind(layer.choice("bias", [b.value for b in BiasKind], BiasKind.PER_NEURON.value))
+    initializers = catalog.names("initializer")
+    if bias is BiasKind.NONE:
+        layer.forbid(["bias_init"], "the layer has no bias (bias = 'none')", "remove bias_init, or give a bias")
+    penalty = layer.choice("penalty", [_NO_PENALTY, *catalog.names("penalty")], _NO_PENALTY)
+    if penalty == _NO_PENALTY:
+        layer.forbid(["penalty_strength"], "a strength needs a penalty", "set penalty, or remove penalty_strength")
+    return LayerSpec(
+        units=units,
+        activation=activation,
+        activation_params=_read_params(layer, "activation_params", activation, catalog),
+        bias=bias,
+        weight_init=layer.choice("weight_init", initializers, _WEIGHT_INIT),
+        bias_init=None if bias is BiasKind.NONE else layer.choice("bias_init", initializers, _BIAS_INIT),
+        dropout=layer.number("dropout", PROBABILITY, 0.0),
+        batch_norm=layer.get("batch_norm", bool, False),
+        penalty=None if penalty == _NO_PENALTY else penalty,
+        penalty_strength=None if penalty == _NO_PENALTY else layer.number("penalty_strength", NON_NEGATIVE),
+        trainable=layer.get("trainable", bool, True),
+    )
+
+
+def _read_params(owner: Reader, key: str, item: str, catalog: Catalog) -> dict[str, float]:
+    """The table ``key`` of ``owner``: values for some of the catalogue item's parameters.
+
+    A parameter the derivation assumed positive (leaky_relu's ``alpha``) must be positive.
+    """
+    raw = owner.get(key, dict, {})
+    if not raw:
+        return {}
+    declared = {p.name: p for p in catalog.get(item).params}
+    table = Reader(owner.source, owner.field(key), raw, declared, noun=f"parameter of {item!r}")
+    return {name: table.number(name, POSITIVE if declared[name].positive else ANY_NUMBER) for name in raw}
 
 
 def _check_example(spec: NetworkSpec) -> None:
@@ -185,18 +217,18 @@ def _check_example(spec: NetworkSpec) -> None:
         elif layer.bias is BiasKind.SHARED:
             shapes[f"b{number}"] = (1, 1)
         fan_in = layer.units
-    example = _Reader(spec.source, "example", spec.example, {k: "array" for k in shapes})
+    example = Reader(spec.source, "example", spec.example, shapes, noun="array for this network")
     rows = None
     for key, (height, width) in shapes.items():
         value = example.get(key, list)
-        field = f"example.{key}"
+        accepted = f"numbers in an array of shape ({height or 'N'}, {width})"
         if not value or not all(isinstance(r, list) and len(r) == width for r in value):
-            raise SpecError(spec.source, field, f"expected rows of {width} numbers")
+            raise example.error(key, f"expected rows of {width} numbers", accepted)
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for r in value for v in r):
-            raise SpecError(spec.source, field, "expected numbers")
+            raise example.error(key, "expected numbers", accepted)
         if height is not None and len(value) != height:
-            raise SpecError(spec.source, field, f"expected {height} rows, got {len(value)}")
+            raise example.error(key, f"expected {height} rows, got {len(value)}", accepted)
         if key in ("x", "y"):
             if rows is not None and len(value) != rows:
-                raise SpecError(spec.source, field, f"expected {rows} rows like example.x, got {len(value)}")
+                raise example.error(key, f"expected {rows} rows like example.x, got {len(value)}")
             rows = len(value)
