@@ -68,8 +68,12 @@ def _normal_cdf() -> Expr:
     z = Abs(clamped) / sqrt(2)
     w = clamped / sqrt(2)
     erf_small = w * _horner(_T, w**2) / _horner(_U, w**2)
-    tail = _exp_minus_square(z) * Piecewise(
-        (_horner(_P, z) / _horner(_Q, z), z < 8), (_horner(_R, z) / _horner(_S, z), True)
+    # erfc(z)/2 for z >= sqrt(1/2): Cephes takes 1 - erf(z) below 1, where P/Q is not fitted.
+    erf_z = z * _horner(_T, z**2) / _horner(_U, z**2)
+    tail = Piecewise(
+        (1 - erf_z, z < 1),
+        (_exp_minus_square(z) * _horner(_P, z) / _horner(_Q, z), z < 8),
+        (_exp_minus_square(z) * _horner(_R, z) / _horner(_S, z), True),
     ) / 2
     return Piecewise(
         (Rational(1, 2) + erf_small / 2, z < sqrt(2) / 2),
