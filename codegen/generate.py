@@ -100,7 +100,7 @@ def render_all(catalog: Catalog = CATALOG, specs: list[NetworkSpec] | None = Non
     }
     network = environment.get_template("network.py.j2")
     for spec in specs:
-        module = network_module(derive_network(spec, catalog))
+        module = network_module(derive_network(spec, catalog), catalog)
         files[f"{spec.name}.py"] = network.render(m=module, source=f"{spec.source} via derive/network.py")
     for name, text in files.items():
         try:

@@ -9,7 +9,7 @@ changes what would read badly or behave badly in generated modules:
 * ``Max``/``Min`` as ``np.maximum``/``np.minimum``, not ``functools.reduce``;
 * sums over ``OneMatrix`` factors as ``np.sum(..., axis=..., keepdims=True)``
   and a broadcast bias as the bias itself;
-* ``AxisSum``/``AxisMax`` from ``lowering`` as axis reductions;
+* ``AxisSum``/``AxisMax`` from ``lowering`` as axis reductions, ``Norm`` as ``np.linalg.norm``;
 * ``XLogY``/``XDivY`` (``y*log(p)``, ``y/p``, 0 where ``y = 0``) without
   ever evaluating ``log(0)`` or ``0/0``.
 """
@@ -132,6 +132,9 @@ class ArrayPrinter(NumPyPrinter):
         raise PrintError(f"{expr}: a Jacobian entry reached the printer; print its product with a vector instead")
 
     # -- reductions -----------------------------------------------------------
+
+    def _print_Norm(self, expr: Expr) -> str:
+        return f"np.linalg.norm({self._print(expr.args[0])})"
 
     def _print_AxisSum(self, expr: Expr) -> str:
         body, axis = expr.args

@@ -5,6 +5,8 @@ forward product and its weight, bias and input gradients; the activation
 gives ``h = f(inp)`` and the step ``dinp = f'(inp) * dh`` (in output form
 when proven); the loss gives the cost and ``dout``.  The resulting list is
 what ``codegen`` prints, what LaTeX shows, and what a trace evaluates.
+The update stage and the learning-rate schedule come from ``derive.optimizers``;
+a layer with ``trainable = false`` gets no update.
 Names follow the seed notebook: ``inp1, h1, ..., out, cost, dout, dinp3, dw3``.
 """
 
@@ -12,21 +14,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from sympy import Basic, Expr, Float, IndexedBase, MatrixSymbol, Symbol
+from sympy import Basic, Expr, Float, IndexedBase, Symbol
 
 from .activations import Activation
 from .catalog import Catalog
 from .dense import dense_rule
 from .losses import Loss
-from .spec import BiasKind, NetworkSpec, SpecError
-from .spec_training import OptimizerName, ScheduleKind
+from .optimizers import LEARNING_RATE, Velocity, learning_rate_at, update_steps
+from .spec import NetworkSpec, SpecError
 from .stable import Shifted
 from .symbols import N, indexed, x as x_symbol, y as y_symbol
 
 __all__ = ["Stage", "Assignment", "Parameter", "Program", "derive_network", "LEARNING_RATE"]
-
-#: The step size symbol of the update rule ``w = w - learning_rate * dw``.
-LEARNING_RATE = Symbol("learning_rate", positive=True)
 
 
 class Stage(str, Enum):
@@ -70,13 +69,20 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Program:
-    """The derivation of a whole network: parameters and ordered assignments."""
+    """The derivation of a whole network: parameters and ordered assignments.
+
+    ``state`` is what the optimiser keeps between updates (momentum's
+    velocities); ``learning_rate`` is the schedule, an expression of the
+    epoch and the spec's base rate (``derive.optimizers``).
+    """
 
     spec: NetworkSpec
     parameters: tuple[Parameter, ...]
     assignments: tuple[Assignment, ...]
     loss: Loss
     activations: tuple[Activation, ...]
+    state: tuple[Velocity, ...]
+    learning_rate: Expr
 
     def stage(self, stage: Stage) -> list[Assignment]:
         return [a for a in self.assignments if a.stage is stage]
@@ -139,27 +145,29 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         if number > 1:
             backward.append(Assignment(f"dh{number - 1}", rule.grad_X, Stage.BACKWARD, number, "input gradient"))
 
+    state = []
     for parameter in parameters:
-        value = MatrixSymbol(parameter.name, *parameter.shape)
-        step = MatrixSymbol(f"d{parameter.name}", *parameter.shape)
-        update.append(
-            Assignment(parameter.name, value - LEARNING_RATE * step, Stage.UPDATE, parameter.layer, "update")
-        )
+        if not layers[parameter.layer - 1].trainable:
+            continue
+        steps, velocities = update_steps(spec.optimizer, parameter.name, parameter.shape)
+        update += [Assignment(s.target, s.expr, Stage.UPDATE, parameter.layer, "update") for s in steps]
+        state += velocities
     return Program(
         spec=spec,
         parameters=tuple(parameters),
         assignments=tuple(forward + loss_stage + backward + update),
         loss=loss,
         activations=activations,
+        state=tuple(state),
+        learning_rate=learning_rate_at(spec.optimizer.schedule),
     )
 
 
 def _refuse_ungenerated(spec: NetworkSpec) -> None:
     """Stop on a training feature the spec asks for that generated modules do not apply yet.
 
-    Dropout, batch normalisation, penalties, frozen layers, momentum and
-    learning-rate schedules are read and checked, but a module that silently
-    trained without them would be wrong.
+    Dropout, batch normalisation and penalties are read and checked, but a
+    module that silently trained without them would be wrong.
     """
     checks = []
     for index, layer in enumerate(spec.layers):
@@ -167,17 +175,12 @@ def _refuse_ungenerated(spec: NetworkSpec) -> None:
             (f"layers[{index}].dropout", layer.dropout > 0),
             (f"layers[{index}].batch_norm", layer.batch_norm),
             (f"layers[{index}].penalty", layer.penalty is not None),
-            (f"layers[{index}].trainable", not layer.trainable),
         ]
-    checks += [
-        ("optimizer.name", spec.optimizer.name is not OptimizerName.SGD),
-        ("optimizer.schedule.kind", spec.optimizer.schedule.kind is not ScheduleKind.NONE),
-    ]
     asked = [field for field, used in checks if used]
     if asked:
         raise SpecError(
             spec.source, asked[0], "is read, but generated modules do not apply it yet",
-            "its default (no dropout, no batch norm, no penalty, trainable, sgd, no schedule)",
+            "its default (no dropout, no batch norm, no penalty)",
         )
 
 

@@ -6,11 +6,17 @@ Layers 3 -> 3 (relu) -> 3 (sigmoid) -> 3 (linear); loss ``softmax_neg_log_likeli
 Straight-line forward, backward and update code printed from the network's
 derivation, in the seed notebook's names: ``inp1 = x @ w1.T + b1``, ``h1 = f(inp1)``, ..., ``dw1``.
 Arrays are ``(samples, features)``; a weight ``wK`` is ``(units, inputs)``.
+Optimiser ``sgd``, learning-rate schedule ``none``.
+Training: ``init_params``, ``fit``, ``gradient_check``, ``predict``, ``save`` and ``load``.
 """
 
 import numpy as np
 
-__all__ = ["PARAMETERS", "LEARNING_RATE", "forward", "loss", "backward", "update", "train_step"]
+__all__ = [
+    "PARAMETERS", "FROZEN", "INPUTS", "OUTPUTS", "LEARNING_RATE",
+    "forward", "loss", "backward", "update", "train_step", "learning_rate", "init_state", "step",
+    "init_params", "predict", "gradient_check", "fit", "save", "load",
+]
 
 #: Every trainable array and its shape.
 PARAMETERS = {
@@ -21,6 +27,13 @@ PARAMETERS = {
     "w3": (3, 3),
     "b3": (1, 3),
 }
+
+#: Parameters of layers with ``trainable = false``: ``update`` returns them unchanged.
+FROZEN = ()
+
+#: Features of one sample of ``x`` and of ``y``: ``x`` is ``(N, INPUTS)``, ``y`` is ``(N, OUTPUTS)``.
+INPUTS = 3
+OUTPUTS = 3
 
 #: The spec's learning rate, the default step of ``update`` and ``train_step``.
 LEARNING_RATE = 0.01
@@ -92,6 +105,7 @@ def backward(params, x, y, cache):
     }
 
 
+
 def update(params, grads, learning_rate=LEARNING_RATE):
     """One gradient-descent step: returns new parameters and leaves ``params`` untouched."""
     w1 = params["w1"]
@@ -128,3 +142,174 @@ def train_step(params, x, y, learning_rate=LEARNING_RATE):
     cost = loss(y, cache["out"])
     grads = backward(params, x, y, cache)
     return update(params, grads, learning_rate), cost
+
+
+def learning_rate(epoch, base=LEARNING_RATE):
+    """The learning rate at ``epoch`` (counted from 0), schedule ``none`` from the base rate."""
+    return base
+
+
+def init_state(params):
+    """The optimiser's state before the first update (gradient descent keeps none)."""
+    return {}
+
+
+def step(params, grads, state, epoch):
+    """One update at ``learning_rate(epoch)``; returns ``(new_params, new_state)``."""
+    return update(params, grads, learning_rate(epoch)), state
+
+
+def _zeros(shape, rng):
+    """Every entry 0."""
+    return np.full(shape, 0, dtype=np.float64)
+
+
+def _glorot_uniform(shape, rng):
+    """Glorot (Xavier) uniform: variance 2/(fan_in + fan_out)."""
+    fan_out, fan_in = shape
+    return rng.uniform(-np.sqrt(6)/np.sqrt(fan_in + fan_out), np.sqrt(6)/np.sqrt(fan_in + fan_out), size=shape)
+
+
+def init_params(rng=None):
+    """Every parameter drawn by its layer's initialiser; ``rng`` is a ``numpy.random.Generator`` or a seed."""
+    rng = np.random.default_rng(rng)
+    return {
+        "w1": _glorot_uniform(PARAMETERS["w1"], rng),
+        "b1": _zeros(PARAMETERS["b1"], rng),
+        "w2": _glorot_uniform(PARAMETERS["w2"], rng),
+        "b2": _zeros(PARAMETERS["b2"], rng),
+        "w3": _glorot_uniform(PARAMETERS["w3"], rng),
+        "b3": _zeros(PARAMETERS["b3"], rng),
+    }
+
+
+def _array(name, value, shape):
+    """``value`` as a float64 array of ``shape`` (``None`` entries: any size), else a ValueError naming both."""
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim != len(shape) or any(want is not None and got != want for got, want in zip(array.shape, shape)):
+        expected = "(" + ", ".join("N" if want is None else str(want) for want in shape) + ")"
+        raise ValueError(f"{name}: expected an array of shape {expected}, got shape {array.shape}")
+    return array
+
+
+def _data(x, y, x_name="x", y_name="y"):
+    """Inputs and targets checked against the network and against each other."""
+    x = _array(x_name, x, (None, INPUTS))
+    y = _array(y_name, y, (None, OUTPUTS))
+    if len(x) != len(y):
+        raise ValueError(f"{y_name}: expected {len(x)} rows like {x_name}, got shape {y.shape}")
+    return x, y
+
+
+def _params(params):
+    """Every parameter as a float64 array of its shape, else a ValueError naming it."""
+    return {name: _array(name, params[name], shape) for name, shape in PARAMETERS.items()}
+
+
+def _cost(params, x, y):
+    """The cost of ``params`` on ``x`` and ``y``."""
+    return loss(y, forward(params, x)["out"])
+
+
+def predict(params, x):
+    """The network's output ``out`` for inputs ``x`` of shape ``(N, INPUTS)``."""
+    return forward(_params(params), _array("x", x, (None, INPUTS)))["out"]
+
+
+def gradient_check(params, x, y, eps=1e-6):
+    """Relative error of ``backward``'s gradient of every parameter against central differences.
+
+    Each entry of each parameter is moved by ``eps`` either way; the result maps
+    a parameter's name to the distance between the two gradients divided by the
+    larger of their norms.  Errors near 1e-8 or below mean the gradients agree.
+    """
+    params = _params(params)
+    x, y = _data(x, y)
+    grads = backward(params, x, y, forward(params, x))
+    errors = {}
+    for name, value in params.items():
+        numeric = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            plus, minus = value.copy(), value.copy()
+            plus[index] += eps
+            minus[index] -= eps
+            cost_plus = _cost({**params, name: plus}, x, y)
+            cost_minus = _cost({**params, name: minus}, x, y)
+            numeric[index] = (1/2)*(-cost_minus + cost_plus)/eps
+        analytic = grads["d" + name]
+        errors[name] = float(np.linalg.norm(analytic - numeric)/np.maximum(np.maximum(np.linalg.norm(analytic), np.linalg.norm(numeric)), 2.2250738585072014e-308))
+    return errors
+
+
+def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=None, y_val=None, patience=None,
+        verbose=1, every=10):
+    """Train for ``epochs`` epochs; returns ``(params, history)`` and leaves ``params`` untouched.
+
+    Each epoch runs through ``x`` in batches of ``batch_size`` rows (all rows
+    when None; the last, smaller batch is used too), in a new order drawn
+    from ``rng`` (a Generator or a seed) when ``shuffle``, stepping at
+    ``learning_rate(epoch)``; layers in ``FROZEN`` do not change.
+    ``history["cost"][e]`` is epoch ``e``'s training cost, the mean of its
+    batch costs weighted by rows, each taken before that batch's update (with
+    one batch: the cost of the parameters the epoch starts from).  With
+    ``x_val`` and ``y_val``, ``history["val_cost"][e]`` is the validation
+    cost after epoch ``e``; with ``patience`` too, training stops once it has
+    not improved for ``patience`` epochs, and a copy of the parameters of the
+    best epoch (``history["best_epoch"]``) is returned.  With ``verbose`` > 0
+    a progress line is printed every ``every`` epochs and after the last.
+    """
+    params = _params(params)
+    x, y = _data(x, y)
+    validating = x_val is not None or y_val is not None
+    if validating:
+        x_val, y_val = _data(x_val, y_val, "x_val", "y_val")
+    if patience is not None and not validating:
+        raise ValueError("patience: early stopping needs x_val and y_val")
+    if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
+        raise ValueError(f"batch_size: expected None or an integer >= 1, got {batch_size!r}")
+    rng = np.random.default_rng(rng)
+    size = len(x) if batch_size is None else batch_size
+    state = init_state(params)
+    history = {"cost": [], "val_cost": [], "best_epoch": None}
+    best, waited = None, 0
+    for epoch in range(epochs):
+        order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
+        costs, rows = [], []
+        for start in range(0, len(x), size):
+            batch = order[start:start + size]
+            cache = forward(params, x[batch])
+            costs.append(loss(y[batch], cache["out"]))
+            rows.append(len(batch))
+            grads = backward(params, x[batch], y[batch], cache)
+            params, state = step(params, grads, state, epoch)
+        history["cost"].append(float(np.average(costs, weights=rows)))
+        line = f"epoch {epoch}: cost {history['cost'][-1]:.6g}"
+        if validating:
+            history["val_cost"].append(float(_cost(params, x_val, y_val)))
+            line += f", val_cost {history['val_cost'][-1]:.6g}"
+            if best is None or history["val_cost"][-1] < history["val_cost"][history["best_epoch"]]:
+                best = {name: value.copy() for name, value in params.items()}
+                history["best_epoch"], waited = epoch, 0
+            else:
+                waited += 1
+        if verbose and (epoch % every == 0 or epoch == epochs - 1):
+            print(line)
+        if patience is not None and waited >= patience:
+            break
+    if patience is not None and best is not None:
+        params = {name: value.copy() for name, value in best.items()}
+    return params, history
+
+
+def save(path, params):
+    """Write every parameter to the ``.npz`` file ``path``."""
+    np.savez(path, **_params(params))
+
+
+def load(path):
+    """The parameters written by ``save``, checked against ``PARAMETERS``."""
+    with np.load(path, allow_pickle=False) as stored:
+        missing = sorted(set(PARAMETERS) - set(stored.files))
+        if missing:
+            raise ValueError(f"{path}: missing parameter(s) {', '.join(missing)}; expected {', '.join(PARAMETERS)}")
+        return _params({name: stored[name] for name in PARAMETERS})

@@ -8,11 +8,11 @@ differences of its own ``loss(y, forward(params, x)["out"])``.
 import numpy as np
 import pytest
 
-from codegen.generate import render_all
 from derive.catalog import CATALOG
 from derive.losses import Inputs
 from derive.spec import parse_spec
 from finite_differences import gradient
+from network_modules import module_of
 
 ACTIVATIONS = CATALOG.names("activation")
 LOSSES = CATALOG.names("loss")
@@ -33,12 +33,6 @@ def random_spec(loss, seed):
         layers[-1]["activation"] = "sigmoid"
     data = {"name": f"random_{loss}", "inputs": 2, "layers": layers, "loss": loss}
     return parse_spec(data, source="random", default_name="random", activations=ACTIVATIONS, losses=LOSSES)
-
-
-def module_of(spec):
-    namespace = {}
-    exec(compile(render_all(CATALOG, [spec])[f"{spec.name}.py"], spec.name, "exec"), namespace)
-    return namespace
 
 
 def targets(loss, rng, rows):

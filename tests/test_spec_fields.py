@@ -196,7 +196,6 @@ def test_the_docs_show_the_notebook_specs_as_they_are(name):
     ("layers[0].dropout", {"dropout": 0.5}),
     ("layers[0].batch_norm", {"batch_norm": True}),
     ("layers[0].penalty", {"penalty": "l2", "penalty_strength": 0.01}),
-    ("layers[0].trainable", {"trainable": False}),
 ])
 def test_a_training_feature_not_generated_yet_is_refused_by_name(field, table, tmp_path):
     spec = tmp_path / "feature.toml"

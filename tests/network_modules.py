@@ -1,0 +1,17 @@
+"""Network modules built in memory from a spec, through the same path as ``make generate``."""
+
+from codegen.generate import render_all
+from derive.catalog import CATALOG
+from derive.spec import NetworkSpec, parse_spec
+
+
+def spec_of(data: dict) -> NetworkSpec:
+    """A spec from a TOML-like dict, checked as a file would be."""
+    return parse_spec(data, source="test", default_name=data.get("name", "net"))
+
+
+def module_of(spec: NetworkSpec) -> dict:
+    """The generated module of ``spec``, executed: its names and their values."""
+    namespace = {}
+    exec(compile(render_all(CATALOG, [spec])[f"{spec.name}.py"], spec.name, "exec"), namespace)
+    return namespace
