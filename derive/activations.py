@@ -10,7 +10,10 @@ exact rewrites in ``numeric``: overflow-free logistic terms, ``expm1``, ``log1p`
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sympy import Add, Derivative, Expr, S, Subs, Symbol, diff, exp, log, sympify
+from sympy import (
+    Abs, Add, Derivative, Expr, GreaterThan, LessThan, Max, Min, Piecewise, S, Subs, Symbol, diff, exp, log,
+    sympify,
+)
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.numpy_nodes import logaddexp
 
@@ -136,8 +139,30 @@ def numeric(expr: Expr) -> Expr:
     ``log(1 + exp(a))`` becomes ``logaddexp(0, a)``, ``exp(a) - 1`` becomes
     ``expm1(a)`` and ``log(1 + a)`` becomes ``log1p(a)``.
     """
-    return _log1p(_expm1(_softplus(stable_sigmoids(_logistic(expr)))))
+    return _log1p(_expm1(_softplus(stable_sigmoids(_logistic(_clip_guarded(expr))))))
 
+
+def _clip_guarded(expr: Expr) -> Expr:
+    """In a branch taken only where ``|u| <= d``, write ``u`` as ``clip(u, -d, d)``.
+
+    The two are equal wherever the branch is taken; ``np.where`` evaluates
+    every branch everywhere, and the clipped ``u`` keeps ``u**2`` from
+    overflowing where the branch is not taken (huber at ``|y - p|`` near 1e308).
+    """
+
+    def guard(e: Piecewise) -> Piecewise:
+        pieces = []
+        for value, condition in e.args:
+            if isinstance(condition, (LessThan, GreaterThan)):
+                small, bound = (condition.lhs, condition.rhs) if isinstance(condition, LessThan) else (
+                    condition.rhs, condition.lhs)
+                if isinstance(small, Abs) and not small.args[0].is_Atom:
+                    u = small.args[0]
+                    value = value.xreplace({u: Max(Min(u, bound), -bound)})
+            pieces.append((value, condition))
+        return Piecewise(*pieces)
+
+    return expr.replace(lambda e: isinstance(e, Piecewise), guard)
 
 def _logistic(expr: Expr) -> Expr:
     """``log(L(a))`` -> ``-logaddexp(0, -a)``, ``log(1 - L(a))`` -> ``-logaddexp(0, a)``, then ``L`` -> exp form."""

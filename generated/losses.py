@@ -83,7 +83,7 @@ def huber(y, y_pred, derivative=False, delta=1.0):
         return _cast(np.where(delta >= np.abs(_t0), _t1, delta*np.sign(_t1))/(C*N), y_pred)
     _t2 = y - y_pred
     _t3 = np.abs(_t2)
-    return _cast(np.sum(np.where(_t3 <= delta, (1/2)*_t2**2, delta*(_t3 - 1/2*delta)))/(C*N), y_pred)
+    return _cast(np.sum(np.where(_t3 <= delta, (1/2)*np.maximum(-delta, np.minimum(_t2, delta))**2, delta*(_t3 - 1/2*delta)))/(C*N), y_pred)
 
 
 def binary_cross_entropy(y, y_pred, derivative=False):
