@@ -1,0 +1,247 @@
+"""What to measure: each generated catalogue function, how to call it, and its reference.
+
+Every case is a function of one float64 variable ``t`` so that all share one
+grid (``tools.grid``):
+
+* an elementwise activation ``f`` is called as ``f(x)`` and
+  ``f(x, derivative=True)`` with ``x = t`` and its parameters at their
+  defaults; the references are its SymPy definition and that definition's
+  derivative, not the forms the code evaluates;
+* a vector function ``s`` is called on rows ``[t, 0, -t]``; the references
+  are its definition over three features, the Jacobian diagonal
+  ``ds_i/dx_i`` and the vector-Jacobian product with ``g = [1, 0, 0]``
+  (the Jacobian's first row: no entry crosses zero, where any relative
+  error measure breaks down);
+* a loss is called on one sample of two features, targets ``[1, 0]`` (one-hot)
+  and predictions ``[t, 0.25]``; the references are its cost and the
+  gradient of that cost by ``sympy.diff``.  Where the cost is undefined
+  (a log of a negative probability) the point is outside the loss's domain.
+
+Vector and loss references are put over one denominator by SymPy once ``t``
+is in (an exact rewrite, see ``tools.reference``): their derivatives are
+differences such as ``s - s**2`` that would otherwise cost mpmath hundreds of
+digits.
+"""
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from types import ModuleType
+
+import numpy as np
+from sympy import Expr, Float, Poly, PolynomialError, Rational, S, Symbol, diff
+from sympy.core.relational import Relational
+
+from codegen.lowering import lower
+from codegen.printer import to_numpy
+from derive.activations import Activation
+from derive.catalog import Catalog
+from derive.losses import Loss
+from derive.stable import Clamp
+from derive.symbols import C, N, i, n, x
+from derive.vector import VectorFunction
+from generated import activations as generated_activations
+from generated import losses as generated_losses
+
+from .reference import Reference
+
+__all__ = ["Case", "MEASURED_KINDS", "catalogue_cases"]
+
+#: The variable every case is a function of.
+T = Symbol("t", real=True)
+
+#: The upstream gradient of the vector-Jacobian products.
+UPSTREAM = (1.0, 0.0, 0.0)
+#: The loss inputs: targets, and the prediction beside ``t``.
+TARGETS = (1.0, 0.0)
+SECOND_PREDICTION = 0.25
+
+
+@dataclass(frozen=True)
+class Case:
+    """One generated function: ``evaluate`` maps points ``t`` (n,) to values (n, k).
+
+    ``item`` is the catalogue name it comes from, ``label`` names its row of
+    the table (unique), ``form`` says which form the code evaluates,
+    ``variable`` is what the table calls ``t`` (``x`` for an activation,
+    whose input it is), and ``kinks`` are the points where a form switches.
+    """
+
+    item: str
+    label: str
+    form: str
+    variable: str
+    evaluate: Callable[[np.ndarray], np.ndarray]
+    reference: Reference
+    kinks: tuple[float, ...] = ()
+
+
+def catalogue_cases(catalog: Catalog, names: Collection[str] | None = None) -> list[Case]:
+    """Every generated function and derivative, in catalogue order; only items in ``names`` if given."""
+    cases = []
+    for kind, build in MEASURED_KINDS.items():
+        for name in catalog.names(kind):
+            if names is None or name in names:
+                cases += build(catalog.get(name))
+    return cases
+
+
+def _code(expr: Expr) -> str:
+    """``expr`` as the NumPy code prints it."""
+    return to_numpy(lower(expr))
+
+
+def activation_cases(activation: Activation) -> list[Case]:
+    """``f(x)`` and ``f(x, derivative=True)`` against the definition and its derivative."""
+    defaults = {p.symbol: Float(p.default) for p in activation.params}
+
+    def reference(expr: Expr) -> Reference:
+        return Reference([expr.xreplace(defaults).xreplace({x: T})], T)
+
+    def call(derivative: bool) -> Callable[[np.ndarray], np.ndarray]:
+        def at(t: np.ndarray) -> np.ndarray:
+            return _generated(generated_activations, activation.name)(t, derivative=derivative).reshape(len(t), -1)
+
+        return at
+
+    forward = "definition" if activation.computed_as == activation.definition else "computed form"
+    backward, backward_expr = _derivative_form(activation)
+    kinks = _kinks((activation.definition, activation.computed_as, backward_expr), defaults)
+    return [
+        Case(
+            activation.name, activation.name, f"{forward} `{_code(activation.computed_as)}`", "x",
+            call(False), reference(activation.definition), kinks,
+        ),
+        Case(
+            activation.name, f"{activation.name}′", f"{backward} `{_code(backward_expr)}`", "x",
+            call(True), reference(activation.derivative), kinks,
+        ),
+    ]
+
+
+def _derivative_form(activation: Activation) -> tuple[str, Expr]:
+    """What the generated derivative evaluates, as ``codegen`` chooses it, and its name."""
+    if activation.derivative_computed_as is not None:
+        return "computed form", activation.derivative_computed_as
+    if activation.output_form is not None:
+        return "output form", activation.output_form
+    return "raw derivative", activation.derivative
+
+
+def _kinks(exprs: tuple[Expr, ...], defaults: dict[Symbol, Float]) -> tuple[float, ...]:
+    """Where a form switches: a comparison of ``x`` with a constant flips (0 for
+    ``x <= 0``), or a ``Clamp`` of ``x`` starts to hold it at its bound.
+    """
+    points = set()
+    for expr in exprs:
+        expr = expr.xreplace(defaults)
+        for clamp in expr.atoms(Clamp):
+            points |= {-float(clamp.args[1]), float(clamp.args[1])}
+        for relation in expr.atoms(Relational):
+            try:
+                line = Poly(relation.lhs - relation.rhs, x)
+            except PolynomialError:
+                continue
+            if line.degree() == 1 and not line.free_symbols - {x}:
+                slope, offset = line.all_coeffs()
+                points.add(float(-offset / slope))
+    return tuple(sorted(points))
+
+
+def _generated(module: ModuleType, name: str) -> Callable[..., np.ndarray]:
+    """The generated function ``name``, or an error that says how to make it.
+
+    Looked up when a case is measured, so a stale ``generated/`` fails only
+    the cases it lacks.
+    """
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise LookupError(f"{module.__name__} has no {name!r}: run `make generate`") from None
+
+
+def vector_cases(vector: VectorFunction) -> list[Case]:
+    """``s(x)``, ``s(x, derivative=True)`` and ``s_vjp(x, g)`` on rows ``[t, 0, -t]``."""
+    inputs = [vector.inputs[0, c] for c in range(3)]
+    row = dict(zip(inputs, (T, S.Zero, -T)))
+    entries = [vector.definition.xreplace({n: 0, i: c}).subs(C, 3).doit() for c in range(3)]
+    diagonal = [diff(entries[c], inputs[c]) for c in range(3)]
+    product = [sum(g * diff(entries[c], z) for c, g in enumerate(map(Rational, UPSTREAM))) for z in inputs]
+
+    def reference(exprs: list[Expr]) -> Reference:
+        return Reference([e.xreplace(row) for e in exprs], T, cancel_first=True)
+
+    def rows(t: np.ndarray) -> np.ndarray:
+        return np.stack([t, np.zeros_like(t), -t], axis=1)
+
+    def forward(t: np.ndarray) -> np.ndarray:
+        return _generated(generated_activations, vector.name)(rows(t))
+
+    def jacobian_diagonal(t: np.ndarray) -> np.ndarray:
+        return _generated(generated_activations, vector.name)(rows(t), derivative=True)
+
+    def vjp(t: np.ndarray) -> np.ndarray:
+        return _generated(generated_activations, f"{vector.name}_vjp")(rows(t), np.broadcast_to(UPSTREAM, (len(t), 3)))
+
+    output = str(vector.output.label)
+    shifted = "; ".join(f"{let.name.label} = {_code(let.value)}" for let in vector.computed_as.lets)
+    name = vector.name
+    return [
+        Case(
+            name, name, f"computed form `{_code(vector.computed_as.expr)}`, `{shifted}`", "t",
+            forward, reference(entries),
+        ),
+        Case(
+            name, f"{name}′ (Jacobian diagonal)", f"output form `{_code(vector.jacobian_diagonal)}`", "t",
+            jacobian_diagonal, reference(diagonal),
+        ),
+        Case(
+            name, f"{name}_vjp", f"output form `{_code(vector.vjp_output_form)}` with {output} = {name}(x)", "t",
+            vjp, reference(product),
+        ),
+    ]
+
+
+def loss_cases(loss: Loss) -> list[Case]:
+    """The cost and its gradient at targets ``[1, 0]`` and predictions ``[t, 0.25]``."""
+    predictions = [loss.predictions[0, c] for c in range(2)]
+    values = {
+        **{p.symbol: Float(p.default) for p in loss.params},
+        **dict(zip([loss.targets[0, c] for c in range(2)], map(Rational, TARGETS))),
+        **dict(zip(predictions, (T, Rational(SECOND_PREDICTION)))),
+    }
+    cost = loss.cost.subs({N: 1, C: 2}).doit()
+    gradient = [diff(cost, p) for p in predictions]
+
+    def evaluate(derivative: bool) -> Callable[[np.ndarray], np.ndarray]:
+        targets = np.array([TARGETS])
+
+        def at(t: np.ndarray) -> np.ndarray:
+            function = _generated(generated_losses, loss.name)
+            return np.array([
+                np.ravel(function(targets, np.array([[point, SECOND_PREDICTION]]), derivative=derivative))
+                for point in t
+            ])
+
+        return at
+
+    def reference(exprs: list[Expr]) -> Reference:
+        return Reference([e.xreplace(values) for e in exprs], T, cancel_first=True)
+
+    return [
+        Case(
+            loss.name, loss.name, f"cost `{_code(loss.cost_computed_as.expr)}`", "t",
+            evaluate(False), reference([cost]),
+        ),
+        Case(
+            loss.name, f"{loss.name}′ (gradient)", f"gradient `{_code(loss.gradient_computed_as.expr)}`", "t",
+            evaluate(True), reference(gradient),
+        ),
+    ]
+
+
+#: How each kind of catalogue item becomes cases; items of other kinds are not measured.
+MEASURED_KINDS: dict[str, Callable[..., list[Case]]] = {
+    "activation": activation_cases,
+    "vector": vector_cases,
+    "loss": loss_cases,
+}
