@@ -51,7 +51,7 @@ class Body:
         """Source for ``expr``, appending the bindings and temporaries it needs first."""
         for let in lets:
             if str(let.name.label) not in self.known:
-                self.add(str(let.name.label), to_numpy(lower(let.value)))
+                self.add(str(let.name.label), self.code(let.value))
         if isinstance(expr, MatrixExpr):
             return to_numpy(expr)
         array = lower(expr) if expr.has(Indexed, Sum, RowMax) else expr

@@ -8,7 +8,7 @@ lets ``cse`` share ``exp(z)`` between a numerator and its row sum.
 
 from sympy import Expr, Function, Indexed, Integer, MatrixExpr, Sum, Symbol
 
-from derive.stable import RowMax
+from derive.stable import Largest, RowMax
 
 __all__ = ["AxisSum", "AxisMax", "LoweringError", "lower", "reads_size"]
 
@@ -33,6 +33,7 @@ def lower(expr: Expr) -> Expr:
     expr = expr.replace(
         lambda e: isinstance(e, RowMax), lambda e: AxisMax(Symbol(str(e.args[0].label), real=True), Integer(1))
     )
+    expr = expr.replace(lambda e: isinstance(e, Largest), lambda e: Largest(Symbol(str(e.args[0].label), real=True)))
     return _lower(expr)
 
 

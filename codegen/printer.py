@@ -124,6 +124,9 @@ class ArrayPrinter(NumPyPrinter):
         # Printed from derive.normal_cdf.NORMAL_CDF into the module as this helper.
         return f"_normal_cdf({self._print(expr.args[0])})"
 
+    def _print_Largest(self, expr: Expr) -> str:
+        return f"np.finfo({self._print(expr.args[0])}.dtype).max"
+
     def _print_Clamp(self, expr: Expr) -> str:
         value, bound = expr.args
         return f"np.clip({self._print(value)}, -{self._print(bound)}, {self._print(bound)})"

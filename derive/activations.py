@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sympy import (
-    Abs, Add, Derivative, Expr, GreaterThan, LessThan, Max, Min, Piecewise, S, Subs, Symbol, diff, exp, log,
-    sympify,
+    Abs, Add, Derivative, Expr, GreaterThan, LessThan, Max, Min, Mul, Piecewise, S, Subs, Symbol, diff, exp,
+    expand_mul, log, sympify,
 )
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.numpy_nodes import logaddexp
@@ -20,7 +20,7 @@ from sympy.codegen.numpy_nodes import logaddexp
 from .errors import DefinitionError
 from .output_form import find_output_form
 from .proof import prove_equal
-from .special import Logistic
+from .special import Logistic, XDivY
 from .stable import stable_sigmoids, unclamp
 from .symbols import x, y
 
@@ -139,8 +139,26 @@ def numeric(expr: Expr) -> Expr:
     ``log(1 + exp(a))`` becomes ``logaddexp(0, a)``, ``exp(a) - 1`` becomes
     ``expm1(a)`` and ``log(1 + a)`` becomes ``log1p(a)``.
     """
-    return _log1p(_expm1(_softplus(stable_sigmoids(_logistic(_clip_guarded(expr))))))
+    return _into_quotients(_log1p(_expm1(_softplus(stable_sigmoids(_logistic(_clip_guarded(expr)))))))
 
+
+def _into_quotients(expr: Expr) -> Expr:
+    """``c * XDivY(a, b)`` -> ``XDivY(c*a, b)``: scale before dividing by a possibly tiny ``b``.
+
+    ``(y/p)/(C*N)`` overflows for a subnormal ``p`` where ``(y/(C*N))/p`` fits.
+    """
+    if not expr.has(XDivY):
+        return expr
+    expr = expand_mul(expr)
+
+    def absorb(e: Mul) -> Expr:
+        (quotient,) = [f for f in e.args if isinstance(f, XDivY)]
+        rest = Mul(*[f for f in e.args if f is not quotient])
+        return XDivY(rest * quotient.args[0], quotient.args[1])
+
+    return expr.replace(
+        lambda e: isinstance(e, Mul) and sum(isinstance(f, XDivY) for f in e.args) == 1, absorb
+    )
 
 def _clip_guarded(expr: Expr) -> Expr:
     """In a branch taken only where ``|u| <= d``, write ``u`` as ``clip(u, -d, d)``.

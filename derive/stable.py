@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 from sympy import (
-    Abs, Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Piecewise, Pow, S, Sum, Symbol,
+    Abs, Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Max, Piecewise, Pow, S, Sum, Symbol,
     count_ops, exp, expand, expand_log, expand_power_exp, lambdify, simplify,
 )
 from sympy.calculus.singularities import is_monotonic
@@ -27,7 +27,7 @@ from .errors import DefinitionError
 from .proof import is_zero
 from .symbols import i, indexed, n
 
-__all__ = ["RowMax", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate", "stable_sigmoids"]
+__all__ = ["RowMax", "Largest", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate", "stable_sigmoids"]
 
 
 class RowMax(Function):
@@ -74,8 +74,38 @@ def shift_by_row_max(expr: Expr, logits: IndexedBase, item: str) -> Shifted:
     if rewritten.has(RowMax):
         raise DefinitionError(item, "the row maximum does not cancel: the expression is not shift-invariant")
     _prove_shift(expr, rewritten, shifted, logits, item)
-    let = Let(shifted, logits[n, i] - RowMax(logits, n))
+    let = Let(shifted, _floored_difference(logits[n, i], RowMax(logits, n), logits))
     return Shifted(rewritten, (let,) if rewritten.has(shifted) else ())
+
+
+class Largest(Function):
+    """``Largest(z)``: the largest finite number of the floating type of array ``z``.
+
+    Code prints it from the array's dtype (``np.finfo``), so float32 and
+    float64 each get their own.
+    """
+
+    is_real = True
+    is_positive = True
+
+    def _eval_evalf(self, prec: int) -> Float:
+        # Evaluated with numbers (a trace), arrays are float64.
+        return Float(float(np.finfo(np.float64).max), precision=prec)
+
+    def _latex(self, printer, exp=None) -> str:
+        text = r"\mathrm{max}_{\mathrm{float}}"
+        return text if exp is None else rf"{text}^{{{exp}}}"
+
+
+def _floored_difference(value: Expr, maximum: Expr, logits: IndexedBase) -> Expr:
+    """``value - maximum``, floored at about ``-Largest`` so the float type cannot overflow.
+
+    Only a row spanning more than the float range (``[1e308, 0, -1e308]``)
+    reaches the floor; its floored entries have ``exp`` of 0 either way, and
+    a log-softmax there gets the most negative finite number instead of -inf.
+    ``max(maximum, 0) - Largest`` itself never overflows.
+    """
+    return Max(value, Max(maximum, 0) - Largest(logits)) - maximum
 
 
 def _prove_shift(original: Expr, rewritten: Expr, shifted: IndexedBase, logits: IndexedBase, item: str) -> None:

@@ -207,9 +207,10 @@ def softmax(x, y_oh=None, derivative=False):
     seed notebook's signature and not used.  For backpropagation use ``softmax_vjp``.
     """
     x = _floating(x)
-    x_shifted = x - np.max(x, axis=1, keepdims=True)
-    _t0 = np.exp(x_shifted)
-    s = _t0/np.sum(_t0, axis=1, keepdims=True)
+    _t0 = np.max(x, axis=1, keepdims=True)
+    x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
+    _t1 = np.exp(x_shifted)
+    s = _t1/np.sum(_t1, axis=1, keepdims=True)
     if derivative:
         return _cast(s*(1 - s), x)
     return _cast(s, x)
@@ -222,9 +223,10 @@ def softmax_vjp(x, g):
     """
     x = _floating(x)
     g = _floating(g)
-    x_shifted = x - np.max(x, axis=1, keepdims=True)
-    _t0 = np.exp(x_shifted)
-    s = _t0/np.sum(_t0, axis=1, keepdims=True)
+    _t0 = np.max(x, axis=1, keepdims=True)
+    x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
+    _t1 = np.exp(x_shifted)
+    s = _t1/np.sum(_t1, axis=1, keepdims=True)
     return _cast(s*(g - np.sum(g*s, axis=1, keepdims=True)), x)
 
 
@@ -236,7 +238,8 @@ def log_softmax(x, y_oh=None, derivative=False):
     seed notebook's signature and not used.  For backpropagation use ``log_softmax_vjp``.
     """
     x = _floating(x)
-    x_shifted = x - np.max(x, axis=1, keepdims=True)
+    _t0 = np.max(x, axis=1, keepdims=True)
+    x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
     if derivative:
         return _cast(-np.expm1(s), x)
@@ -250,6 +253,7 @@ def log_softmax_vjp(x, g):
     """
     x = _floating(x)
     g = _floating(g)
-    x_shifted = x - np.max(x, axis=1, keepdims=True)
+    _t0 = np.max(x, axis=1, keepdims=True)
+    x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
     return _cast(g - np.sum(g, axis=1, keepdims=True)*np.exp(s), x)

@@ -67,7 +67,8 @@ def forward(params, x):
 
 def loss(y, out):
     """The cost of predictions ``out`` for targets ``y``."""
-    out_shifted = out - np.max(out, axis=1, keepdims=True)
+    _t0 = np.max(out, axis=1, keepdims=True)
+    out_shifted = -_t0 + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(_t0, 0))
     N = y.shape[0]
     cost = np.sum(y*(-out_shifted + np.log(np.sum(np.exp(out_shifted), axis=1, keepdims=True))))/N
     return cost
@@ -80,10 +81,11 @@ def backward(params, x, y, cache):
     h1 = cache["h1"]
     h2 = cache["h2"]
     out = cache["out"]
-    out_shifted = out - np.max(out, axis=1, keepdims=True)
+    _t0 = np.max(out, axis=1, keepdims=True)
+    out_shifted = -_t0 + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(_t0, 0))
     N = y.shape[0]
-    _t0 = np.exp(out_shifted)
-    dout = (_t0/np.sum(_t0, axis=1, keepdims=True) - y)/N
+    _t1 = np.exp(out_shifted)
+    dout = (_t1/np.sum(_t1, axis=1, keepdims=True) - y)/N
     dinp3 = dout
     dw3 = dinp3.T @ h2
     db3 = np.sum(dinp3, axis=0, keepdims=True)

@@ -97,7 +97,8 @@ def binary_cross_entropy(y, y_pred, derivative=False):
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
-        return _cast((-y/np.where(y == 0, 1, y_pred) + (1 - y)/np.where(1 - y == 0, 1, 1 - y_pred))/(C*N), y_pred)
+        _t0 = 1/(C*N)
+        return _cast((-_t0*y)/np.where(-_t0*y == 0, 1, y_pred) + (_t0*(1 - y))/np.where(_t0*(1 - y) == 0, 1, 1 - y_pred), y_pred)
     return _cast(-np.sum(y*np.log(np.where(y == 0, 1, y_pred)) + (1 - y)*np.log(np.where(1 - y == 0, 1, 1 - y_pred)))/(C*N), y_pred)
 
 
@@ -128,7 +129,7 @@ def neg_log_likelihood(y_oh, y_pred, derivative=False):
     y_pred = _floating(y_pred)
     N = y_pred.shape[0]
     if derivative:
-        return _cast(-y_oh/np.where(y_oh == 0, 1, y_pred)/N, y_pred)
+        return _cast((-y_oh/N)/np.where(-y_oh/N == 0, 1, y_pred), y_pred)
     return _cast(-np.sum(y_oh*np.log(np.where(y_oh == 0, 1, y_pred)))/N, y_pred)
 
 
@@ -143,8 +144,10 @@ def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):
     y_pred = _floating(y_pred)
     N = y_pred.shape[0]
     if derivative:
-        y_pred_shifted = y_pred - np.max(y_pred, axis=1, keepdims=True)
-        _t0 = np.exp(y_pred_shifted)
-        return _cast((_t0/np.sum(_t0, axis=1, keepdims=True) - y_oh)/N, y_pred)
-    y_pred_shifted = y_pred - np.max(y_pred, axis=1, keepdims=True)
+        _t0 = np.max(y_pred, axis=1, keepdims=True)
+        y_pred_shifted = -_t0 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t0, 0))
+        _t1 = np.exp(y_pred_shifted)
+        return _cast((_t1/np.sum(_t1, axis=1, keepdims=True) - y_oh)/N, y_pred)
+    _t2 = np.max(y_pred, axis=1, keepdims=True)
+    y_pred_shifted = -_t2 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t2, 0))
     return _cast(np.sum(y_oh*(-y_pred_shifted + np.log(np.sum(np.exp(y_pred_shifted), axis=1, keepdims=True))))/N, y_pred)
