@@ -1,6 +1,6 @@
 """The built-in catalogue: each item is one SymPy definition; everything else is derived."""
 
-from sympy import Abs, Max, Min, Piecewise, Rational, Sum, Symbol, diff, erf, exp, floor, log, pi, sqrt, tanh
+from sympy import Abs, Add, Max, Min, Piecewise, Rational, Sum, Symbol, diff, erf, exp, floor, log, pi, sqrt, tanh
 from sympy.codegen.numpy_nodes import logaddexp
 
 from .activations import elementwise
@@ -217,8 +217,20 @@ def _sigmoid_cross_entropy(catalog: Catalog):
         "sigmoid_cross_entropy", catalog.get("binary_cross_entropy"),
         lambda logits, row, column: Logistic(logits[row, column]),
         inputs=Inputs.BINARY_LOGITS, stabilise=elementwise_stable,
+        # sigmoid(z) - y = (1 - y)*sigmoid(z) - y*sigmoid(-z): no 1 - sigmoid(z) of a rounded sigmoid.
+        gradient_computed_as=lambda g: g.replace(
+            lambda e: isinstance(e, Add) and any(isinstance(a, Logistic) for a in e.args),
+            lambda e: _complemented(e),
+        ),
         doc="Binary cross-entropy of sigmoid(y_pred), taking logits; computed with logaddexp.",
     )
+
+
+def _complemented(difference):
+    """``L(a) - y`` as ``(1 - y)*L(a) - y*L(-a)``, using ``1 - L(a) = L(-a)``."""
+    (logistic,) = [a for a in difference.args if isinstance(a, Logistic)]
+    rest = difference - logistic
+    return (1 + rest) * logistic + rest * Logistic(-logistic.args[0])
 
 
 def _neg_log_likelihood():

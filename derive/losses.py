@@ -17,6 +17,7 @@ from sympy import Eq, Expr, Indexed, IndexedBase, Sum, Symbol, diff, expand_log,
 from .activations import Parameter, numeric, parameters_of
 from .errors import DefinitionError
 from .indexing import drop_range_guards, entrywise_gradient, replace_row_sums
+from .proof import prove_equal
 from .special import XLogY
 from .stable import Shifted, shift_by_row_max
 from .symbols import C, N, i, j, m, n
@@ -97,9 +98,14 @@ def loss(
     params: Mapping[Symbol, float] | None = None,
     assumptions: tuple[Assumption, ...] = (),
     stabilise: Stabiliser = elementwise_stable,
+    gradient_computed_as: Callable[[Expr], Expr] | None = None,
     doc: str = "",
 ) -> Loss:
-    """Derive the gradient of ``cost`` with respect to ``predictions[m, j]``."""
+    """Derive the gradient of ``cost`` with respect to ``predictions[m, j]``.
+
+    ``gradient_computed_as``, given the derived gradient, returns an equal
+    form that is more accurate in floating point; it is proven equal first.
+    """
     item = f"loss {name!r}"
     cost = sympify(cost)
     parameters = parameters_of(item, params or {})
@@ -124,7 +130,7 @@ def loss(
         gradient=gradient,
         assumptions=assumptions,
         cost_computed_as=stabilise(cost, predictions, item),
-        gradient_computed_as=stabilise(gradient, predictions, item),
+        gradient_computed_as=stabilise(_proven(item, gradient, gradient_computed_as), predictions, item),
         doc=doc,
     )
 
@@ -137,6 +143,7 @@ def fused(
     inputs: Inputs,
     assumptions: tuple[Assumption, ...] = (),
     stabilise: Stabiliser,
+    gradient_computed_as: Callable[[Expr], Expr] | None = None,
     doc: str = "",
 ) -> Loss:
     """The loss of ``outer`` applied to ``inner(logits)``, derived as one composition.
@@ -155,8 +162,18 @@ def fused(
     return loss(
         name, cost, targets=outer.targets, predictions=logits, inputs=inputs,
         params={p.symbol: p.default for p in outer.params}, assumptions=assumptions,
-        stabilise=stabilise, doc=doc,
+        stabilise=stabilise, gradient_computed_as=gradient_computed_as, doc=doc,
     )
+
+
+def _proven(item: str, gradient: Expr, rewrite: Callable[[Expr], Expr] | None) -> Expr:
+    """``rewrite(gradient)`` once SymPy proves it equal to ``gradient``; the gradient itself without one."""
+    if rewrite is None:
+        return gradient
+    form = rewrite(gradient)
+    if not prove_equal(form, gradient):
+        raise DefinitionError(item, f"gradient form {form} is not proven equal to {gradient}")
+    return form
 
 
 def _allowed(symbol: Expr, targets: IndexedBase, predictions: IndexedBase, parameters) -> bool:

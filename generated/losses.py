@@ -115,7 +115,8 @@ def sigmoid_cross_entropy(y, y_pred, derivative=False):
     if derivative:
         _t0 = np.exp(-np.abs(y_pred))
         _t1 = 1/(_t0 + 1)
-        return _cast((-y + np.where(y_pred < 0, _t0*_t1, _t1))/(C*N), y_pred)
+        _t2 = _t0*_t1
+        return _cast((-y*np.where(y_pred > 0, _t2, _t1) + (1 - y)*np.where(y_pred < 0, _t2, _t1))/(C*N), y_pred)
     return _cast(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), y_pred)
 
 

@@ -41,7 +41,6 @@ INACCURATE = {
     "log_softmax": "x_shifted - log(sum(exp(x_shifted))) is a log of a rounded 1 + 1e-13: 7.6e12 ulp at t = -30",
     "log_softmax′ (Jacobian diagonal)": "-expm1(s) of that rounded s: 7.6e12 ulp at t = -30",
     "log_softmax_vjp": "g - sum(g)*exp(s) of that rounded s: 7.6e12 ulp at t = 30",
-    "sigmoid_cross_entropy′ (gradient)": "sigmoid(z) - y, y = 1, takes 1 - a rounded sigmoid: 7.6e12 ulp at t = 30",
     "softmax_neg_log_likelihood": "log(sum(exp(shifted))) is a log of a rounded 1 + 1e-13: 1.1e12 ulp at t = 30",
     "softmax_neg_log_likelihood′ (gradient)": (
         "softmax(z) - 1 at the true class of a rounded softmax: 1.1e12 ulp at t = 30"
