@@ -79,7 +79,6 @@ def _gaussian():
 
 
 def _softplus():
-    t = exp(-Abs(x))
     return elementwise(
         "softplus", log(1 + exp(x)),
         computed_as=logaddexp(0, x),

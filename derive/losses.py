@@ -20,7 +20,7 @@ from .indexing import drop_range_guards, entrywise_gradient, replace_row_sums
 from .proof import prove_equal
 from .special import XLogY
 from .stable import Shifted, shift_by_row_max
-from .symbols import C, N, i, j, m, n
+from .symbols import C, N, i, j, m
 from .tidy import tidy
 
 __all__ = ["Assumption", "Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable"]

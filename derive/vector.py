@@ -17,7 +17,7 @@ from .indexing import drop_range_guards, rename_feature
 from .proof import is_zero
 from .tidy import tidy
 from .stable import Shifted, shift_by_row_max
-from .symbols import C, i, indexed, j, k, n
+from .symbols import C, i, indexed, j, n
 
 __all__ = ["VectorFunction", "vector_function"]
 
