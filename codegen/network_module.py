@@ -7,42 +7,61 @@ printed from its expression in ``derive``.
 """
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from sympy import Basic, Indexed, MatrixSymbol, Symbol
 
 from derive.catalog import Catalog
 from derive.gradient_check import CENTRAL_DIFFERENCE, RELATIVE_ERROR
-from derive.network import Program, Stage
+from derive.dropout import UniformDraw
+from derive.network import Mode, Program, Stage
 from derive.optimizers import LEARNING_RATE, MOMENTUM
 from derive.symbols import C, N
 
 from .emit import Body, Statement
 from .lowering import reads_size
-from .modules import Initializer, initializer_functions
+from .modules import Function, Initializer, helper_functions, initializer_functions
 
-__all__ = ["StageFunction", "NetworkModule", "network_module"]
+__all__ = ["Block", "StageFunction", "NetworkModule", "network_module"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """Consecutive statements that run in one mode: always, or under ``if training:`` / ``else:``."""
+
+    mode: str
+    statements: list[Statement]
 
 
 @dataclass(frozen=True)
 class StageFunction:
-    """The body of ``forward``, ``loss``, ``backward`` or ``update``.
+    """The body of ``forward``, ``loss``, ``penalty``, ``backward``, ``update`` or ``running_statistics``.
 
     ``unpack`` lists ``(name, source)`` pairs read at the top, e.g.
-    ``("w1", "params")``; ``outputs`` are the names the function returns.
+    ``("w1", "params")``; ``outputs`` are the names the function returns,
+    ``training_outputs`` those it returns only in training (batch
+    statistics, dropout masks).
     """
 
     stage: Stage
     unpack: list[tuple[str, str]]
-    statements: list[Statement]
+    blocks: list[Block]
     outputs: list[str]
+    training_outputs: list[str]
+
+    @property
+    def statements(self) -> list[Statement]:
+        """Every statement, for a function that has no training-only part."""
+        return [s for block in self.blocks for s in block.statements]
 
 
 @dataclass(frozen=True)
 class NetworkModule:
     """Everything the network template lays out.
 
-    ``initial`` pairs each parameter with the private initialiser function
-    that fills it; ``state`` holds the statements of the optimiser's initial
+    ``helpers`` are private functions the printed code calls (``_normal_cdf``);
+    ``initial`` names each array, the private initialiser function that
+    fills it and the table of its shape (``PARAMETERS`` or ``STATISTICS``); ``state`` holds the statements of the optimiser's initial
     state (empty for plain gradient descent); ``schedule`` the statements and
     result of the learning rate at ``epoch``.
     """
@@ -58,10 +77,12 @@ class NetworkModule:
     momentum: float | None
     schedule_kind: str
     parameters: list[tuple[str, tuple[int, int]]]
+    statistics: list[tuple[str, tuple[int, int]]]
     frozen: list[str]
     stages: dict[str, StageFunction]
     initializers: list[Initializer]
-    initial: list[tuple[str, str]]
+    initial: list[tuple[str, str, str]]
+    helpers: list[Function]
     state: StageFunction
     schedule: StageFunction
     central_difference: str
@@ -81,18 +102,24 @@ def network_module(program: Program, catalog: Catalog) -> NetworkModule:
     """Print every stage of ``program``, and what training it needs, for the network template."""
     spec = program.spec
     parameter_names = [p.name for p in program.parameters]
-    forward_names = [a.target for a in program.stage(Stage.FORWARD)]
-    sources = {name: "params" for name in parameter_names}
+    statistic_names = [p.name for p in program.statistics]
+    forward_names = list(dict.fromkeys(a.target for a in program.stage(Stage.FORWARD)))
+    sources = {name: "params" for name in parameter_names + statistic_names}
     sources.update({name: "cache" for name in forward_names})
     sources.update({f"d{name}": "grads" for name in parameter_names})
     sources.update({v.name: "state" for v in program.state})
     stages = {
         Stage.FORWARD: forward_names,
         Stage.LOSS: ["cost"],
+        Stage.PENALTY: [a.target for a in program.stage(Stage.PENALTY)],
         Stage.BACKWARD: [f"d{name}" for name in parameter_names],
         Stage.UPDATE: parameter_names,
+        Stage.STATISTICS: statistic_names,
     }
-    arguments = {Stage.FORWARD: {"x"}, Stage.LOSS: {"y", "out"}, Stage.BACKWARD: {"x", "y"}, Stage.UPDATE: set()}
+    arguments = {
+        Stage.FORWARD: {"x"}, Stage.LOSS: {"y", "out"}, Stage.PENALTY: set(), Stage.BACKWARD: {"x", "y"},
+        Stage.UPDATE: set(), Stage.STATISTICS: set(),
+    }
     printed = {
         stage.value: _stage(program, stage, outputs, arguments[stage], sources)
         for stage, outputs in stages.items()
@@ -105,24 +132,20 @@ def network_module(program: Program, catalog: Catalog) -> NetworkModule:
         learning_rate=spec.learning_rate, momentum=spec.optimizer.momentum,
         schedule_kind=spec.optimizer.schedule.kind.value,
         parameters=[(p.name, p.shape) for p in program.parameters],
+        statistics=[(p.name, p.shape) for p in program.statistics],
         frozen=[name for name in parameter_names if name not in trained], stages=printed,
         **_initialisers(program, catalog), state=_initial_state(program), schedule=_schedule(program),
+        helpers=helper_functions(list(program.activations)),
         central_difference=Body().code(CENTRAL_DIFFERENCE), relative_error=Body().code(RELATIVE_ERROR),
     )
 
 
 def _initialisers(program: Program, catalog: Catalog) -> dict:
-    """Each parameter's initialiser (``weight_init`` for ``wK``, ``bias_init`` for ``bK``), printed once each."""
-    layers = program.spec.layers
-    chosen = [
-        (p.name, layers[p.layer - 1].weight_init if p.name.startswith("w") else layers[p.layer - 1].bias_init)
-        for p in program.parameters
-    ]
-    used = sorted({name for _, name in chosen}, key=catalog.names("initializer").index)
-    return {
-        "initializers": initializer_functions([catalog.get(name) for name in used]),
-        "initial": [(parameter, name) for parameter, name in chosen],
-    }
+    """Each array's initialiser, the functions printed once each."""
+    chosen = [(p.name, p.init, "PARAMETERS") for p in program.parameters]
+    chosen += [(p.name, p.init, "STATISTICS") for p in program.statistics]
+    used = sorted({init for _, init, _ in chosen}, key=catalog.names("initializer").index)
+    return {"initializers": initializer_functions([catalog.get(name) for name in used]), "initial": chosen}
 
 
 def _initial_state(program: Program) -> StageFunction:
@@ -131,31 +154,48 @@ def _initial_state(program: Program) -> StageFunction:
     for velocity in program.state:
         body.assign(velocity.name, velocity.initial, like=velocity.parameter)
     unpack = [(v.parameter, "params") for v in program.state]
-    return StageFunction(Stage.UPDATE, unpack, body.statements, [v.name for v in program.state])
+    return StageFunction(Stage.UPDATE, unpack, [Block(Mode.ALWAYS.value, body.statements)],
+                         [v.name for v in program.state], [])
 
 
 def _schedule(program: Program) -> StageFunction:
     """The learning rate at ``epoch``; its one output is the printed expression."""
     body = Body()
     result = body.code(program.learning_rate)
-    return StageFunction(Stage.UPDATE, [], body.statements, [result])
+    return StageFunction(Stage.UPDATE, [], [Block(Mode.ALWAYS.value, body.statements)], [result], [])
 
 
 def _stage(program: Program, stage: Stage, outputs: list[str], arguments: set[str], sources: dict) -> StageFunction:
-    body = Body()
-    assigned = set()
+    """Print one stage: its sizes first, then its assignments in blocks of one mode each."""
+    assignments = program.stage(stage)
+    top = Body()
+    for size, axis in ((N, 0), (C, 1)):
+        # Sizes of the batch and of the output layer, read off the targets y: (N, C), or the inputs x.
+        if any(reads_size(a.expr, size) for a in assignments):
+            top.add(str(size), f"{'y' if 'y' in arguments else 'x'}.shape[{axis}]")
+    blocks = [Block(Mode.ALWAYS.value, top.statements)] if top.statements else []
+    computed = {a.target for a in assignments}
     # An output no assignment computes (a frozen layer's parameter) is passed through as read.
-    needed = [name for name in outputs if name not in {a.target for a in program.stage(stage)}]
-    for assignment in program.stage(stage):
-        for name in sorted(names_in(assignment.expr) - assigned - arguments):
-            if name not in needed:
-                needed.append(name)
-        for size, axis in ((N, 0), (C, 1)):
-            # Sizes of the batch and of the output layer, read off the targets y: (N, C).
-            if reads_size(assignment.expr, size) and str(size) not in body.known:
-                body.add(str(size), f"y.shape[{axis}]")
-        body.assign(assignment.target, assignment.expr, like=assignment.target)
-        assigned.add(assignment.target)
+    needed = [name for name in outputs if name not in computed]
+    assigned, drawing = set(), False
+    for mode, group in groupby(assignments, key=lambda a: a.mode):
+        body = top.branch()
+        for assignment in group:
+            for name in sorted(names_in(assignment.expr) - assigned - arguments):
+                if name not in needed:
+                    needed.append(name)
+            if assignment.expr.has(UniformDraw) and not drawing:
+                body.add("rng", "np.random.default_rng(rng)")
+                drawing = True
+            body.assign(assignment.target, assignment.expr, like=assignment.target)
+            assigned.add(assignment.target)
+        blocks.append(Block(mode.value, body.statements))
     order = {name: index for index, name in enumerate(sources)}
     unpack = [(name, sources[name]) for name in sorted(needed, key=lambda n: order.get(n, len(order)))]
-    return StageFunction(stage=stage, unpack=unpack, statements=body.statements, outputs=outputs)
+    training_only = {a.target for a in assignments if a.mode is Mode.TRAINING}
+    training_only -= {a.target for a in assignments if a.mode is not Mode.TRAINING}
+    return StageFunction(
+        stage=stage, unpack=unpack, blocks=blocks,
+        outputs=[name for name in outputs if name not in training_only],
+        training_outputs=[name for name in outputs if name in training_only],
+    )

@@ -10,6 +10,7 @@ changes what would read badly or behave badly in generated modules:
 * sums over ``OneMatrix`` factors as ``np.sum(..., axis=..., keepdims=True)``
   and a broadcast bias as the bias itself;
 * ``AxisSum``/``AxisMax`` from ``lowering`` as axis reductions, ``Norm`` as ``np.linalg.norm``;
+* ``UniformDraw`` (dropout) as ``rng.random(shape)``, from the function's generator ``rng``;
 * ``XLogY``/``XDivY`` (``y*log(p)``, ``y/p``, 0 where ``y = 0``) without
   ever evaluating ``log(0)`` or ``0/0``.
 """
@@ -130,6 +131,10 @@ class ArrayPrinter(NumPyPrinter):
     def _print_Clamp(self, expr: Expr) -> str:
         value, bound = expr.args
         return f"np.clip({self._print(value)}, -{self._print(bound)}, {self._print(bound)})"
+
+    def _print_UniformDraw(self, expr: Expr) -> str:
+        # Dropout's draws come from the generator ``rng`` of the function being printed.
+        return f"rng.random({self._print(expr.args[0])}.shape)"
 
     def _print_KroneckerDelta(self, expr: Expr) -> str:
         raise PrintError(f"{expr}: a Jacobian entry reached the printer; print its product with a vector instead")

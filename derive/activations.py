@@ -67,8 +67,10 @@ class Activation:
 
     @property
     def backward(self) -> Expr:
-        """The derivative the generated code evaluates: output form when proven."""
-        return self.derivative if self.output_form is None else self.output_form
+        """The derivative a network's backward pass evaluates: the output form when proven, else the computed form."""
+        if self.output_form is not None:
+            return self.output_form
+        return self.derivative if self.derivative_computed_as is None else self.derivative_computed_as
 
 
 def elementwise(

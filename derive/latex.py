@@ -15,7 +15,7 @@ from .dense import DenseRule, dense_rule
 from .initializers import Initializer
 from .losses import Loss
 from .penalties import Penalty
-from .network import Program, Stage
+from .network import Assignment, Mode, Program, Stage
 from .spec import BiasKind
 from .symbols import x, y
 from .vector import VectorFunction
@@ -203,12 +203,13 @@ def program_blocks(program: Program) -> list[Block]:
     for stage in Stage:
         rows = []
         for assignment in program.stage(stage):
-            if assignment.target in seen and stage is not Stage.UPDATE:
+            if (assignment.target, assignment.mode) in seen and stage is not Stage.UPDATE:
                 continue
-            seen.add(assignment.target)
+            seen.add((assignment.target, assignment.mode))
             target = latex(Symbol(assignment.target))
             rows.append(f"{target} &= {latex(assignment.shown)} && {_text(_where(assignment))}")
-        blocks.append(Block(stage.value, tuple(rows)))
+        if rows:
+            blocks.append(Block(stage.value, tuple(rows)))
     return blocks
 
 
@@ -231,5 +232,6 @@ def program_latex(program: Program) -> str:
     return f"% {program_title(program)}\n\n" + _latex_of(program_blocks(program))
 
 
-def _where(assignment) -> str:
-    return f"layer {assignment.layer}, {assignment.role}" if assignment.layer else assignment.role
+def _where(assignment: Assignment) -> str:
+    role = assignment.role if assignment.mode is Mode.ALWAYS else f"{assignment.role} ({assignment.mode.value})"
+    return f"layer {assignment.layer}, {role}" if assignment.layer else role

@@ -6,7 +6,10 @@ gives ``h = f(inp)`` and the step ``dinp = f'(inp) * dh`` (in output form
 when proven); the loss gives the cost and ``dout``.  The resulting list is
 what ``codegen`` prints, what LaTeX shows, and what a trace evaluates.
 The update stage and the learning-rate schedule come from ``derive.optimizers``;
-a layer with ``trainable = false`` gets no update.
+a layer with ``trainable = false`` gets no update.  Batch normalisation
+(``derive.batch_norm``), dropout (``derive.dropout``) and weight penalties
+(``derive.penalties``) add their own assignments; those that differ between
+training and inference say so in their ``mode``.
 Names follow the seed notebook: ``inp1, h1, ..., out, cost, dout, dinp3, dw3``.
 """
 
@@ -14,18 +17,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from sympy import Basic, Expr, Float, IndexedBase, Symbol
+from sympy import Add, Basic, Expr, Float, Indexed, IndexedBase, Integer, MatrixSymbol, Symbol
 
 from .activations import Activation
+from .batch_norm import BatchNorm, batch_norm
 from .catalog import Catalog
 from .dense import dense_rule
+from .dropout import Dropout, dropout
 from .losses import Loss
 from .optimizers import LEARNING_RATE, Velocity, learning_rate_at, update_steps
-from .spec import NetworkSpec, SpecError
+from .penalties import STRENGTH, Penalty
+from .spec import LayerSpec, NetworkSpec
 from .stable import Shifted
-from .symbols import N, indexed, x as x_symbol, y as y_symbol
+from .symbols import C, N, indexed, x as x_symbol, y as y_symbol
 
-__all__ = ["Stage", "Assignment", "Parameter", "Program", "derive_network", "LEARNING_RATE"]
+__all__ = ["Stage", "Mode", "Assignment", "Parameter", "Program", "derive_network", "LEARNING_RATE"]
 
 
 class Stage(str, Enum):
@@ -33,8 +39,18 @@ class Stage(str, Enum):
 
     FORWARD = "forward"
     LOSS = "loss"
+    PENALTY = "penalty"
     BACKWARD = "backward"
     UPDATE = "update"
+    STATISTICS = "statistics"
+
+
+class Mode(str, Enum):
+    """When a forward assignment runs: always, only in training, or only in inference."""
+
+    ALWAYS = "always"
+    TRAINING = "training"
+    INFERENCE = "inference"
 
 
 @dataclass(frozen=True)
@@ -43,7 +59,8 @@ class Assignment:
 
     ``expr`` is the form code computes; ``definition``, when given, is the
     same quantity as defined (``1/(1 + exp(-inp1))`` rather than its stable
-    piecewise form), which is what a reader wants to see.
+    piecewise form), which is what a reader wants to see.  A target computed
+    one way in training and another in inference has one assignment per mode.
     """
 
     target: str
@@ -52,6 +69,7 @@ class Assignment:
     layer: int
     role: str
     definition: Basic | None = None
+    mode: Mode = Mode.ALWAYS
 
     @property
     def shown(self) -> Basic:
@@ -60,32 +78,40 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A trainable array of the network and its shape."""
+    """An array of the network, its shape, its layer and the catalogue initialiser that fills it."""
 
     name: str
     shape: tuple[int, int]
     layer: int
+    init: str
 
 
 @dataclass(frozen=True)
 class Program:
     """The derivation of a whole network: parameters and ordered assignments.
 
-    ``state`` is what the optimiser keeps between updates (momentum's
+    ``parameters`` are trained by the gradients; ``statistics`` are the
+    running means and variances of batch normalisation, which training
+    moves and inference reads.  ``state`` is what the optimiser keeps between updates (momentum's
     velocities); ``learning_rate`` is the schedule, an expression of the
     epoch and the spec's base rate (``derive.optimizers``).
     """
 
     spec: NetworkSpec
     parameters: tuple[Parameter, ...]
+    statistics: tuple[Parameter, ...]
     assignments: tuple[Assignment, ...]
     loss: Loss
     activations: tuple[Activation, ...]
     state: tuple[Velocity, ...]
     learning_rate: Expr
 
-    def stage(self, stage: Stage) -> list[Assignment]:
-        return [a for a in self.assignments if a.stage is stage]
+    def stage(self, stage: Stage, mode: Mode | None = None) -> list[Assignment]:
+        """The assignments of ``stage``; of those that depend on the mode, only ``mode``'s when given."""
+        return [
+            a for a in self.assignments
+            if a.stage is stage and (mode is None or a.mode in (Mode.ALWAYS, mode))
+        ]
 
     @property
     def sizes(self) -> dict[Symbol, tuple[str, int]]:
@@ -95,57 +121,85 @@ class Program:
 
 def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     """Derive every forward, loss, gradient and update assignment of ``spec``."""
-    _refuse_ungenerated(spec)
     layers = spec.layers
     activations = tuple(catalog.get(layer.activation) for layer in layers)
-    constants = [_values(a, layer.activation_params) for a, layer in zip(activations, layers)]
     loss: Loss = catalog.get(spec.loss)
-    parameters, forward, backward, update = [], [], [], []
-    outputs = ["x"] + [f"h{number}" for number in range(1, len(layers))] + ["out"]
-
-    widths = [spec.inputs] + [layer.units for layer in layers]
+    names = _layer_names(spec)
+    parameters, statistics, forward, backward, penalty, running = [], [], [], [], [], []
     rules = []
-    for number, layer in enumerate(layers, start=1):
+    for number, (layer, activation, name) in enumerate(zip(layers, activations, names), start=1):
         rule = dense_rule(
-            layer.bias, widths[number - 1], widths[number],
-            names=(outputs[number - 1], f"w{number}", f"b{number}", f"dinp{number}"),
+            layer.bias, name.fan_in, layer.units, names=(name.input, f"w{number}", f"b{number}", f"dinp{number}"),
         )
         rules.append(rule)
-        parameters.append(Parameter(f"w{number}", (widths[number], widths[number - 1]), number))
+        parameters.append(Parameter(f"w{number}", (layer.units, name.fan_in), number, layer.weight_init))
         if rule.b is not None:
-            parameters.append(Parameter(f"b{number}", tuple(rule.b.shape), number))
-        activation, values = activations[number - 1], constants[number - 1]
+            parameters.append(Parameter(f"b{number}", tuple(rule.b.shape), number, layer.bias_init))
         forward.append(Assignment(f"inp{number}", rule.forward, Stage.FORWARD, number, "dense"))
+        if layer.batch_norm:
+            norm = _batch_norm(number)
+            parameters += [
+                Parameter(f"gamma{number}", (1, layer.units), number, "ones"),
+                Parameter(f"beta{number}", (1, layer.units), number, "zeros"),
+            ]
+            statistics += [
+                Parameter(f"running_mean{number}", (1, layer.units), number, _INITIALIZER[norm.initial_mean]),
+                Parameter(f"running_var{number}", (1, layer.units), number, _INITIALIZER[norm.initial_variance]),
+            ]
+            forward += _batch_norm_forward(norm, number)
+            running += [
+                Assignment(f"running_mean{number}", norm.running_mean, Stage.STATISTICS, number, "running mean"),
+                Assignment(f"running_var{number}", norm.running_variance, Stage.STATISTICS, number, "running variance"),
+            ]
+        values = _values(activation, layer.activation_params)
         forward.append(Assignment(
-            outputs[number], _apply(activation.computed_as, f"inp{number}", values), Stage.FORWARD, number,
-            f"activation {activation.name}", _apply(activation.definition, f"inp{number}", values),
+            name.output, _apply(activation.computed_as, name.activation_input, values), Stage.FORWARD, number,
+            f"activation {activation.name}", _apply(activation.definition, name.activation_input, values),
         ))
+        if layer.dropout > 0:
+            forward += _dropout_forward(_dropout(layer.dropout, name), name, number)
+        if layer.penalty is not None:
+            penalty.append(_penalty(catalog.get(layer.penalty), layer, number, name.fan_in))
 
-    targets, predictions = indexed("y"), indexed(outputs[-1])
-    names = {loss.targets: targets, loss.predictions: predictions, **_values(loss, spec.loss_params)}
-    cost = _rename(loss.cost_computed_as, names, predictions)
+    targets, predictions = indexed("y"), indexed(names[-1].output)
+    replacements = {loss.targets: targets, loss.predictions: predictions, **_values(loss, spec.loss_params)}
+    cost = _rename(loss.cost_computed_as, replacements, predictions)
     loss_stage = _lets(cost, Stage.LOSS) + [
-        Assignment("cost", cost.expr, Stage.LOSS, 0, f"loss {loss.name}", loss.cost.xreplace(names))
+        Assignment("cost", cost.expr, Stage.LOSS, 0, f"loss {loss.name}", loss.cost.xreplace(replacements))
     ]
-    gradient = _rename(loss.gradient_computed_as, names, predictions)
+    penalty_stage = [Assignment("penalty", Add(*(p.cost for p in penalty)), Stage.PENALTY, 0, "penalty")]
+    gradient = _rename(loss.gradient_computed_as, replacements, predictions)
     backward += _lets(gradient, Stage.BACKWARD)
     backward.append(Assignment(
-        f"d{outputs[-1]}", gradient.expr, Stage.BACKWARD, len(layers), "loss gradient", loss.gradient.xreplace(names)
+        f"d{names[-1].output}", gradient.expr, Stage.BACKWARD, len(layers), "loss gradient",
+        loss.gradient.xreplace(replacements),
     ))
-
+    penalised = {p.layer: p for p in penalty}
     for number in range(len(layers), 0, -1):
-        rule, activation = rules[number - 1], activations[number - 1]
+        layer, name, rule = layers[number - 1], names[number - 1], rules[number - 1]
+        activation = activations[number - 1]
+        if layer.dropout > 0:
+            step = _dropout(layer.dropout, name).grad_input
+            backward.append(Assignment(f"d{name.output}", step, Stage.BACKWARD, number, "dropout gradient"))
         step = _backward_step(
-            activation, constants[number - 1], f"inp{number}", outputs[number], f"d{outputs[number]}"
+            activation, _values(activation, layer.activation_params),
+            name.activation_input, name.output, f"d{name.output}",
         )
-        backward.append(Assignment(f"dinp{number}", step, Stage.BACKWARD, number, "activation gradient"))
-        backward.append(Assignment(f"dw{number}", rule.grad_W, Stage.BACKWARD, number, "weight gradient"))
+        backward.append(Assignment(f"d{name.activation_input}", step, Stage.BACKWARD, number, "activation gradient"))
+        if layer.batch_norm:
+            backward += _batch_norm_backward(_batch_norm(number), number)
+        grad_w = rule.grad_W
+        if number in penalised:
+            term = penalised[number]
+            backward.append(Assignment(term.target, term.gradient, Stage.BACKWARD, number, "penalty gradient"))
+            grad_w = grad_w + MatrixSymbol(term.target, *rule.W.shape)
+        backward.append(Assignment(f"dw{number}", grad_w, Stage.BACKWARD, number, "weight gradient"))
         if rule.grad_b is not None:
             backward.append(Assignment(f"db{number}", rule.grad_b, Stage.BACKWARD, number, "bias gradient"))
         if number > 1:
-            backward.append(Assignment(f"dh{number - 1}", rule.grad_X, Stage.BACKWARD, number, "input gradient"))
+            backward.append(Assignment(f"d{name.input}", rule.grad_X, Stage.BACKWARD, number, "input gradient"))
 
-    state = []
+    update, state = [], []
     for parameter in parameters:
         if not layers[parameter.layer - 1].trainable:
             continue
@@ -155,7 +209,8 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     return Program(
         spec=spec,
         parameters=tuple(parameters),
-        assignments=tuple(forward + loss_stage + backward + update),
+        statistics=tuple(statistics),
+        assignments=tuple(forward + loss_stage + (penalty_stage if penalty else []) + backward + update + running),
         loss=loss,
         activations=activations,
         state=tuple(state),
@@ -163,25 +218,97 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     )
 
 
-def _refuse_ungenerated(spec: NetworkSpec) -> None:
-    """Stop on a training feature the spec asks for that generated modules do not apply yet.
+@dataclass(frozen=True)
+class _LayerNames:
+    """The arrays around one layer: what it reads, what its activation reads, what it outputs."""
 
-    Dropout, batch normalisation and penalties are read and checked, but a
-    module that silently trained without them would be wrong.
-    """
-    checks = []
-    for index, layer in enumerate(spec.layers):
-        checks += [
-            (f"layers[{index}].dropout", layer.dropout > 0),
-            (f"layers[{index}].batch_norm", layer.batch_norm),
-            (f"layers[{index}].penalty", layer.penalty is not None),
-        ]
-    asked = [field for field, used in checks if used]
-    if asked:
-        raise SpecError(
-            spec.source, asked[0], "is read, but generated modules do not apply it yet",
-            "its default (no dropout, no batch norm, no penalty)",
-        )
+    input: str
+    activation_input: str
+    output: str
+    dropped: str
+    fan_in: int
+
+
+def _layer_names(spec: NetworkSpec) -> list[_LayerNames]:
+    """Names in the notebook's style: ``inp1``, ``h1``, ..., ``out``; ``bnK`` after batch norm, ``hK_drop`` after dropout."""
+    names, previous, fan_in = [], "x", spec.inputs
+    for number, layer in enumerate(spec.layers, start=1):
+        output = "out" if number == len(spec.layers) else f"h{number}"
+        dropped = f"{output}_drop" if layer.dropout > 0 else output
+        activation_input = f"bn{number}" if layer.batch_norm else f"inp{number}"
+        names.append(_LayerNames(previous, activation_input, output, dropped, fan_in))
+        previous, fan_in = dropped, layer.units
+    return names
+
+
+#: The catalogue initialiser giving a running statistic its starting value.
+_INITIALIZER = {0: "zeros", 1: "ones"}
+
+
+def _batch_norm(number: int) -> BatchNorm:
+    """Layer ``number``'s batch normalisation over its names: ``inpK`` in, ``bnK`` out, ``dbnK`` upstream."""
+    return batch_norm(
+        f"inp{number}", f"dbn{number}", mean=f"mean{number}", variance=f"var{number}", gamma=f"gamma{number}",
+        beta=f"beta{number}", running_mean=f"running_mean{number}", running_variance=f"running_var{number}",
+    )
+
+
+def _batch_norm_forward(norm: BatchNorm, number: int) -> list[Assignment]:
+    """Batch statistics and ``bnK`` in training; ``bnK`` from the running statistics in inference."""
+    role = "batch normalisation"
+    return [
+        Assignment(f"mean{number}", norm.mean, Stage.FORWARD, number, "batch mean", mode=Mode.TRAINING),
+        Assignment(f"var{number}", norm.variance, Stage.FORWARD, number, "batch variance", mode=Mode.TRAINING),
+        Assignment(f"bn{number}", norm.training, Stage.FORWARD, number, role, mode=Mode.TRAINING),
+        Assignment(f"bn{number}", norm.inference, Stage.FORWARD, number, role, mode=Mode.INFERENCE),
+    ]
+
+
+def _batch_norm_backward(norm: BatchNorm, number: int) -> list[Assignment]:
+    return [
+        Assignment(f"dgamma{number}", norm.grad_gamma, Stage.BACKWARD, number, "scale gradient"),
+        Assignment(f"dbeta{number}", norm.grad_beta, Stage.BACKWARD, number, "shift gradient"),
+        Assignment(f"dinp{number}", norm.grad_input, Stage.BACKWARD, number, "batch normalisation gradient"),
+    ]
+
+
+def _dropout(p: float, name: _LayerNames) -> Dropout:
+    number = name.output.removeprefix("h")
+    return dropout(
+        p, name.output, draws=f"draws{number}", mask=f"mask{number}", upstream=f"d{name.dropped}",
+    )
+
+
+def _dropout_forward(drop: Dropout, name: _LayerNames, number: int) -> list[Assignment]:
+    """Draws, mask and the kept units in training; the layer's output unchanged in inference."""
+    return [
+        Assignment(f"draws{number}", drop.draws, Stage.FORWARD, number, "dropout draws", mode=Mode.TRAINING),
+        Assignment(f"mask{number}", drop.mask, Stage.FORWARD, number, "dropout mask", mode=Mode.TRAINING),
+        Assignment(name.dropped, drop.output, Stage.FORWARD, number, "dropout", mode=Mode.TRAINING),
+        Assignment(name.dropped, Symbol(name.output, real=True), Stage.FORWARD, number, "dropout",
+                   mode=Mode.INFERENCE),
+    ]
+
+
+@dataclass(frozen=True)
+class _PenaltyTerm:
+    """One layer's penalty: its cost, and its gradient assigned to ``target``."""
+
+    layer: int
+    cost: Expr
+    target: str
+    gradient: Expr
+
+
+def _penalty(item: Penalty, layer: LayerSpec, number: int, fan_in: int) -> _PenaltyTerm:
+    """The catalogue penalty over ``wK`` at the layer's strength; its sums bound by the weight's shape."""
+    weights = indexed(f"w{number}")
+    values = {item.weights: weights, STRENGTH: Float(layer.penalty_strength), N: Integer(layer.units),
+              C: Integer(fan_in)}
+    gradient = item.gradient.xreplace(values).replace(
+        lambda e: isinstance(e, Indexed) and e.base == weights, lambda e: Symbol(f"w{number}", real=True)
+    )
+    return _PenaltyTerm(number, item.cost.xreplace(values), f"dpenalty{number}", gradient)
 
 
 def _values(item: Activation | Loss, given: Mapping[str, float]) -> dict[Symbol, Float]:

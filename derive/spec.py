@@ -146,6 +146,11 @@ def parse_spec(
     for index, raw in enumerate(raw_layers):
         fan_in = layers[-1].units if layers else inputs
         layers.append(_read_layer(Reader(source, f"layers[{index}]", raw, _LAYER), index, fan_in, catalog, activations))
+    if layers[-1].dropout > 0:
+        raise top.error(
+            f"layers[{len(layers) - 1}].dropout", "the output layer's predictions cannot be dropped",
+            "0 on the last layer; dropout on hidden layers",
+        )
     loss = top.choice("loss", losses)
     spec = NetworkSpec(
         name=name,
@@ -171,7 +176,14 @@ def _read_layer(layer: Reader, index: int, fan_in: int, catalog: Catalog, activa
         raise layer.error("inputs", f"{inputs} does not match {before}", str(fan_in))
     units = layer.positive_int("units")
     activation = layer.choice("activation", activations)
-    bias = BiasKind(layer.choice("bias", [b.value for b in BiasKind], BiasKind.PER_NEURON.value))
+    batch_norm = layer.get("batch_norm", bool, False)
+    # Batch normalisation subtracts the batch mean, so a bias before it has no effect: beta is the shift.
+    bias = BiasKind(layer.choice("bias", [b.value for b in BiasKind], (BiasKind.NONE if batch_norm else BiasKind.PER_NEURON).value))
+    if batch_norm and bias is not BiasKind.NONE:
+        raise layer.error(
+            "bias", "has no effect with batch_norm: normalising subtracts the batch mean, so its gradient is 0",
+            "'none' (the default with batch_norm; batch normalisation's beta shifts the layer)",
+        )
     initializers = catalog.names("initializer")
     if bias is BiasKind.NONE:
         layer.forbid(["bias_init"], "the layer has no bias (bias = 'none')", "remove bias_init, or give a bias")
@@ -186,7 +198,7 @@ def _read_layer(layer: Reader, index: int, fan_in: int, catalog: Catalog, activa
         weight_init=layer.choice("weight_init", initializers, _WEIGHT_INIT),
         bias_init=None if bias is BiasKind.NONE else layer.choice("bias_init", initializers, _BIAS_INIT),
         dropout=layer.number("dropout", PROBABILITY, 0.0),
-        batch_norm=layer.get("batch_norm", bool, False),
+        batch_norm=batch_norm,
         penalty=None if penalty == _NO_PENALTY else penalty,
         penalty_strength=None if penalty == _NO_PENALTY else layer.number("penalty_strength", NON_NEGATIVE),
         trainable=layer.get("trainable", bool, True),

@@ -75,6 +75,7 @@ def trace(
     Numbers are read from their shortest decimal form, so ``0.1`` is one tenth;
     ``learning_rate`` defaults to the spec's.
     """
+    _refuse_random_or_batch_dependent(program)
     values = {name: _matrix(name, arrays, shape, digits) for name, shape in _expected_shapes(program, arrays)}
     rate = _float(program.spec.learning_rate if learning_rate is None else learning_rate, digits)
     samples = values["x"].rows
@@ -86,6 +87,17 @@ def trace(
         else:
             values[assignment.target] = result
     return Trace(program=program, values=values, updated=updated, learning_rate=rate, digits=digits)
+
+
+def _refuse_random_or_batch_dependent(program: Program) -> None:
+    """A trace follows fixed numbers through elementwise and matrix steps: no dropout draws, no batch statistics."""
+    for index, layer in enumerate(program.spec.layers):
+        for field, used in (("dropout", layer.dropout > 0), ("batch_norm", layer.batch_norm)):
+            if used:
+                raise TraceError(
+                    f"{program.spec.source}: layers[{index}].{field}: a trace does not follow dropout or "
+                    "batch normalisation; trace a spec without them"
+                )
 
 
 def trace_example(program: Program, *, digits: int = DIGITS) -> Trace:

@@ -13,9 +13,9 @@ Training: ``init_params``, ``fit``, ``gradient_check``, ``predict``, ``save`` an
 import numpy as np
 
 __all__ = [
-    "PARAMETERS", "FROZEN", "INPUTS", "OUTPUTS", "LEARNING_RATE",
-    "forward", "loss", "backward", "update", "train_step", "learning_rate", "init_state", "step",
-    "init_params", "predict", "gradient_check", "fit", "save", "load",
+    "PARAMETERS", "STATISTICS", "FROZEN", "INPUTS", "OUTPUTS", "LEARNING_RATE",
+    "forward", "loss", "penalty", "backward", "update", "train_step", "learning_rate",
+    "init_state", "step", "init_params", "predict", "gradient_check", "fit", "save", "load",
 ]
 
 #: Every trainable array and its shape.
@@ -28,6 +28,9 @@ PARAMETERS = {
     "b3": (1, 3),
 }
 
+#: Running statistics of batch normalisation: kept with the parameters, moved by training, read by inference.
+STATISTICS = {}
+
 #: Parameters of layers with ``trainable = false``: ``update`` returns them unchanged.
 FROZEN = ()
 
@@ -39,8 +42,13 @@ OUTPUTS = 3
 LEARNING_RATE = 0.01
 
 
-def forward(params, x):
-    """Forward pass for inputs ``x``: every intermediate array by name, ``out`` last."""
+def forward(params, x, training=False, rng=None):
+    """Forward pass for inputs ``x``: every intermediate array by name, ``out`` last.
+
+    With ``training``, batch normalisation uses the batch's statistics and
+    dropout draws its masks from ``rng`` (a Generator or a seed; nothing is
+    drawn otherwise); inference uses the running statistics and keeps every unit.
+    """
     w1 = params["w1"]
     b1 = params["b1"]
     w2 = params["w2"]
@@ -55,7 +63,7 @@ def forward(params, x):
     h2 = np.where(inp2 < 0, _t0*_t1, _t1)
     inp3 = h2 @ w3.T + b3
     out = inp3
-    return {
+    cache = {
         "inp1": inp1,
         "h1": h1,
         "inp2": inp2,
@@ -63,27 +71,33 @@ def forward(params, x):
         "inp3": inp3,
         "out": out,
     }
+    return cache
 
 
 def loss(y, out):
-    """The cost of predictions ``out`` for targets ``y``."""
+    """The cost of predictions ``out`` for targets ``y``, before any weight penalty."""
+    N = y.shape[0]
     _t0 = np.max(out, axis=1, keepdims=True)
     out_shifted = -_t0 + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(_t0, 0))
-    N = y.shape[0]
     cost = np.sum(y*(-out_shifted + np.log(np.sum(np.exp(out_shifted), axis=1, keepdims=True))))/N
     return cost
 
 
+def penalty(params):
+    """The weight penalties of the spec's layers: none in this network."""
+    return 0.0
+
+
 def backward(params, x, y, cache):
-    """Gradient of the cost with respect to every weight and bias, given ``forward``'s cache."""
+    """Gradient of the cost and penalties with respect to every parameter, given ``forward``'s training cache."""
     w2 = params["w2"]
     w3 = params["w3"]
     h1 = cache["h1"]
     h2 = cache["h2"]
     out = cache["out"]
+    N = y.shape[0]
     _t0 = np.max(out, axis=1, keepdims=True)
     out_shifted = -_t0 + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(_t0, 0))
-    N = y.shape[0]
     _t1 = np.exp(out_shifted)
     dout = (_t1/np.sum(_t1, axis=1, keepdims=True) - y)/N
     dinp3 = dout
@@ -106,6 +120,12 @@ def backward(params, x, y, cache):
         "db3": db3,
     }
 
+
+def _training_pass(params, x, y, rng=None):
+    """Forward in training mode, the cost with its penalties and every gradient: ``(cache, cost, grads)``."""
+    cache = forward(params, x, training=True, rng=rng)
+    cost = loss(y, cache["out"]) + penalty(params)
+    return cache, cost, backward(params, x, y, cache)
 
 
 def update(params, grads, learning_rate=LEARNING_RATE):
@@ -138,12 +158,11 @@ def update(params, grads, learning_rate=LEARNING_RATE):
     }
 
 
-def train_step(params, x, y, learning_rate=LEARNING_RATE):
+def train_step(params, x, y, learning_rate=LEARNING_RATE, rng=None):
     """Forward, cost, backward and update; returns ``(new_params, cost)``, the cost before the step."""
-    cache = forward(params, x)
-    cost = loss(y, cache["out"])
-    grads = backward(params, x, y, cache)
-    return update(params, grads, learning_rate), cost
+    cache, cost, grads = _training_pass(params, x, y, rng)
+    new_params = update(params, grads, learning_rate)
+    return new_params, cost
 
 
 def learning_rate(epoch, base=LEARNING_RATE):
@@ -157,7 +176,7 @@ def init_state(params):
 
 
 def step(params, grads, state, epoch):
-    """One update at ``learning_rate(epoch)``; returns ``(new_params, new_state)``."""
+    """One update at ``learning_rate(epoch)``; returns ``(new_params, new_state)``; statistics pass through."""
     return update(params, grads, learning_rate(epoch)), state
 
 
@@ -173,7 +192,7 @@ def _glorot_uniform(shape, rng):
 
 
 def init_params(rng=None):
-    """Every parameter drawn by its layer's initialiser; ``rng`` is a ``numpy.random.Generator`` or a seed."""
+    """Every parameter drawn by its layer's initialiser, and the starting statistics; ``rng``: a Generator or a seed."""
     rng = np.random.default_rng(rng)
     return {
         "w1": _glorot_uniform(PARAMETERS["w1"], rng),
@@ -204,39 +223,45 @@ def _data(x, y, x_name="x", y_name="y"):
 
 
 def _params(params):
-    """Every parameter as a float64 array of its shape, else a ValueError naming it."""
-    return {name: _array(name, params[name], shape) for name, shape in PARAMETERS.items()}
+    """Every parameter and statistic as a float64 array of its shape, else a ValueError naming it."""
+    missing = [name for name in {**PARAMETERS, **STATISTICS} if name not in params]
+    if missing:
+        raise ValueError(f"params: missing {', '.join(missing)}; expected {', '.join({**PARAMETERS, **STATISTICS})}")
+    return {name: _array(name, params[name], shape) for name, shape in {**PARAMETERS, **STATISTICS}.items()}
 
 
-def _cost(params, x, y):
-    """The cost of ``params`` on ``x`` and ``y``."""
-    return loss(y, forward(params, x)["out"])
+def _cost(params, x, y, training=False, rng=None):
+    """The cost of ``params`` on ``x`` and ``y``, penalties included."""
+    return loss(y, forward(params, x, training, rng)["out"]) + penalty(params)
 
 
 def predict(params, x):
-    """The network's output ``out`` for inputs ``x`` of shape ``(N, INPUTS)``."""
+    """The network's output ``out`` for inputs ``x`` of shape ``(N, INPUTS)``, in inference mode."""
     return forward(_params(params), _array("x", x, (None, INPUTS)))["out"]
 
 
-def gradient_check(params, x, y, eps=1e-6):
+def gradient_check(params, x, y, eps=1e-6, seed=0):
     """Relative error of ``backward``'s gradient of every parameter against central differences.
 
     Each entry of each parameter is moved by ``eps`` either way; the result maps
     a parameter's name to the distance between the two gradients divided by the
     larger of their norms.  Errors near 1e-8 or below mean the gradients agree.
+    The cost is taken in training mode, as ``backward`` differentiates it: with
+    batch statistics, and with the same dropout masks, drawn from ``seed``, every time.
     """
     params = _params(params)
     x, y = _data(x, y)
-    grads = backward(params, x, y, forward(params, x))
+    grads = backward(params, x, y, forward(params, x, training=True, rng=np.random.default_rng(seed)))
     errors = {}
-    for name, value in params.items():
+    for name in PARAMETERS:
+        value = params[name]
         numeric = np.zeros_like(value)
         for index in np.ndindex(value.shape):
             plus, minus = value.copy(), value.copy()
             plus[index] += eps
             minus[index] -= eps
-            cost_plus = _cost({**params, name: plus}, x, y)
-            cost_minus = _cost({**params, name: minus}, x, y)
+            cost_plus = _cost({**params, name: plus}, x, y, True, np.random.default_rng(seed))
+            cost_minus = _cost({**params, name: minus}, x, y, True, np.random.default_rng(seed))
             numeric[index] = (1/2)*(-cost_minus + cost_plus)/eps
         analytic = grads["d" + name]
         errors[name] = float(np.linalg.norm(analytic - numeric)/np.maximum(np.maximum(np.linalg.norm(analytic), np.linalg.norm(numeric)), 2.2250738585072014e-308))
@@ -279,10 +304,9 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
         costs, rows = [], []
         for start in range(0, len(x), size):
             batch = order[start:start + size]
-            cache = forward(params, x[batch])
-            costs.append(loss(y[batch], cache["out"]))
+            cache, cost, grads = _training_pass(params, x[batch], y[batch], rng)
+            costs.append(cost)
             rows.append(len(batch))
-            grads = backward(params, x[batch], y[batch], cache)
             params, state = step(params, grads, state, epoch)
         history["cost"].append(float(np.average(costs, weights=rows)))
         line = f"epoch {epoch}: cost {history['cost'][-1]:.6g}"
@@ -304,14 +328,15 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
 
 
 def save(path, params):
-    """Write every parameter to the ``.npz`` file ``path``."""
+    """Write every parameter and statistic to the ``.npz`` file ``path``."""
     np.savez(path, **_params(params))
 
 
 def load(path):
-    """The parameters written by ``save``, checked against ``PARAMETERS``."""
+    """The parameters written by ``save``, checked against ``PARAMETERS`` and ``STATISTICS``."""
+    expected = {**PARAMETERS, **STATISTICS}
     with np.load(path, allow_pickle=False) as stored:
-        missing = sorted(set(PARAMETERS) - set(stored.files))
+        missing = sorted(set(expected) - set(stored.files))
         if missing:
-            raise ValueError(f"{path}: missing parameter(s) {', '.join(missing)}; expected {', '.join(PARAMETERS)}")
-        return _params({name: stored[name] for name in PARAMETERS})
+            raise ValueError(f"{path}: missing parameter(s) {', '.join(missing)}; expected {', '.join(expected)}")
+        return _params({name: stored[name] for name in expected})

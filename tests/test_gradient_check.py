@@ -13,7 +13,7 @@ from derive.catalog import CATALOG
 from generated import example1, example2
 from network_modules import module_of
 from notebook import example1_inputs, example2_inputs
-from test_random_networks import random_spec, targets
+from test_random_networks import random_params, random_spec, targets
 
 
 @pytest.mark.parametrize("module, inputs", [(example1, example1_inputs), (example2, example2_inputs)])
@@ -29,7 +29,7 @@ def test_the_notebook_networks_pass_the_gradient_check(module, inputs):
 def test_random_networks_pass_the_gradient_check(loss, seed):
     module = module_of(random_spec(loss, seed))
     rng = np.random.default_rng(200 + seed)
-    params = {name: rng.normal(scale=0.8, size=shape) for name, shape in module["PARAMETERS"].items()}
+    params = random_params(module, rng)
     errors = module["gradient_check"](params, rng.normal(size=(4, 2)), targets(loss, rng, 4))
     assert max(errors.values()) < 1e-6, errors
 

@@ -1,8 +1,8 @@
-"""Networks built from random specs: every catalogue activation, loss and bias kind, one module each.
+"""Networks built from random specs: every catalogue activation, loss, bias kind, penalty and batch norm.
 
 Each spec is generated through the same path as ``make generate`` (in memory),
 and every gradient of its ``backward`` is checked against central finite
-differences of its own ``loss(y, forward(params, x)["out"])``.
+differences of its own training cost, ``loss(y, forward(params, x, training=True)["out"]) + penalty(params)``.
 """
 
 import numpy as np
@@ -21,18 +21,34 @@ PROBABILITIES = {Inputs.ONE_HOT_PROBABILITIES, Inputs.BINARY_PROBABILITIES}
 
 
 def random_spec(loss, seed):
-    rng = np.random.default_rng(seed)
+    """A three-layer spec for ``loss``; over seeds and losses, activations take turns so each one is used."""
+    turn = (seed * len(LOSSES) + LOSSES.index(loss)) * 3
+    rng = np.random.default_rng([seed, LOSSES.index(loss)])
     widths = rng.integers(1, 4, size=3)
     kinds = ["per_neuron", "shared", "none"]
     layers = [
-        {"units": int(w), "activation": str(rng.choice(ACTIVATIONS)), "bias": str(rng.choice(kinds))}
-        for w in widths
+        {"units": int(w), "activation": ACTIVATIONS[(turn + k) % len(ACTIVATIONS)], "bias": str(rng.choice(kinds))}
+        for k, w in enumerate(widths)
     ]
+    for layer in layers:
+        penalty = str(rng.choice(["none", *CATALOG.names("penalty")]))
+        if penalty != "none":
+            layer.update(penalty=penalty, penalty_strength=float(rng.uniform(0.01, 0.1)))
+        if rng.uniform() < 0.5:
+            # Batch normalisation's beta is the layer's shift: it takes no bias.
+            layer.update(batch_norm=True, bias="none")
     layers[-1]["units"] = 3
     if CATALOG.get(loss).inputs in PROBABILITIES:
         layers[-1]["activation"] = "sigmoid"
     data = {"name": f"random_{loss}", "inputs": 2, "layers": layers, "loss": loss}
     return parse_spec(data, source="random", default_name="random", activations=ACTIVATIONS, losses=LOSSES)
+
+
+def random_params(module, rng):
+    """Normal random parameters, and the module's own starting statistics."""
+    params = module["init_params"](0)
+    params.update({name: rng.normal(scale=0.8, size=shape) for name, shape in module["PARAMETERS"].items()})
+    return params
 
 
 def targets(loss, rng, rows):
@@ -50,13 +66,23 @@ def test_every_gradient_equals_finite_differences(loss, seed):
     spec = random_spec(loss, seed)
     module = module_of(spec)
     rng = np.random.default_rng(100 + seed)
-    params = {name: rng.normal(scale=0.8, size=shape) for name, shape in module["PARAMETERS"].items()}
+    params = random_params(module, rng)
     x, y = rng.normal(size=(4, 2)), targets(loss, rng, 4)
-    grads = module["backward"](params, x, y, module["forward"](params, x))
+    grads = module["backward"](params, x, y, module["forward"](params, x, training=True))
 
     def cost_at(name, value):
-        return module["loss"](y, module["forward"]({**params, name: value}, x)["out"])
+        changed = {**params, name: value}
+        return module["loss"](y, module["forward"](changed, x, training=True)["out"]) + module["penalty"](changed)
 
-    for name in params:
+    for name in module["PARAMETERS"]:
         expected = gradient(lambda value: cost_at(name, value), params[name])
         np.testing.assert_allclose(grads[f"d{name}"], expected, rtol=1e-5, atol=1e-7, err_msg=f"{spec.layers} d{name}")
+
+
+def test_the_random_specs_mix_every_activation_bias_kind_penalty_and_batch_norm():
+    specs = [random_spec(loss, seed) for seed in range(3) for loss in LOSSES]
+    layers = [layer for spec in specs for layer in spec.layers]
+    assert {layer.activation for layer in layers} == set(ACTIVATIONS)
+    assert {layer.bias.value for layer in layers} == {"per_neuron", "shared", "none"}
+    assert {layer.penalty for layer in layers} == {None, *CATALOG.names("penalty")}
+    assert {layer.batch_norm for layer in layers} == {True, False}

@@ -8,7 +8,6 @@ import pytest
 
 from codegen.generate import render_all
 from derive.builtins import CATALOG
-from derive.network import derive_network
 from derive.networks import load_program
 from derive.spec import (
     _LAYER, _TOP, SPEC_DIR, BiasKind, OptimizerName, ScheduleKind, ScheduleSpec, SpecError, load_spec, parse_spec,
@@ -33,7 +32,7 @@ bias = "shared"
 weight_init = "he_normal"
 bias_init = "ones"
 dropout = 0.25
-batch_norm = true
+batch_norm = false
 penalty = "l2"
 penalty_strength = 1e-4
 trainable = true
@@ -44,6 +43,7 @@ units = 2
 activation = "linear"
 bias = "none"
 weight_init = "glorot_normal"
+batch_norm = true
 penalty = "l1"
 penalty_strength = 0
 trainable = false
@@ -104,9 +104,10 @@ def test_full_spec_reads_every_field(tmp_path: Path):
     assert (spec.name, spec.inputs, spec.loss, spec.loss_params) == ("full", 4, "huber", {"delta": 2.0})
     assert (first.units, first.activation, first.activation_params) == (3, "leaky_relu", {"alpha": 0.2})
     assert (first.bias, first.weight_init, first.bias_init) == (BiasKind.SHARED, "he_normal", "ones")
-    assert (first.dropout, first.batch_norm, first.trainable) == (0.25, True, True)
+    assert (first.dropout, first.batch_norm, first.trainable) == (0.25, False, True)
     assert (first.penalty, first.penalty_strength) == ("l2", 1e-4)
     assert (second.bias, second.bias_init, second.weight_init) == (BiasKind.NONE, None, "glorot_normal")
+    assert (second.dropout, second.batch_norm) == (0.0, True)
     assert (second.penalty, second.penalty_strength, second.trainable) == ("l1", 0.0, False)
     assert (spec.optimizer.name, spec.optimizer.learning_rate, spec.optimizer.momentum) == (
         OptimizerName.MOMENTUM, 0.05, 0.8,
@@ -192,14 +193,6 @@ def test_the_docs_show_the_notebook_specs_as_they_are(name):
     assert parse_spec(tomllib.loads(block), source=on_disk.source, default_name=name) == on_disk
 
 
-@pytest.mark.parametrize("field, table", [
-    ("layers[0].dropout", {"dropout": 0.5}),
-    ("layers[0].batch_norm", {"batch_norm": True}),
-    ("layers[0].penalty", {"penalty": "l2", "penalty_strength": 0.01}),
-])
-def test_a_training_feature_not_generated_yet_is_refused_by_name(field, table, tmp_path):
-    spec = tmp_path / "feature.toml"
-    layer = "".join(f"{key} = {str(value).lower() if isinstance(value, bool) else repr(value)}\n" for key, value in table.items())
-    spec.write_text(f'inputs = 2\nloss = "mse"\n[[layers]]\nunits = 2\nactivation = "relu"\n{layer}'.replace("'", '"'))
-    with pytest.raises(SpecError, match=re.escape(field) + ".*do not apply it yet"):
-        derive_network(load_spec(spec), CATALOG)
+def test_a_batch_normalised_layer_has_no_bias_by_default():
+    spec = parse({**SMALLEST, "layers": [{"units": 1, "activation": "linear", "batch_norm": True}]})
+    assert (spec.layers[0].bias, spec.layers[0].bias_init) == (BiasKind.NONE, None)
