@@ -2,21 +2,32 @@
 
     python -m codegen generate [--check] [--out DIR]
     python -m codegen network SPEC.toml [-o PATH]
+
+Run as a command, ``generate`` reads the output cache
+(``codegen.generate.render_cached``), whose hits need neither SymPy nor
+``derive``; this module therefore imports them only in the functions that
+use them.
 """
 
 import argparse
 import sys
 from pathlib import Path
 
-from derive.builtins import CATALOG
-from derive.errors import DefinitionError
-from derive.spec import SpecError, load_spec
+from .generate import OUTPUT, GenerationError, render_all, render_cached, write_all
 
-from .generate import OUTPUT, GenerationError, render_all, write_all
-from .lowering import LoweringError
-from .printer import PrintError
 
-_FAILURES = (DefinitionError, SpecError, GenerationError, LoweringError, PrintError)
+def _failures() -> tuple[type[Exception], ...]:
+    """The errors of a bad definition, spec or printing, reported in one line instead of a traceback.
+
+    Imported only once something failed: their modules load SymPy.
+    """
+    from derive.errors import DefinitionError
+    from derive.spec import SpecError
+
+    from .lowering import LoweringError
+    from .printer import PrintError
+
+    return (DefinitionError, SpecError, GenerationError, LoweringError, PrintError)
 
 
 def _display(path: Path) -> str:
@@ -27,8 +38,8 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _generate(arguments: argparse.Namespace) -> int:
-    files = render_all(CATALOG)
+def _generate(arguments: argparse.Namespace, cached: bool) -> int:
+    files = render_cached() if cached else render_all()
     output = arguments.out
     if arguments.check:
         stale = [name for name, text in sorted(files.items())
@@ -44,6 +55,9 @@ def _generate(arguments: argparse.Namespace) -> int:
 
 
 def _network(arguments: argparse.Namespace) -> int:
+    from derive.builtins import CATALOG
+    from derive.spec import load_spec
+
     spec = load_spec(arguments.spec, activations=CATALOG.names("activation"), losses=CATALOG.names("loss"))
     files = render_all(CATALOG, [spec])
     target = arguments.output or Path(f"{spec.name}.py")
@@ -52,7 +66,14 @@ def _network(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, cached: bool = False) -> int:
+    """Run one command; return the exit status.
+
+    With ``cached`` (as the command line runs it), ``generate`` reads and
+    fills the output cache.  Called from Python it renders afresh, since the
+    caller may have changed the rendering code in memory (as tests do) and
+    the cache key sees only the files on disk.
+    """
     parser = argparse.ArgumentParser(prog="python -m codegen", description="Print symprop's derivations as NumPy.")
     commands = parser.add_subparsers(dest="command", required=True)
     generate = commands.add_parser("generate", help="rebuild every module in generated/")
@@ -63,15 +84,17 @@ def main(argv: list[str] | None = None) -> int:
     network.add_argument("-o", "--output", type=Path, help="where to write the module (default: NAME.py)")
     arguments = parser.parse_args(argv)
     try:
-        return _generate(arguments) if arguments.command == "generate" else _network(arguments)
-    except _FAILURES as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _generate(arguments, cached) if arguments.command == "generate" else _network(arguments)
     except OSError as error:
         print(f"error: cannot write {error.filename or 'the output'}: {error.strerror}; nothing was changed",
               file=sys.stderr)
         return 2
+    except Exception as error:
+        if not isinstance(error, _failures()):
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(cached=True))

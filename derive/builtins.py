@@ -1,5 +1,7 @@
 """The built-in catalogue: each item is one SymPy definition; everything else is derived."""
 
+from functools import partial
+
 from sympy import Abs, Add, Max, Min, Piecewise, Rational, Sum, Symbol, diff, erf, exp, floor, log, pi, sqrt, tanh
 from sympy.codegen.numpy_nodes import logaddexp
 
@@ -254,29 +256,32 @@ def _softmax_neg_log_likelihood(catalog: Catalog):
     )
 
 
-def _penalties():
+def _penalties() -> list[partial]:
+    """Recipes of the penalties, each ``partial(penalty, name, ...)``: derived when first used."""
     w = indexed("w")
     entries = lambda term: Sum(term, (i, 0, C - 1), (n, 0, N - 1))  # noqa: E731
     return [
-        penalty("l1", STRENGTH * entries(Abs(w[n, i])), weights=w,
+        partial(penalty, "l1", STRENGTH * entries(Abs(w[n, i])), weights=w,
                 doc="L1 penalty strength*sum(|w|); its gradient at w = 0 is 0."),
-        penalty("l2", STRENGTH * entries(w[n, i] ** 2) / 2, weights=w,
+        partial(penalty, "l2", STRENGTH * entries(w[n, i] ** 2) / 2, weights=w,
                 doc="L2 penalty strength/2*sum(w**2), so that its gradient is strength*w."),
     ]
 
 
-def _initializers():
+def _initializers() -> list[partial]:
+    """Recipes of the initialisers, each ``partial(kind, name, ...)``: the uniform limits are solved when first used."""
     stddev, limit = Symbol("stddev", positive=True), Symbol("limit", positive=True)
     glorot, he = 2 / (FAN_IN + FAN_OUT), 2 / FAN_IN
     return [
-        constant("zeros", 0, doc="Every entry 0."),
-        constant("ones", 1, doc="Every entry 1."),
-        normal("random_normal", stddev**2, params={stddev: 0.05}, doc="Normal with mean 0 and standard deviation stddev."),
-        uniform("random_uniform", limit**2 / 3, params={limit: 0.05}, doc="Uniform on [-limit, limit]."),
-        normal("glorot_normal", glorot, doc="Glorot (Xavier) normal: variance 2/(fan_in + fan_out)."),
-        uniform("glorot_uniform", glorot, doc="Glorot (Xavier) uniform: variance 2/(fan_in + fan_out)."),
-        normal("he_normal", he, doc="He normal: variance 2/fan_in, for relu layers."),
-        uniform("he_uniform", he, doc="He uniform: variance 2/fan_in, for relu layers."),
+        partial(constant, "zeros", 0, doc="Every entry 0."),
+        partial(constant, "ones", 1, doc="Every entry 1."),
+        partial(normal, "random_normal", stddev**2, params={stddev: 0.05},
+                doc="Normal with mean 0 and standard deviation stddev."),
+        partial(uniform, "random_uniform", limit**2 / 3, params={limit: 0.05}, doc="Uniform on [-limit, limit]."),
+        partial(normal, "glorot_normal", glorot, doc="Glorot (Xavier) normal: variance 2/(fan_in + fan_out)."),
+        partial(uniform, "glorot_uniform", glorot, doc="Glorot (Xavier) uniform: variance 2/(fan_in + fan_out)."),
+        partial(normal, "he_normal", he, doc="He normal: variance 2/fan_in, for relu layers."),
+        partial(uniform, "he_uniform", he, doc="He uniform: variance 2/fan_in, for relu layers."),
     ]
 
 
@@ -303,10 +308,10 @@ def register_builtins(catalog: Catalog = CATALOG) -> None:
     catalog.add("loss", "sigmoid_cross_entropy", lambda: _sigmoid_cross_entropy(catalog), cache=True)
     catalog.add("loss", "neg_log_likelihood", _neg_log_likelihood, cache=True)
     catalog.add("loss", "softmax_neg_log_likelihood", lambda: _softmax_neg_log_likelihood(catalog), cache=True)
-    for item in _penalties():
-        catalog.add("penalty", item.name, lambda item=item: item)
-    for item in _initializers():
-        catalog.add("initializer", item.name, lambda item=item: item)
+    for recipe in _penalties():
+        catalog.add("penalty", recipe.args[0], recipe, cache=True)
+    for recipe in _initializers():
+        catalog.add("initializer", recipe.args[0], recipe, cache=True)
 
 
 register_builtins()

@@ -3,7 +3,9 @@
 An entry is keyed by the item's name and a hash of every source file of
 ``derive/``: any change to a definition or to the derivation code makes
 every key new.  Entries are pickles written atomically under ``.cache/``
-(ignored by git); set ``SYMPROP_CACHE=0`` to bypass the cache.
+(ignored by git).  ``codegen.generate.render_cached`` keeps the rendered
+files in ``.cache/generated/`` the same way, so a warm ``make generate``
+skips this cache and SymPy altogether; set ``SYMPROP_CACHE=0`` to bypass both.
 """
 
 import hashlib
