@@ -27,6 +27,7 @@ from sympy import (
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .network import LEARNING_RATE, Program, Stage
+from .optimizers import MOMENTUM
 from .stable import RowMax
 from .symbols import C, N, feature_indices, sample_indices
 
@@ -79,13 +80,19 @@ def trace(
     values = {name: _matrix(name, arrays, shape, digits) for name, shape in _expected_shapes(program, arrays)}
     rate = _float(program.spec.learning_rate if learning_rate is None else learning_rate, digits)
     samples = values["x"].rows
+    momentum = program.spec.optimizer.momentum
+    constants = {} if momentum is None else {MOMENTUM: _float(momentum, digits)}
+    # The optimiser's state before the first step: each velocity at its initial value.
+    values.update({v.name: ImmutableMatrix(*values[v.parameter].shape, lambda *_: v.initial) for v in program.state})
     updated = {}
     for assignment in program.assignments:
-        result = _evaluate(assignment.shown, values, samples, rate, digits, assignment.target)
         if assignment.stage is Stage.UPDATE:
+            # An update reads the velocities updated before it, and the parameters as they were.
+            result = _evaluate(assignment.shown.xreplace(constants), {**values, **updated}, samples, rate, digits,
+                               assignment.target)
             updated[assignment.target] = result
         else:
-            values[assignment.target] = result
+            values[assignment.target] = _evaluate(assignment.shown, values, samples, rate, digits, assignment.target)
     return Trace(program=program, values=values, updated=updated, learning_rate=rate, digits=digits)
 
 

@@ -204,19 +204,25 @@ def init_params(rng=None):
     }
 
 
-def _array(name, value, shape):
-    """``value`` as a float64 array of ``shape`` (``None`` entries: any size), else a ValueError naming both."""
+def _array(name, value, shape, finite=False):
+    """``value`` as a float64 array of ``shape`` (``None`` entries: any size), else a ValueError naming both.
+
+    With ``finite``, a NaN or infinite entry is a ValueError naming its position.
+    """
     array = np.asarray(value, dtype=np.float64)
     if array.ndim != len(shape) or any(want is not None and got != want for got, want in zip(array.shape, shape)):
         expected = "(" + ", ".join("N" if want is None else str(want) for want in shape) + ")"
         raise ValueError(f"{name}: expected an array of shape {expected}, got shape {array.shape}")
+    if finite and not np.all(np.isfinite(array)):
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(f"{name}: expected finite numbers, got {array[where]} at {where} of shape {array.shape}")
     return array
 
 
-def _data(x, y, x_name="x", y_name="y"):
-    """Inputs and targets checked against the network and against each other."""
-    x = _array(x_name, x, (None, INPUTS))
-    y = _array(y_name, y, (None, OUTPUTS))
+def _data(x, y, x_name="x", y_name="y", finite=False):
+    """Inputs and targets checked against the network and against each other (and for NaN with ``finite``)."""
+    x = _array(x_name, x, (None, INPUTS), finite)
+    y = _array(y_name, y, (None, OUTPUTS), finite)
     if len(x) != len(y):
         raise ValueError(f"{y_name}: expected {len(x)} rows like {x_name}, got shape {y.shape}")
     return x, y
@@ -235,9 +241,12 @@ def _cost(params, x, y, training=False, rng=None):
     return loss(y, forward(params, x, training, rng)["out"]) + penalty(params)
 
 
-def predict(params, x):
-    """The network's output ``out`` for inputs ``x`` of shape ``(N, INPUTS)``, in inference mode."""
-    return forward(_params(params), _array("x", x, (None, INPUTS)))["out"]
+def predict(params, x, check_finite=False):
+    """The network's output ``out`` for inputs ``x`` of shape ``(N, INPUTS)``, in inference mode.
+
+    With ``check_finite``, NaN or infinity in ``x`` is a ValueError.
+    """
+    return forward(_params(params), _array("x", x, (None, INPUTS), check_finite))["out"]
 
 
 def gradient_check(params, x, y, eps=1e-6, seed=0):
@@ -269,7 +278,7 @@ def gradient_check(params, x, y, eps=1e-6, seed=0):
 
 
 def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=None, y_val=None, patience=None,
-        verbose=1, every=10):
+        verbose=1, every=10, check_finite=False):
     """Train for ``epochs`` epochs; returns ``(params, history)`` and leaves ``params`` untouched.
 
     Each epoch runs through ``x`` in batches of ``batch_size`` rows (all rows
@@ -284,12 +293,14 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
     not improved for ``patience`` epochs, and a copy of the parameters of the
     best epoch (``history["best_epoch"]``) is returned.  With ``verbose`` > 0
     a progress line is printed every ``every`` epochs and after the last.
+    With ``check_finite``, NaN or infinity in the data is a ValueError.
+    Dropout masks are drawn from ``rng`` too.
     """
     params = _params(params)
-    x, y = _data(x, y)
+    x, y = _data(x, y, finite=check_finite)
     validating = x_val is not None or y_val is not None
     if validating:
-        x_val, y_val = _data(x_val, y_val, "x_val", "y_val")
+        x_val, y_val = _data(x_val, y_val, "x_val", "y_val", check_finite)
     if patience is not None and not validating:
         raise ValueError("patience: early stopping needs x_val and y_val")
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):

@@ -87,3 +87,41 @@ def test_trace_accepts_numpy_arrays():
     program = load_program("example1")
     arrays = {name: np.array(rows) for name, rows in program.spec.example.items()}
     assert trace(program, arrays).values["cost"] == trace_example(program).values["cost"]
+
+
+MOMENTUM_SPEC = {
+    "name": "heavy", "inputs": 2, "loss": "mse",
+    "layers": [
+        {"units": 2, "activation": "tanh", "penalty": "l1", "penalty_strength": 0.1},
+        {"units": 1, "activation": "linear", "penalty": "l2", "penalty_strength": 0.2},
+    ],
+    "optimizer": {"name": "momentum", "momentum": 0.8, "learning_rate": 0.5},
+    "example": {
+        "x": [[0.5, -1.0]], "y": [[0.25]], "w1": [[0.1, -0.2], [0.3, 0.4]], "b1": [[0.05, -0.05]],
+        "w2": [[0.7, -0.8]], "b2": [[0.1]],
+    },
+}
+
+
+def test_trace_of_momentum_and_penalties_matches_generated_module():
+    from network_modules import module_of
+
+    spec = parse_spec(MOMENTUM_SPEC, source="heavy", default_name="heavy")
+    traced = trace_example(derive_network(spec, CATALOG))
+    module = module_of(spec)
+    example = {name: np.array(rows, dtype=float) for name, rows in spec.example.items()}
+    params = {name: example[name] for name in module["PARAMETERS"]}
+    grads = module["backward"](params, example["x"], example["y"], module["forward"](params, example["x"]))
+    assert float(traced.values["penalty"][0, 0]) == pytest.approx(module["penalty"](params), rel=1e-12)
+    new, velocities = module["update"](params, grads, module["init_state"](params))
+    for name, value in {**new, **velocities}.items():
+        np.testing.assert_allclose(as_array(traced.updated[name]), value, **CLOSE, err_msg=name)
+
+
+@pytest.mark.parametrize("field, value", [("dropout", 0.5), ("batch_norm", True)])
+def test_trace_refuses_dropout_and_batch_norm_by_field(field, value):
+    layers = [{**MOMENTUM_SPEC["layers"][0], field: value, "bias": "none"}, MOMENTUM_SPEC["layers"][1]]
+    example = {k: v for k, v in MOMENTUM_SPEC["example"].items() if k != "b1"}
+    spec = parse_spec({**MOMENTUM_SPEC, "layers": layers, "example": example}, source="s.toml", default_name="s")
+    with pytest.raises(TraceError, match=rf"layers\[0\]\.{field}"):
+        trace_example(derive_network(spec, CATALOG))

@@ -204,6 +204,12 @@ def test_predict_is_the_forward_output():
      "w2: expected an array of shape (3, 3), got shape (2, 3)"),
     (lambda p: example2.fit(p, np.zeros((4, 3)), np.zeros((4, 3)), 1, x_val=np.zeros((2, 4)), y_val=np.zeros((2, 3))),
      "x_val: expected an array of shape (N, 3), got shape (2, 4)"),
+    (lambda p: example2.fit(p, np.array([[0, np.nan, 0]]), np.eye(3)[:1], 1, check_finite=True),
+     "x: expected finite numbers, got nan at (0, 1) of shape (1, 3)"),
+    (lambda p: example2.predict(p, np.array([[0, 0, 0], [np.inf, 0, 0]]), check_finite=True),
+     "x: expected finite numbers, got inf at (1, 0) of shape (2, 3)"),
+    (lambda p: example2.predict({k: v for k, v in p.items() if k != "b2"}, np.zeros((1, 3))),
+     "params: missing b2"),
 ])
 def test_bad_arrays_raise_value_error_naming_expected_and_actual_shapes(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
