@@ -95,6 +95,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
         vector_functions,
     )
     from .network_module import network_module
+    from .trainer import trainer_code
 
     catalog = _catalogue(catalog)
     specs = load_specs(catalog) if specs is None else specs
@@ -142,8 +143,10 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
     }
     network = environment.get_template("network.py.j2")
     for spec in specs:
-        module = network_module(derive_network(spec, catalog), catalog)
-        files[f"{spec.name}.py"] = network.render(m=module, source=f"{spec.source} via derive/network.py")
+        program = derive_network(spec, catalog)
+        files[f"{spec.name}.py"] = network.render(
+            m=network_module(program, catalog), t=trainer_code(program), source=f"{spec.source} via derive/network.py",
+        )
     for name, text in files.items():
         try:
             compile(text, name, "exec")

@@ -31,7 +31,10 @@ from .spec import LayerSpec, NetworkSpec
 from .stable import Shifted
 from .symbols import C, N, indexed, x as x_symbol, y as y_symbol
 
-__all__ = ["Stage", "Mode", "Assignment", "Parameter", "Program", "derive_network", "LEARNING_RATE"]
+__all__ = ["Stage", "Mode", "Assignment", "Parameter", "Program", "derive_network", "LEARNING_RATE", "THETA"]
+
+#: The name of every trained array laid end to end, as in-place training updates them.
+THETA = "theta"
 
 
 class Stage(str, Enum):
@@ -112,6 +115,21 @@ class Program:
             a for a in self.assignments
             if a.stage is stage and (mode is None or a.mode in (Mode.ALWAYS, mode))
         ]
+
+    @property
+    def trained(self) -> tuple[Parameter, ...]:
+        """The parameters of layers with ``trainable = true``, which the update changes."""
+        return tuple(p for p in self.parameters if self.spec.layers[p.layer - 1].trainable)
+
+    def flat_update(self) -> tuple[list[Assignment], list[Velocity]]:
+        """The update rule applied once to ``theta``, every trained array end to end, with gradient ``dtheta``.
+
+        Each array's update is the same rule, entry by entry, so one update of
+        the concatenation is all of them; velocities likewise become ``vtheta``.
+        """
+        size = sum(rows * columns for rows, columns in (p.shape for p in self.trained))
+        steps, velocities = update_steps(self.spec.optimizer, THETA, (1, size))
+        return [Assignment(s.target, s.expr, Stage.UPDATE, 0, "update") for s in steps], velocities
 
     @property
     def sizes(self) -> dict[Symbol, tuple[str, int]]:

@@ -246,6 +246,133 @@ def gradient_check(params, x, y, eps=1e-6, seed=0):
     return errors
 
 
+class Trainer:
+    """In-place training: the parameters as views of one flat array, every intermediate a buffer reused each step.
+
+    ``Trainer(params, state=None, rng=None)`` copies ``params`` (and the
+    optimiser's ``state``) in; ``train_step(x, y, learning_rate)`` then runs
+    forward (training mode), cost, backward and the update with no new large
+    arrays: the update is one operation on ``theta``, every trained array end
+    to end.  ``params``, ``grads`` (of the last step): dicts
+    of views; ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
+    """
+
+    def __init__(self, params, state=None, rng=None):
+        self.flat = np.empty(10)
+        self.params = {
+            "w1": self.flat[0:4].reshape(2, 2),
+            "b1": self.flat[4:5].reshape(1, 1),
+            "w2": self.flat[5:9].reshape(2, 2),
+            "b2": self.flat[9:10].reshape(1, 1),
+        }
+        for name, value in _params(params).items():
+            self.params[name][...] = value
+        self.theta = self.flat[:10].reshape(1, 10)
+        self.dtheta = np.zeros_like(self.theta)
+        self.grads = {
+            "dw1": self.dtheta[0, 0:4].reshape(2, 2),
+            "db1": self.dtheta[0, 4:5].reshape(1, 1),
+            "dw2": self.dtheta[0, 5:9].reshape(2, 2),
+            "db2": self.dtheta[0, 9:10].reshape(1, 1),
+        }
+        self.rng = np.random.default_rng(rng)
+        self._workspaces = {}
+
+    def copy_params(self):
+        """A copy of every parameter and statistic, independent of the trainer."""
+        return {name: value.copy() for name, value in self.params.items()}
+
+    def _workspace(self, N):
+        """The intermediate arrays of a batch of ``N`` rows, allocated on its first step."""
+        if N not in self._workspaces:
+            self._workspaces[N] = {
+                "inp1": np.empty((N, 2)),
+                "_t0": np.empty((N, 2)),
+                "_t1": np.empty((N, 2)),
+                "_s0": np.empty((N, 2)),
+                "h1": np.empty((N, 2)),
+                "_s1": np.empty((N, 2), dtype=bool),
+                "inp2": np.empty((N, 2)),
+                "_t2": np.empty((N, 2)),
+                "_t3": np.empty((N, 2)),
+                "out": np.empty((N, 2)),
+                "dout": np.empty((N, 2)),
+                "dinp2": np.empty((N, 2)),
+                "dh1": np.empty((N, 2)),
+                "dinp1": np.empty((N, 2)),
+                "_s2": np.empty((1, 10)),
+            }
+        return self._workspaces[N]
+
+    def train_step(self, x, y, learning_rate=LEARNING_RATE):
+        """One step on the batch ``x``, ``y`` (float64 arrays); returns the cost before it, penalties included."""
+        work = self._workspace(x.shape[0])
+        w1 = self.params["w1"]
+        b1 = self.params["b1"]
+        w2 = self.params["w2"]
+        b2 = self.params["b2"]
+        dw1 = self.grads["dw1"]
+        db1 = self.grads["db1"]
+        dw2 = self.grads["dw2"]
+        db2 = self.grads["db2"]
+        theta, dtheta = self.theta, self.dtheta
+        inp1 = work["inp1"]
+        _t0 = work["_t0"]
+        _t1 = work["_t1"]
+        _s0 = work["_s0"]
+        h1 = work["h1"]
+        _s1 = work["_s1"]
+        inp2 = work["inp2"]
+        _t2 = work["_t2"]
+        _t3 = work["_t3"]
+        out = work["out"]
+        dout = work["dout"]
+        dinp2 = work["dinp2"]
+        dh1 = work["dh1"]
+        dinp1 = work["dinp1"]
+        _s2 = work["_s2"]
+        np.matmul(x, w1.T, out=inp1)
+        np.add(inp1, b1, out=inp1)
+        np.abs(inp1, out=_t0)
+        np.negative(_t0, out=_t0)
+        np.exp(_t0, out=_t0)
+        np.add(_t0, 1, out=_s0)
+        np.divide(1, _s0, out=_t1)
+        np.multiply(_t0, _t1, out=_s0)
+        np.less(inp1, 0, out=_s1)
+        np.copyto(h1, _t1)
+        np.copyto(h1, _s0, where=_s1)
+        np.matmul(h1, w2.T, out=inp2)
+        np.add(inp2, b2, out=inp2)
+        np.abs(inp2, out=_t2)
+        np.negative(_t2, out=_t2)
+        np.exp(_t2, out=_t2)
+        np.add(_t2, 1, out=_s0)
+        np.divide(1, _s0, out=_t3)
+        np.multiply(_t2, _t3, out=_s0)
+        np.less(inp2, 0, out=_s1)
+        np.copyto(out, _t3)
+        np.copyto(out, _s0, where=_s1)
+        np.subtract(y, out, out=_s0)
+        np.square(_s0, out=_s0)
+        cost = (1/2)*np.sum(_s0)
+        np.subtract(out, y, out=dout)
+        np.subtract(1, out, out=_s0)
+        np.multiply(dout, out, out=dinp2)
+        np.multiply(dinp2, _s0, out=dinp2)
+        np.matmul(dinp2.T, h1, out=dw2)
+        np.sum(dinp2, keepdims=True, out=db2)
+        np.matmul(dinp2, w2, out=dh1)
+        np.subtract(1, h1, out=_s0)
+        np.multiply(dh1, h1, out=dinp1)
+        np.multiply(dinp1, _s0, out=dinp1)
+        np.matmul(dinp1.T, x, out=dw1)
+        np.sum(dinp1, keepdims=True, out=db1)
+        np.multiply(dtheta, learning_rate, out=_s2)
+        np.subtract(theta, _s2, out=theta)
+        return cost
+
+
 def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=None, y_val=None, patience=None,
         verbose=1, every=10, check_finite=False):
     """Train for ``epochs`` epochs; returns ``(params, history)`` and leaves ``params`` untouched.
@@ -276,25 +403,25 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
         raise ValueError(f"batch_size: expected None or an integer >= 1, got {batch_size!r}")
     rng = np.random.default_rng(rng)
     size = len(x) if batch_size is None else batch_size
-    state = init_state(params)
+    trainer = Trainer(params, rng=rng)
     history = {"cost": [], "val_cost": [], "best_epoch": None}
     best, waited = None, 0
     for epoch in range(epochs):
-        order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
+        order = rng.permutation(len(x)) if shuffle else None
+        rate = learning_rate(epoch)
         costs, rows = [], []
         for start in range(0, len(x), size):
-            batch = order[start:start + size]
-            cache, cost, grads = _training_pass(params, x[batch], y[batch], rng)
-            costs.append(cost)
-            rows.append(len(batch))
-            params, state = step(params, grads, state, epoch)
+            batch = slice(start, start + size) if order is None else order[start:start + size]
+            x_batch, y_batch = x[batch], y[batch]
+            costs.append(trainer.train_step(x_batch, y_batch, rate))
+            rows.append(len(x_batch))
         history["cost"].append(float(np.average(costs, weights=rows)))
         line = f"epoch {epoch}: cost {history['cost'][-1]:.6g}"
         if validating:
-            history["val_cost"].append(float(_cost(params, x_val, y_val)))
+            history["val_cost"].append(float(_cost(trainer.params, x_val, y_val)))
             line += f", val_cost {history['val_cost'][-1]:.6g}"
             if best is None or history["val_cost"][-1] < history["val_cost"][history["best_epoch"]]:
-                best = {name: value.copy() for name, value in params.items()}
+                best = trainer.copy_params()
                 history["best_epoch"], waited = epoch, 0
             else:
                 waited += 1
@@ -303,8 +430,8 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
         if patience is not None and waited >= patience:
             break
     if patience is not None and best is not None:
-        params = {name: value.copy() for name, value in best.items()}
-    return params, history
+        return best, history
+    return trainer.copy_params(), history
 
 
 def save(path, params):

@@ -277,6 +277,164 @@ def gradient_check(params, x, y, eps=1e-6, seed=0):
     return errors
 
 
+class Trainer:
+    """In-place training: the parameters as views of one flat array, every intermediate a buffer reused each step.
+
+    ``Trainer(params, state=None, rng=None)`` copies ``params`` (and the
+    optimiser's ``state``) in; ``train_step(x, y, learning_rate)`` then runs
+    forward (training mode), cost, backward and the update with no new large
+    arrays: the update is one operation on ``theta``, every trained array end
+    to end.  ``params``, ``grads`` (of the last step): dicts
+    of views; ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
+    """
+
+    def __init__(self, params, state=None, rng=None):
+        self.flat = np.empty(36)
+        self.params = {
+            "w1": self.flat[0:9].reshape(3, 3),
+            "b1": self.flat[9:12].reshape(1, 3),
+            "w2": self.flat[12:21].reshape(3, 3),
+            "b2": self.flat[21:24].reshape(1, 3),
+            "w3": self.flat[24:33].reshape(3, 3),
+            "b3": self.flat[33:36].reshape(1, 3),
+        }
+        for name, value in _params(params).items():
+            self.params[name][...] = value
+        self.theta = self.flat[:36].reshape(1, 36)
+        self.dtheta = np.zeros_like(self.theta)
+        self.grads = {
+            "dw1": self.dtheta[0, 0:9].reshape(3, 3),
+            "db1": self.dtheta[0, 9:12].reshape(1, 3),
+            "dw2": self.dtheta[0, 12:21].reshape(3, 3),
+            "db2": self.dtheta[0, 21:24].reshape(1, 3),
+            "dw3": self.dtheta[0, 24:33].reshape(3, 3),
+            "db3": self.dtheta[0, 33:36].reshape(1, 3),
+        }
+        self.rng = np.random.default_rng(rng)
+        self._workspaces = {}
+
+    def copy_params(self):
+        """A copy of every parameter and statistic, independent of the trainer."""
+        return {name: value.copy() for name, value in self.params.items()}
+
+    def _workspace(self, N):
+        """The intermediate arrays of a batch of ``N`` rows, allocated on its first step."""
+        if N not in self._workspaces:
+            self._workspaces[N] = {
+                "inp1": np.empty((N, 3)),
+                "h1": np.empty((N, 3)),
+                "inp2": np.empty((N, 3)),
+                "_t0": np.empty((N, 3)),
+                "_t1": np.empty((N, 3)),
+                "_s0": np.empty((N, 3)),
+                "h2": np.empty((N, 3)),
+                "_s1": np.empty((N, 3), dtype=bool),
+                "inp3": np.empty((N, 3)),
+                "_t2": np.empty((N, 1)),
+                "out_shifted": np.empty((N, 3)),
+                "_s2": np.empty((N, 1)),
+                "_s3": np.empty((N, 3)),
+                "_s4": np.empty((N, 3)),
+                "_t3": np.empty((N, 3)),
+                "dout": np.empty((N, 3)),
+                "dh2": np.empty((N, 3)),
+                "dinp2": np.empty((N, 3)),
+                "dh1": np.empty((N, 3)),
+                "dinp1": np.empty((N, 3)),
+                "_s5": np.empty((1, 36)),
+            }
+        return self._workspaces[N]
+
+    def train_step(self, x, y, learning_rate=LEARNING_RATE):
+        """One step on the batch ``x``, ``y`` (float64 arrays); returns the cost before it, penalties included."""
+        N = x.shape[0]
+        work = self._workspace(x.shape[0])
+        w1 = self.params["w1"]
+        b1 = self.params["b1"]
+        w2 = self.params["w2"]
+        b2 = self.params["b2"]
+        w3 = self.params["w3"]
+        b3 = self.params["b3"]
+        dw1 = self.grads["dw1"]
+        db1 = self.grads["db1"]
+        dw2 = self.grads["dw2"]
+        db2 = self.grads["db2"]
+        dw3 = self.grads["dw3"]
+        db3 = self.grads["db3"]
+        theta, dtheta = self.theta, self.dtheta
+        inp1 = work["inp1"]
+        h1 = work["h1"]
+        inp2 = work["inp2"]
+        _t0 = work["_t0"]
+        _t1 = work["_t1"]
+        _s0 = work["_s0"]
+        h2 = work["h2"]
+        _s1 = work["_s1"]
+        inp3 = work["inp3"]
+        _t2 = work["_t2"]
+        out_shifted = work["out_shifted"]
+        _s2 = work["_s2"]
+        _s3 = work["_s3"]
+        _s4 = work["_s4"]
+        _t3 = work["_t3"]
+        dout = work["dout"]
+        dh2 = work["dh2"]
+        dinp2 = work["dinp2"]
+        dh1 = work["dh1"]
+        dinp1 = work["dinp1"]
+        _s5 = work["_s5"]
+        np.matmul(x, w1.T, out=inp1)
+        np.add(inp1, b1, out=inp1)
+        np.maximum(inp1, 0, out=h1)
+        np.matmul(h1, w2.T, out=inp2)
+        np.add(inp2, b2, out=inp2)
+        np.abs(inp2, out=_t0)
+        np.negative(_t0, out=_t0)
+        np.exp(_t0, out=_t0)
+        np.add(_t0, 1, out=_s0)
+        np.divide(1, _s0, out=_t1)
+        np.multiply(_t0, _t1, out=_s0)
+        np.less(inp2, 0, out=_s1)
+        np.copyto(h2, _t1)
+        np.copyto(h2, _s0, where=_s1)
+        np.matmul(h2, w3.T, out=inp3)
+        np.add(inp3, b3, out=inp3)
+        out = inp3
+        np.max(out, axis=1, keepdims=True, out=_t2)
+        np.maximum(_t2, 0, out=_s2)
+        np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
+        np.maximum(out, _s2, out=out_shifted)
+        np.subtract(out_shifted, _t2, out=out_shifted)
+        np.exp(out_shifted, out=_s4)
+        np.sum(_s4, axis=1, keepdims=True, out=_s2)
+        np.log(_s2, out=_s2)
+        np.subtract(_s2, out_shifted, out=_s3)
+        np.multiply(y, _s3, out=_s0)
+        cost = np.sum(_s0)/N
+        np.exp(out_shifted, out=_t3)
+        np.sum(_t3, axis=1, keepdims=True, out=_s2)
+        np.divide(_t3, _s2, out=dout)
+        np.subtract(dout, y, out=dout)
+        np.divide(dout, N, out=dout)
+        dinp3 = dout
+        np.matmul(dinp3.T, h2, out=dw3)
+        np.sum(dinp3, axis=0, keepdims=True, out=db3)
+        np.matmul(dinp3, w3, out=dh2)
+        np.subtract(1, h2, out=_s4)
+        np.multiply(dh2, h2, out=dinp2)
+        np.multiply(dinp2, _s4, out=dinp2)
+        np.matmul(dinp2.T, h1, out=dw2)
+        np.sum(dinp2, axis=0, keepdims=True, out=db2)
+        np.matmul(dinp2, w2, out=dh1)
+        np.greater(h1, 0, out=_s1)
+        np.multiply(dh1, _s1, out=dinp1)
+        np.matmul(dinp1.T, x, out=dw1)
+        np.sum(dinp1, axis=0, keepdims=True, out=db1)
+        np.multiply(dtheta, learning_rate, out=_s5)
+        np.subtract(theta, _s5, out=theta)
+        return cost
+
+
 def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=None, y_val=None, patience=None,
         verbose=1, every=10, check_finite=False):
     """Train for ``epochs`` epochs; returns ``(params, history)`` and leaves ``params`` untouched.
@@ -307,25 +465,25 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
         raise ValueError(f"batch_size: expected None or an integer >= 1, got {batch_size!r}")
     rng = np.random.default_rng(rng)
     size = len(x) if batch_size is None else batch_size
-    state = init_state(params)
+    trainer = Trainer(params, rng=rng)
     history = {"cost": [], "val_cost": [], "best_epoch": None}
     best, waited = None, 0
     for epoch in range(epochs):
-        order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
+        order = rng.permutation(len(x)) if shuffle else None
+        rate = learning_rate(epoch)
         costs, rows = [], []
         for start in range(0, len(x), size):
-            batch = order[start:start + size]
-            cache, cost, grads = _training_pass(params, x[batch], y[batch], rng)
-            costs.append(cost)
-            rows.append(len(batch))
-            params, state = step(params, grads, state, epoch)
+            batch = slice(start, start + size) if order is None else order[start:start + size]
+            x_batch, y_batch = x[batch], y[batch]
+            costs.append(trainer.train_step(x_batch, y_batch, rate))
+            rows.append(len(x_batch))
         history["cost"].append(float(np.average(costs, weights=rows)))
         line = f"epoch {epoch}: cost {history['cost'][-1]:.6g}"
         if validating:
-            history["val_cost"].append(float(_cost(params, x_val, y_val)))
+            history["val_cost"].append(float(_cost(trainer.params, x_val, y_val)))
             line += f", val_cost {history['val_cost'][-1]:.6g}"
             if best is None or history["val_cost"][-1] < history["val_cost"][history["best_epoch"]]:
-                best = {name: value.copy() for name, value in params.items()}
+                best = trainer.copy_params()
                 history["best_epoch"], waited = epoch, 0
             else:
                 waited += 1
@@ -334,8 +492,8 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
         if patience is not None and waited >= patience:
             break
     if patience is not None and best is not None:
-        params = {name: value.copy() for name, value in best.items()}
-    return params, history
+        return best, history
+    return trainer.copy_params(), history
 
 
 def save(path, params):

@@ -1,0 +1,116 @@
+"""Template context of a network module's ``Trainer``: one training step printed in place.
+
+The step is the program's training-mode forward, loss, penalty and backward
+assignments, then its update applied once to ``theta`` (every trained array
+end to end, ``Program.flat_update``), all printed by ``codegen.inplace``:
+parameters and gradients are views of flat arrays, intermediates are
+buffers allocated once per batch size.  Assignments no trained gradient,
+cost or statistic needs (a frozen layer's gradients) are left out, and an
+assignment repeated unchanged (the loss's shifted logits) is computed once.
+"""
+
+from dataclasses import dataclass
+
+from derive.dropout import UniformDraw
+from derive.network import THETA, Assignment, Mode, Program, Stage
+from derive.symbols import C, N
+
+from .emit import Body
+from .inplace import Buffers, InplaceBody, Shape
+from .lowering import reads_size
+from .network_module import names_in
+
+__all__ = ["Slot", "TrainerCode", "trainer_code"]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An array stored in a flat buffer: ``name`` is ``buffer[start:start + size]`` in ``shape``."""
+
+    name: str
+    start: int
+    shape: tuple[int, int]
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.shape[0] * self.shape[1]
+
+
+@dataclass(frozen=True)
+class TrainerCode:
+    """Everything the ``Trainer`` template lays out.
+
+    ``slots`` place parameters (trained first) and statistics in one flat
+    array of ``size`` entries, whose first ``trained`` entries are ``theta``;
+    ``gradients`` and ``velocities`` place ``dK`` and ``vK`` in ``dtheta`` and
+    ``vtheta``.  ``buffers`` are ``(name, shape code, dtype)`` per batch size;
+    ``sizes`` the size statements, ``lines`` the step, ``cost`` what it returns.
+    """
+
+    slots: list[Slot]
+    size: int
+    trained: int
+    gradients: list[Slot]
+    velocities: list[Slot]
+    velocity_start: str | None
+    buffers: list[tuple[str, str, str]]
+    sizes: list[tuple[str, str]]
+    lines: list[str]
+    cost: str
+    draws: bool
+
+
+def trainer_code(program: Program) -> TrainerCode:
+    """Print ``program``'s in-place training step and the layout of its flat arrays."""
+    slots, start = [], 0
+    trained = program.trained
+    others = [p for p in program.parameters if p not in trained] + list(program.statistics)
+    for parameter in list(trained) + others:
+        slots.append(Slot(parameter.name, start, parameter.shape))
+        start = slots[-1].stop
+    size_trained = sum(slot.stop - slot.start for slot in slots[:len(trained)])
+    gradients = [Slot(f"d{s.name}", s.start, s.shape) for s in slots[:len(trained)]]
+    update, velocities = program.flat_update()
+    state = {v.parameter: v.name for v in program.state}
+    spec = program.spec
+    shapes: dict[str, Shape] = {"x": (N, spec.inputs), "y": (N, spec.layers[-1].units)}
+    shapes.update({s.name: s.shape for s in slots + gradients})
+    shapes.update({THETA: (1, size_trained), f"d{THETA}": (1, size_trained), f"v{THETA}": (1, size_trained)})
+    buffers = Buffers()
+    body = InplaceBody(shapes, buffers)
+    owned = {s.name for s in slots + gradients}
+    step = _needed(program, {g.name for g in gradients} | {s.name for s in program.statistics})
+    for assignment in step + update:
+        body.assign(assignment.target, assignment.expr, owned=assignment.target in owned | {THETA, f"v{THETA}"})
+    cost = "cost + penalty" if program.stage(Stage.PENALTY) else "cost"
+    sizes = [(str(size), f"{array}.shape[{axis}]") for size, array, axis in ((N, "x", 0), (C, "y", 1))
+             if any(reads_size(a.expr, size) for a in step)]
+    return TrainerCode(
+        slots=slots, size=start, trained=size_trained, gradients=gradients,
+        velocities=[Slot(state[s.name], s.start, s.shape) for s in slots[:len(trained)] if s.name in state],
+        velocity_start=Body().code(velocities[0].initial, like=THETA) if velocities else None,
+        buffers=[(name, _shape_code(shape), dtype) for name, (shape, dtype) in buffers.shapes.items()],
+        sizes=sizes, lines=body.lines, cost=cost, draws=any(a.expr.has(UniformDraw) for a in step),
+    )
+
+
+def _needed(program: Program, outputs: set[str]) -> list[Assignment]:
+    """Training-mode assignments up to the gradients, without those no output reads, each computed once."""
+    stages = (Stage.FORWARD, Stage.LOSS, Stage.PENALTY, Stage.BACKWARD, Stage.STATISTICS)
+    assignments, seen = [], {}
+    for stage in stages:
+        for assignment in program.stage(stage, Mode.TRAINING):
+            if seen.get(assignment.target) == assignment.expr:
+                continue
+            seen[assignment.target] = assignment.expr
+            assignments.append(assignment)
+    needed, kept = set(outputs) | {"cost", "penalty"}, []
+    for assignment in reversed(assignments):
+        if assignment.target in needed:
+            kept.append(assignment)
+            needed |= names_in(assignment.expr)
+    return kept[::-1]
+
+
+def _shape_code(shape: Shape) -> str:
+    return "(" + ", ".join(str(side) for side in shape) + ")"
