@@ -8,7 +8,10 @@ An operation writes into its target's buffer when it can, else into a
 scratch buffer of its shape, reused once the statement is done.  ``Buffers``
 records every buffer's shape and type, so a generated module allocates them
 once per batch size and a training step allocates nothing large.
-Scalars (``1/N``, the cost) print as ordinary expressions.
+Scalars (``1/N``, the cost) print as ordinary expressions, their whole-array
+sums over bodies computed in scratch buffers.  Reductions print as array
+methods (``g.sum(axis=0, keepdims=True, out=db1)``) and products as
+``np.dot``: for small arrays a call's overhead is most of its time.
 """
 
 from collections import defaultdict
@@ -79,18 +82,45 @@ class InplaceBody:
 
     def assign(self, target: str, expr: Basic, *, owned: bool = False) -> None:
         """Compute ``expr`` into ``target``; ``owned``: the target's buffer exists already (a parameter)."""
-        if isinstance(expr, (Symbol, MatrixSymbol)) and not owned:
-            self.lines.append(f"{target} = {expr.name}")  # the same array: no copy
-            self.shapes[target] = self.shapes[expr.name]
+        self.assign_all([(target, expr, owned)])
+
+    def assign_all(self, statements: list[tuple[str, Basic, bool]]) -> None:
+        """Several ``(target, expr, owned)`` in order; consecutive elementwise ones share common subexpressions.
+
+        A shared temporary is computed just before the first statement that needs it.
+        """
+        group: list[tuple[str, Basic, bool]] = []
+        for target, expr, owned in statements:
+            if isinstance(expr, (Symbol, MatrixSymbol)) and not owned:
+                self._shared(group)
+                group = []
+                self.lines.append(f"{target} = {expr.name}")  # the same array: no copy
+                self.shapes[target] = self.shapes[expr.name]
+            elif isinstance(expr, MatrixExpr):
+                self._shared(group)
+                group = []
+                self._statement(target, expr, owned=owned)
+            else:
+                group.append((target, lower(expr) if expr.has(Indexed, Sum, RowMax) else expr, owned))
+        self._shared(group)
+
+    def _shared(self, group: list[tuple[str, Basic, bool]]) -> None:
+        """Elementwise statements split by one ``cse``, each temporary placed before its first use."""
+        if not group:
             return
-        if isinstance(expr, MatrixExpr):
-            temporaries, reduced = [], expr
-        else:
-            array = lower(expr) if expr.has(Indexed, Sum, RowMax) else expr
-            temporaries, (reduced,) = cse(array, symbols=(Symbol(f"_t{n}") for n in self.numbers))
-        for name, value in temporaries:
-            self._statement(str(name), value, owned=False)
-        self._statement(target, reduced, owned=owned)
+        temporaries, reduced = cse([expr for _, expr, _ in group], symbols=(Symbol(f"_t{n}") for n in self.numbers))
+        values = dict(temporaries)
+        done: set[Symbol] = set()
+        for (target, _, owned), expr in zip(group, reduced):
+            needed, frontier = set(), expr.free_symbols & values.keys()
+            while frontier:
+                needed |= frontier
+                frontier = set().union(*(values[t].free_symbols for t in frontier)) & values.keys() - needed
+            for name, value in temporaries:
+                if name in needed and name not in done:
+                    self._statement(str(name), value, owned=False)
+                    done.add(name)
+            self._statement(target, expr, owned=owned)
 
     def _statement(self, target: str, expr: Basic, *, owned: bool) -> None:
         shape = self._shape(expr)
@@ -112,7 +142,7 @@ class InplaceBody:
 
         def summed(total: AxisSum) -> Symbol:
             # A symbol whose name is the code of the sum: the printer writes names as they are.
-            return Symbol(f"np.sum({self._value(total.args[0], None, scratch)})")
+            return Symbol(f"{self._value(total.args[0], None, scratch)}.sum()")
 
         reduced = expr.replace(
             lambda e: isinstance(e, AxisSum) and int(e.args[1]) == ALL_AXES and self._shape(e.args[0]) != (),
@@ -198,10 +228,8 @@ class InplaceBody:
             self._fold([(_BINARY[type(expr)], a) for a in _numbers_last(expr.args)], out, scratch)
         elif isinstance(expr, AxisSum | AxisMax):
             body, axis = expr.args
-            function = "np.sum" if isinstance(expr, AxisSum) else "np.max"
-            self.lines.append(
-                f"{function}({self._value(body, None, scratch)}, axis={int(axis)}, keepdims=True, out={out})"
-            )
+            method = "sum" if isinstance(expr, AxisSum) else "max"
+            self.lines.append(f"{self._value(body, None, scratch)}.{method}(axis={int(axis)}, keepdims=True, out={out})")
         elif isinstance(expr, Clamp):
             value, bound = expr.args
             self.lines.append(
@@ -282,7 +310,7 @@ class InplaceBody:
             self.lines.append(f"np.copyto({out}, {value}, where={where})")
 
     def _matmul(self, expr: MatMul, out: str, scratch: list[str]) -> None:
-        """A product (``np.matmul``), or a sum over rows or columns where a ``OneMatrix`` multiplies."""
+        """A product (``np.dot``, which has less overhead than ``@``), or a sum where a ``OneMatrix`` multiplies."""
         coefficient, matrices = expr.as_coeff_matrices()
         matrices = list(matrices)
         axes = []
@@ -294,12 +322,12 @@ class InplaceBody:
         if axes:
             (operand,) = operands
             axis = "" if len(axes) == 2 else f"axis={axes[0]}, "
-            self.lines.append(f"np.sum({operand}, {axis}keepdims=True, out={out})")
+            self.lines.append(f"{operand}.sum({axis}keepdims=True, out={out})")
         elif len(operands) == 1:
             self.lines.append(f"np.multiply({operands[0]}, {to_numpy(coefficient)}, out={out})")
             return
         else:
-            self.lines.append(f"np.matmul({', '.join(operands)}, out={out})")
+            self.lines.append(f"np.dot({', '.join(operands)}, out={out})")
         if coefficient != 1:
             self.lines.append(f"np.multiply({out}, {to_numpy(coefficient)}, out={out})")
 

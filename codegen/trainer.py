@@ -4,7 +4,9 @@ The step is the program's training-mode forward, loss, penalty and backward
 assignments, then its update applied once to ``theta`` (every trained array
 end to end, ``Program.flat_update``), all printed by ``codegen.inplace``:
 parameters and gradients are views of flat arrays, intermediates are
-buffers allocated once per batch size.  Assignments no trained gradient,
+buffers allocated once per batch size, and consecutive elementwise
+assignments share their common subexpressions (the loss's and its
+gradient's ``exp`` of the logits).  Assignments no trained gradient,
 cost or statistic needs (a frozen layer's gradients) are left out, and an
 assignment repeated unchanged (the loss's shifted logits) is computed once.
 """
@@ -80,8 +82,8 @@ def trainer_code(program: Program) -> TrainerCode:
     body = InplaceBody(shapes, buffers)
     owned = {s.name for s in slots + gradients}
     step = _needed(program, {g.name for g in gradients} | {s.name for s in program.statistics})
-    for assignment in step + update:
-        body.assign(assignment.target, assignment.expr, owned=assignment.target in owned | {THETA, f"v{THETA}"})
+    owned |= {THETA, f"v{THETA}"}
+    body.assign_all([(a.target, a.expr, a.target in owned) for a in step + update])
     cost = "cost + penalty" if program.stage(Stage.PENALTY) else "cost"
     sizes = [(str(size), f"{array}.shape[{axis}]") for size, array, axis in ((N, "x", 0), (C, "y", 1))
              if any(reads_size(a.expr, size) for a in step)]

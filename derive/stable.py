@@ -179,8 +179,11 @@ def stable_sigmoids(expr: Expr) -> Expr:
     """Rewrite every ``1/(1 + exp(a))`` so that ``exp`` only sees ``-|a|``.
 
     ``1/(1 + exp(a))`` is ``sigmoid(-a)``; with ``t = exp(-|a|)`` it equals
-    ``t/(1 + t)`` where ``a > 0`` and ``1/(1 + t)`` elsewhere, and neither
-    branch can overflow.  The rewrite is an identity (see ``tests``).
+    ``t/(1 + t)`` where ``a > 0`` and ``1/(1 + t)`` elsewhere, and cannot
+    overflow.  Both branches are one quotient, ``max(t, [a <= 0])/(1 + t)``:
+    ``t <= 1``, so the numerator is 1 where ``a <= 0`` and ``t`` elsewhere,
+    exactly, and code needs no select between two computed arrays.  The
+    rewrite is an identity (see ``tests``).
     """
 
     def is_logistic(e: Expr) -> bool:
@@ -194,6 +197,6 @@ def stable_sigmoids(expr: Expr) -> Expr:
         (power,) = [a for a in e.base.args if isinstance(a, exp)]
         a = power.args[0]
         t = exp(-Abs(a))
-        return Piecewise((t / (1 + t), a > 0), (1 / (1 + t), True))
+        return Max(t, Piecewise((1, a <= 0), (0, True))) / (1 + t)
 
     return expr.replace(is_logistic, rewrite)

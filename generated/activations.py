@@ -62,8 +62,7 @@ def sigmoid(x, derivative=False):
         _t0 = np.exp(-np.abs(x))
         return _cast(_t0/(_t0 + 1)**2, x)
     _t1 = np.exp(-np.abs(x))
-    _t2 = 1/(_t1 + 1)
-    return _cast(np.where(x < 0, _t1*_t2, _t2), x)
+    return _cast(np.maximum(_t1, (x >= 0))/(_t1 + 1), x)
 
 
 def relu(x, derivative=False):
@@ -140,8 +139,7 @@ def softplus(x, derivative=False):
     x = _floating(x)
     if derivative:
         _t0 = np.exp(-np.abs(x))
-        _t1 = 1/(_t0 + 1)
-        return _cast(np.where(x < 0, _t0*_t1, _t1), x)
+        return _cast(np.maximum(_t0, (x >= 0))/(_t0 + 1), x)
     return _cast(np.logaddexp(0, x), x)
 
 
@@ -154,11 +152,9 @@ def silu(x, derivative=False):
     if derivative:
         _t0 = np.exp(-np.abs(x))
         _t1 = _t0 + 1
-        _t2 = 1/_t1
-        return _cast(_t0*x/_t1**2 + np.where(x < 0, _t0*_t2, _t2), x)
-    _t3 = np.exp(-np.abs(x))
-    _t4 = 1/(_t3 + 1)
-    return _cast(x*np.where(x < 0, _t3*_t4, _t4), x)
+        return _cast(_t0*x/_t1**2 + np.maximum(_t0, (x >= 0))/_t1, x)
+    _t2 = np.exp(-np.abs(x))
+    return _cast(x*np.maximum(_t2, (x >= 0))/(_t2 + 1), x)
 
 
 def gelu(x, derivative=False):
@@ -185,15 +181,13 @@ def gelu_tanh(x, derivative=False):
         _t2 = np.sqrt(2)/np.sqrt(np.pi)
         _t3 = 2*_t2
         _t4 = np.exp(-_t3*np.abs(_t1))
-        _t5 = 1/(_t4 + 1)
-        _t6 = np.where(_t1*_t2 < 0, _t4*_t5, _t5)
-        return _cast(_t0*_t3*_t6*(1 - _t6)*((26829/200000)*_t0**2 + 1) + _t6, x)
-    _t7 = np.clip(x, -22.0, 22.0)
-    _t8 = (8943/200000)*_t7**3 + _t7
-    _t9 = np.sqrt(2)/np.sqrt(np.pi)
-    _t10 = np.exp(-2*_t9*np.abs(_t8))
-    _t11 = 1/(_t10 + 1)
-    return _cast(x*np.where(_t8*_t9 < 0, _t10*_t11, _t11), x)
+        _t5 = np.maximum(_t4, (_t1*_t2 >= 0))/(_t4 + 1)
+        return _cast(_t0*_t3*_t5*(1 - _t5)*((26829/200000)*_t0**2 + 1) + _t5, x)
+    _t6 = np.clip(x, -22.0, 22.0)
+    _t7 = (8943/200000)*_t6**3 + _t6
+    _t8 = np.sqrt(2)/np.sqrt(np.pi)
+    _t9 = np.exp(-2*_t8*np.abs(_t7))
+    return _cast(x*np.maximum(_t9, (_t7*_t8 >= 0))/(_t9 + 1), x)
 
 
 def softmax(x, y_oh=None, derivative=False):

@@ -53,12 +53,10 @@ def forward(params, x, training=False, rng=None):
     b2 = params["b2"]
     inp1 = x @ w1.T + b1
     _t0 = np.exp(-np.abs(inp1))
-    _t1 = 1/(_t0 + 1)
-    h1 = np.where(inp1 < 0, _t0*_t1, _t1)
+    h1 = np.maximum(_t0, (inp1 >= 0))/(_t0 + 1)
     inp2 = h1 @ w2.T + b2
-    _t2 = np.exp(-np.abs(inp2))
-    _t3 = 1/(_t2 + 1)
-    out = np.where(inp2 < 0, _t2*_t3, _t3)
+    _t1 = np.exp(-np.abs(inp2))
+    out = np.maximum(_t1, (inp2 >= 0))/(_t1 + 1)
     cache = {
         "inp1": inp1,
         "h1": h1,
@@ -288,14 +286,13 @@ class Trainer:
             self._workspaces[N] = {
                 "inp1": np.empty((N, 2)),
                 "_t0": np.empty((N, 2)),
-                "_t1": np.empty((N, 2)),
-                "_s0": np.empty((N, 2)),
                 "h1": np.empty((N, 2)),
-                "_s1": np.empty((N, 2), dtype=bool),
+                "_s0": np.empty((N, 2), dtype=bool),
+                "_s1": np.empty((N, 2)),
                 "inp2": np.empty((N, 2)),
-                "_t2": np.empty((N, 2)),
-                "_t3": np.empty((N, 2)),
+                "_t1": np.empty((N, 2)),
                 "out": np.empty((N, 2)),
+                "_t2": np.empty((N, 2)),
                 "dout": np.empty((N, 2)),
                 "dinp2": np.empty((N, 2)),
                 "dh1": np.empty((N, 2)),
@@ -318,56 +315,51 @@ class Trainer:
         theta, dtheta = self.theta, self.dtheta
         inp1 = work["inp1"]
         _t0 = work["_t0"]
-        _t1 = work["_t1"]
-        _s0 = work["_s0"]
         h1 = work["h1"]
+        _s0 = work["_s0"]
         _s1 = work["_s1"]
         inp2 = work["inp2"]
-        _t2 = work["_t2"]
-        _t3 = work["_t3"]
+        _t1 = work["_t1"]
         out = work["out"]
+        _t2 = work["_t2"]
         dout = work["dout"]
         dinp2 = work["dinp2"]
         dh1 = work["dh1"]
         dinp1 = work["dinp1"]
         _s2 = work["_s2"]
-        np.matmul(x, w1.T, out=inp1)
+        np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)
         np.abs(inp1, out=_t0)
         np.negative(_t0, out=_t0)
         np.exp(_t0, out=_t0)
-        np.add(_t0, 1, out=_s0)
-        np.divide(1, _s0, out=_t1)
-        np.multiply(_t0, _t1, out=_s0)
-        np.less(inp1, 0, out=_s1)
-        np.copyto(h1, _t1)
-        np.copyto(h1, _s0, where=_s1)
-        np.matmul(h1, w2.T, out=inp2)
+        np.greater_equal(inp1, 0, out=_s0)
+        np.maximum(_t0, _s0, out=h1)
+        np.add(_t0, 1, out=_s1)
+        np.divide(h1, _s1, out=h1)
+        np.dot(h1, w2.T, out=inp2)
         np.add(inp2, b2, out=inp2)
-        np.abs(inp2, out=_t2)
-        np.negative(_t2, out=_t2)
-        np.exp(_t2, out=_t2)
-        np.add(_t2, 1, out=_s0)
-        np.divide(1, _s0, out=_t3)
-        np.multiply(_t2, _t3, out=_s0)
-        np.less(inp2, 0, out=_s1)
-        np.copyto(out, _t3)
-        np.copyto(out, _s0, where=_s1)
-        np.subtract(y, out, out=_s0)
-        np.square(_s0, out=_s0)
-        cost = (1/2)*np.sum(_s0)
-        np.subtract(out, y, out=dout)
-        np.subtract(1, out, out=_s0)
+        np.abs(inp2, out=_t1)
+        np.negative(_t1, out=_t1)
+        np.exp(_t1, out=_t1)
+        np.greater_equal(inp2, 0, out=_s0)
+        np.maximum(_t1, _s0, out=out)
+        np.add(_t1, 1, out=_s1)
+        np.divide(out, _s1, out=out)
+        np.subtract(out, y, out=_t2)
+        np.square(_t2, out=_s1)
+        cost = (1/2)*_s1.sum()
+        np.copyto(dout, _t2)
+        np.subtract(1, out, out=_s1)
         np.multiply(dout, out, out=dinp2)
-        np.multiply(dinp2, _s0, out=dinp2)
-        np.matmul(dinp2.T, h1, out=dw2)
-        np.sum(dinp2, keepdims=True, out=db2)
-        np.matmul(dinp2, w2, out=dh1)
-        np.subtract(1, h1, out=_s0)
+        np.multiply(dinp2, _s1, out=dinp2)
+        np.dot(dinp2.T, h1, out=dw2)
+        dinp2.sum(keepdims=True, out=db2)
+        np.dot(dinp2, w2, out=dh1)
+        np.subtract(1, h1, out=_s1)
         np.multiply(dh1, h1, out=dinp1)
-        np.multiply(dinp1, _s0, out=dinp1)
-        np.matmul(dinp1.T, x, out=dw1)
-        np.sum(dinp1, keepdims=True, out=db1)
+        np.multiply(dinp1, _s1, out=dinp1)
+        np.dot(dinp1.T, x, out=dw1)
+        dinp1.sum(keepdims=True, out=db1)
         np.multiply(dtheta, learning_rate, out=_s2)
         np.subtract(theta, _s2, out=theta)
         return cost

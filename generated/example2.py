@@ -59,8 +59,7 @@ def forward(params, x, training=False, rng=None):
     h1 = np.maximum(inp1, 0)
     inp2 = h1 @ w2.T + b2
     _t0 = np.exp(-np.abs(inp2))
-    _t1 = 1/(_t0 + 1)
-    h2 = np.where(inp2 < 0, _t0*_t1, _t1)
+    h2 = np.maximum(_t0, (inp2 >= 0))/(_t0 + 1)
     inp3 = h2 @ w3.T + b3
     out = inp3
     cache = {
@@ -325,23 +324,22 @@ class Trainer:
                 "h1": np.empty((N, 3)),
                 "inp2": np.empty((N, 3)),
                 "_t0": np.empty((N, 3)),
-                "_t1": np.empty((N, 3)),
-                "_s0": np.empty((N, 3)),
                 "h2": np.empty((N, 3)),
-                "_s1": np.empty((N, 3), dtype=bool),
+                "_s0": np.empty((N, 3), dtype=bool),
+                "_s1": np.empty((N, 3)),
                 "inp3": np.empty((N, 3)),
-                "_t2": np.empty((N, 1)),
+                "_t1": np.empty((N, 1)),
                 "out_shifted": np.empty((N, 3)),
                 "_s2": np.empty((N, 1)),
-                "_s3": np.empty((N, 3)),
-                "_s4": np.empty((N, 3)),
                 "_t3": np.empty((N, 3)),
+                "_t4": np.empty((N, 1)),
+                "_s3": np.empty((N, 3)),
                 "dout": np.empty((N, 3)),
                 "dh2": np.empty((N, 3)),
                 "dinp2": np.empty((N, 3)),
                 "dh1": np.empty((N, 3)),
                 "dinp1": np.empty((N, 3)),
-                "_s5": np.empty((1, 36)),
+                "_s4": np.empty((1, 36)),
             }
         return self._workspaces[N]
 
@@ -366,72 +364,68 @@ class Trainer:
         h1 = work["h1"]
         inp2 = work["inp2"]
         _t0 = work["_t0"]
-        _t1 = work["_t1"]
-        _s0 = work["_s0"]
         h2 = work["h2"]
+        _s0 = work["_s0"]
         _s1 = work["_s1"]
         inp3 = work["inp3"]
-        _t2 = work["_t2"]
+        _t1 = work["_t1"]
         out_shifted = work["out_shifted"]
         _s2 = work["_s2"]
-        _s3 = work["_s3"]
-        _s4 = work["_s4"]
         _t3 = work["_t3"]
+        _t4 = work["_t4"]
+        _s3 = work["_s3"]
         dout = work["dout"]
         dh2 = work["dh2"]
         dinp2 = work["dinp2"]
         dh1 = work["dh1"]
         dinp1 = work["dinp1"]
-        _s5 = work["_s5"]
-        np.matmul(x, w1.T, out=inp1)
+        _s4 = work["_s4"]
+        np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)
         np.maximum(inp1, 0, out=h1)
-        np.matmul(h1, w2.T, out=inp2)
+        np.dot(h1, w2.T, out=inp2)
         np.add(inp2, b2, out=inp2)
         np.abs(inp2, out=_t0)
         np.negative(_t0, out=_t0)
         np.exp(_t0, out=_t0)
-        np.add(_t0, 1, out=_s0)
-        np.divide(1, _s0, out=_t1)
-        np.multiply(_t0, _t1, out=_s0)
-        np.less(inp2, 0, out=_s1)
-        np.copyto(h2, _t1)
-        np.copyto(h2, _s0, where=_s1)
-        np.matmul(h2, w3.T, out=inp3)
+        np.greater_equal(inp2, 0, out=_s0)
+        np.maximum(_t0, _s0, out=h2)
+        np.add(_t0, 1, out=_s1)
+        np.divide(h2, _s1, out=h2)
+        np.dot(h2, w3.T, out=inp3)
         np.add(inp3, b3, out=inp3)
         out = inp3
-        np.max(out, axis=1, keepdims=True, out=_t2)
-        np.maximum(_t2, 0, out=_s2)
+        out.max(axis=1, keepdims=True, out=_t1)
+        np.maximum(_t1, 0, out=_s2)
         np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
         np.maximum(out, _s2, out=out_shifted)
-        np.subtract(out_shifted, _t2, out=out_shifted)
-        np.exp(out_shifted, out=_s4)
-        np.sum(_s4, axis=1, keepdims=True, out=_s2)
-        np.log(_s2, out=_s2)
-        np.subtract(_s2, out_shifted, out=_s3)
-        np.multiply(y, _s3, out=_s0)
-        cost = np.sum(_s0)/N
+        np.subtract(out_shifted, _t1, out=out_shifted)
+        _t2 = 1/N
         np.exp(out_shifted, out=_t3)
-        np.sum(_t3, axis=1, keepdims=True, out=_s2)
-        np.divide(_t3, _s2, out=dout)
+        _t3.sum(axis=1, keepdims=True, out=_t4)
+        np.log(_t4, out=_s2)
+        np.subtract(_s2, out_shifted, out=_s3)
+        np.multiply(y, _s3, out=_s1)
+        cost = _s1.sum()*_t2
+        np.divide(_t3, _t4, out=dout)
         np.subtract(dout, y, out=dout)
-        np.divide(dout, N, out=dout)
+        np.multiply(dout, _t2, out=dout)
         dinp3 = dout
-        np.matmul(dinp3.T, h2, out=dw3)
-        np.sum(dinp3, axis=0, keepdims=True, out=db3)
-        np.matmul(dinp3, w3, out=dh2)
-        np.subtract(1, h2, out=_s4)
+        np.dot(dinp3.T, h2, out=dw3)
+        dinp3.sum(axis=0, keepdims=True, out=db3)
+        np.dot(dinp3, w3, out=dh2)
+        np.subtract(1, h2, out=_s3)
         np.multiply(dh2, h2, out=dinp2)
-        np.multiply(dinp2, _s4, out=dinp2)
-        np.matmul(dinp2.T, h1, out=dw2)
-        np.sum(dinp2, axis=0, keepdims=True, out=db2)
-        np.matmul(dinp2, w2, out=dh1)
-        np.greater(h1, 0, out=_s1)
-        np.multiply(dh1, _s1, out=dinp1)
-        np.matmul(dinp1.T, x, out=dw1)
-        np.sum(dinp1, axis=0, keepdims=True, out=db1)
-        np.multiply(dtheta, learning_rate, out=_s5)
-        np.subtract(theta, _s5, out=theta)
+        np.multiply(dinp2, _s3, out=dinp2)
+        np.dot(dinp2.T, h1, out=dw2)
+        dinp2.sum(axis=0, keepdims=True, out=db2)
+        np.dot(dinp2, w2, out=dh1)
+        np.greater(h1, 0, out=_s0)
+        np.multiply(dh1, _s0, out=dinp1)
+        np.dot(dinp1.T, x, out=dw1)
+        dinp1.sum(axis=0, keepdims=True, out=db1)
+        np.multiply(dtheta, learning_rate, out=_s4)
+        np.subtract(theta, _s4, out=theta)
         return cost
 
 

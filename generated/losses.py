@@ -115,8 +115,7 @@ def sigmoid_cross_entropy(y, y_pred, derivative=False):
     if derivative:
         _t0 = np.exp(-np.abs(y_pred))
         _t1 = 1/(_t0 + 1)
-        _t2 = _t0*_t1
-        return _cast((-y*np.where(y_pred > 0, _t2, _t1) + (1 - y)*np.where(y_pred < 0, _t2, _t1))/(C*N), y_pred)
+        return _cast((-_t1*y*np.maximum(_t0, (y_pred <= 0)) + _t1*(1 - y)*np.maximum(_t0, (y_pred >= 0)))/(C*N), y_pred)
     return _cast(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), y_pred)
 
 
