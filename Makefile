@@ -1,15 +1,18 @@
 # symprop: `make generate` rebuilds generated/, `make test` checks everything,
-# `make docs` rebuilds docs/derivations.md and docs/plots/.
+# `make docs` rebuilds docs/derivations.md and docs/plots/, `make bench` times a
+# training step against the peer libraries and rewrites docs/benchmarks.md.
 # The first target run creates .venv from pyproject.toml; nothing else is needed
-# but Python >= 3.11 and make (and, for `make docs`, the network to fetch matplotlib).
+# but Python >= 3.11 and make (and, for `make docs` and `make bench`, the network to
+# fetch matplotlib, or autograd, PyTorch's CPU wheel and JAX).
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: generate check test latex docs accuracy clean
+.PHONY: generate check test latex docs accuracy bench clean
 
 generate: $(STAMP)
 	$(PY) -m codegen generate
@@ -30,6 +33,9 @@ docs: $(DOCS_STAMP)
 accuracy: $(STAMP)
 	$(PY) -m tools.accuracy
 
+bench: $(BENCH_STAMP)
+	$(PY) -m bench
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
@@ -38,6 +44,10 @@ $(STAMP): pyproject.toml
 $(DOCS_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,docs]'
 	touch $(DOCS_STAMP)
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

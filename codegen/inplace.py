@@ -14,6 +14,7 @@ methods (``g.sum(axis=0, keepdims=True, out=db1)``) and products as
 ``np.dot``: for small arrays a call's overhead is most of its time.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import count
@@ -68,6 +69,42 @@ class Buffers:
     def release(self, names: list[str]) -> None:
         for name in names:
             self._free[self.shapes[name]].append(name)
+
+    def storage(self, lines: list[str]) -> dict[str, str]:
+        """Which buffer holds each one once ``lines`` have run: a buffer takes over one whose work is done.
+
+        A buffer whose first use comes after another's last, with the same
+        shape and type, shares its memory; so may one written by the
+        elementwise line that last reads the other (NumPy computes such a
+        line in place), but not by ``np.dot``, whose output may not overlap
+        its inputs.  Names bound to the same array (``out = inp3``) count as one;
+        the result maps every buffer's name to the name of the memory it uses.
+        """
+        same = {}
+        for line in lines:
+            alias = re.fullmatch(r"(\w+) = (\w+)", line)
+            if alias:
+                same[alias.group(1)] = same.get(alias.group(2), alias.group(2))
+        uses: dict[str, list[int]] = defaultdict(list)
+        for index, line in enumerate(lines):
+            for word in set(re.findall(r"[A-Za-z_]\w*", line)):
+                name = same.get(word, word)
+                if name in self.shapes:
+                    uses[name].append(index)
+        holder: dict[str, str] = {}
+        free: dict[tuple[Shape, str], list[tuple[int, str]]] = defaultdict(list)
+        for name in sorted(uses, key=lambda n: uses[n][0]):
+            first, pool = uses[name][0], free[self.shapes[name]]
+            shareable = [
+                (last, memory) for last, memory in pool
+                if last < first or (last == first and not lines[first].startswith("np.dot("))
+            ]
+            memory = max(shareable)[1] if shareable else name
+            if shareable:
+                pool.remove(max(shareable))
+            holder[name] = memory
+            pool.append((uses[name][-1], memory))
+        return holder
 
 
 @dataclass

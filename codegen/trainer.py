@@ -45,7 +45,9 @@ class TrainerCode:
     ``slots`` place parameters (trained first) and statistics in one flat
     array of ``size`` entries, whose first ``trained`` entries are ``theta``;
     ``gradients`` and ``velocities`` place ``dK`` and ``vK`` in ``dtheta`` and
-    ``vtheta``.  ``buffers`` are ``(name, shape code, dtype)`` per batch size;
+    ``vtheta``.  ``buffers`` are ``(name, shape code, dtype)`` per batch size,
+``bindings`` name each intermediate and the buffer it lives in (several
+share one when their uses do not overlap, ``Buffers.storage``);
     ``sizes`` the size statements, ``lines`` the step, ``cost`` what it returns.
     """
 
@@ -56,6 +58,7 @@ class TrainerCode:
     velocities: list[Slot]
     velocity_start: str | None
     buffers: list[tuple[str, str, str]]
+    bindings: list[tuple[str, str]]
     sizes: list[tuple[str, str]]
     lines: list[str]
     cost: str
@@ -84,6 +87,7 @@ def trainer_code(program: Program) -> TrainerCode:
     step = _needed(program, {g.name for g in gradients} | {s.name for s in program.statistics})
     owned |= {THETA, f"v{THETA}"}
     body.assign_all([(a.target, a.expr, a.target in owned) for a in step + update])
+    holder = buffers.storage(body.lines)
     cost = "cost + penalty" if program.stage(Stage.PENALTY) else "cost"
     sizes = [(str(size), f"{array}.shape[{axis}]") for size, array, axis in ((N, "x", 0), (C, "y", 1))
              if any(reads_size(a.expr, size) for a in step)]
@@ -91,7 +95,9 @@ def trainer_code(program: Program) -> TrainerCode:
         slots=slots, size=start, trained=size_trained, gradients=gradients,
         velocities=[Slot(state[s.name], s.start, s.shape) for s in slots[:len(trained)] if s.name in state],
         velocity_start=Body().code(velocities[0].initial, like=THETA) if velocities else None,
-        buffers=[(name, _shape_code(shape), dtype) for name, (shape, dtype) in buffers.shapes.items()],
+        buffers=[(name, _shape_code(shape), dtype) for name, (shape, dtype) in buffers.shapes.items()
+                 if holder[name] == name],
+        bindings=list(holder.items()),
         sizes=sizes, lines=body.lines, cost=cost, draws=any(a.expr.has(UniformDraw) for a in step),
     )
 

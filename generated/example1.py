@@ -7,7 +7,8 @@ Straight-line forward, backward and update code printed from the network's
 derivation, in the seed notebook's names: ``inp1 = x @ w1.T + b1``, ``h1 = f(inp1)``, ..., ``dw1``.
 Arrays are ``(samples, features)``; a weight ``wK`` is ``(units, inputs)``.
 Optimiser ``sgd``, learning-rate schedule ``none``.
-Training: ``init_params``, ``fit``, ``gradient_check``, ``predict``, ``save`` and ``load``.
+Training: ``init_params``, ``fit``, ``Trainer`` (the step in place, in preallocated buffers),
+``gradient_check``, ``predict``, ``save`` and ``load``.
 """
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 __all__ = [
     "PARAMETERS", "STATISTICS", "FROZEN", "INPUTS", "OUTPUTS", "LEARNING_RATE",
     "forward", "loss", "penalty", "backward", "update", "train_step", "learning_rate",
-    "init_state", "step", "init_params", "predict", "gradient_check", "fit", "save", "load",
+    "init_state", "step", "init_params", "Trainer", "predict", "gradient_check", "fit", "save", "load",
 ]
 
 #: Every trainable array and its shape.
@@ -286,17 +287,10 @@ class Trainer:
             self._workspaces[N] = {
                 "inp1": np.empty((N, 2)),
                 "_t0": np.empty((N, 2)),
-                "h1": np.empty((N, 2)),
                 "_s0": np.empty((N, 2), dtype=bool),
-                "_s1": np.empty((N, 2)),
                 "inp2": np.empty((N, 2)),
                 "_t1": np.empty((N, 2)),
                 "out": np.empty((N, 2)),
-                "_t2": np.empty((N, 2)),
-                "dout": np.empty((N, 2)),
-                "dinp2": np.empty((N, 2)),
-                "dh1": np.empty((N, 2)),
-                "dinp1": np.empty((N, 2)),
                 "_s2": np.empty((1, 10)),
             }
         return self._workspaces[N]
@@ -313,19 +307,19 @@ class Trainer:
         dw2 = self.grads["dw2"]
         db2 = self.grads["db2"]
         theta, dtheta = self.theta, self.dtheta
+        out = work["out"]
         inp1 = work["inp1"]
         _t0 = work["_t0"]
-        h1 = work["h1"]
         _s0 = work["_s0"]
-        _s1 = work["_s1"]
+        h1 = work["inp1"]
+        _s1 = work["_t0"]
         inp2 = work["inp2"]
         _t1 = work["_t1"]
-        out = work["out"]
-        _t2 = work["_t2"]
-        dout = work["dout"]
-        dinp2 = work["dinp2"]
-        dh1 = work["dh1"]
-        dinp1 = work["dinp1"]
+        _t2 = work["_t1"]
+        dout = work["_t1"]
+        dinp2 = work["_t1"]
+        dh1 = work["inp2"]
+        dinp1 = work["inp2"]
         _s2 = work["_s2"]
         np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)

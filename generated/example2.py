@@ -7,7 +7,8 @@ Straight-line forward, backward and update code printed from the network's
 derivation, in the seed notebook's names: ``inp1 = x @ w1.T + b1``, ``h1 = f(inp1)``, ..., ``dw1``.
 Arrays are ``(samples, features)``; a weight ``wK`` is ``(units, inputs)``.
 Optimiser ``sgd``, learning-rate schedule ``none``.
-Training: ``init_params``, ``fit``, ``gradient_check``, ``predict``, ``save`` and ``load``.
+Training: ``init_params``, ``fit``, ``Trainer`` (the step in place, in preallocated buffers),
+``gradient_check``, ``predict``, ``save`` and ``load``.
 """
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 __all__ = [
     "PARAMETERS", "STATISTICS", "FROZEN", "INPUTS", "OUTPUTS", "LEARNING_RATE",
     "forward", "loss", "penalty", "backward", "update", "train_step", "learning_rate",
-    "init_state", "step", "init_params", "predict", "gradient_check", "fit", "save", "load",
+    "init_state", "step", "init_params", "Trainer", "predict", "gradient_check", "fit", "save", "load",
 ]
 
 #: Every trainable array and its shape.
@@ -321,24 +322,14 @@ class Trainer:
         if N not in self._workspaces:
             self._workspaces[N] = {
                 "inp1": np.empty((N, 3)),
-                "h1": np.empty((N, 3)),
                 "inp2": np.empty((N, 3)),
                 "_t0": np.empty((N, 3)),
-                "h2": np.empty((N, 3)),
                 "_s0": np.empty((N, 3), dtype=bool),
-                "_s1": np.empty((N, 3)),
                 "inp3": np.empty((N, 3)),
                 "_t1": np.empty((N, 1)),
                 "out_shifted": np.empty((N, 3)),
                 "_s2": np.empty((N, 1)),
                 "_t3": np.empty((N, 3)),
-                "_t4": np.empty((N, 1)),
-                "_s3": np.empty((N, 3)),
-                "dout": np.empty((N, 3)),
-                "dh2": np.empty((N, 3)),
-                "dinp2": np.empty((N, 3)),
-                "dh1": np.empty((N, 3)),
-                "dinp1": np.empty((N, 3)),
                 "_s4": np.empty((1, 36)),
             }
         return self._workspaces[N]
@@ -360,25 +351,25 @@ class Trainer:
         dw3 = self.grads["dw3"]
         db3 = self.grads["db3"]
         theta, dtheta = self.theta, self.dtheta
+        inp3 = work["inp3"]
         inp1 = work["inp1"]
-        h1 = work["h1"]
+        h1 = work["inp1"]
         inp2 = work["inp2"]
         _t0 = work["_t0"]
-        h2 = work["h2"]
         _s0 = work["_s0"]
-        _s1 = work["_s1"]
-        inp3 = work["inp3"]
+        h2 = work["inp2"]
+        _s1 = work["_t0"]
         _t1 = work["_t1"]
-        out_shifted = work["out_shifted"]
         _s2 = work["_s2"]
+        out_shifted = work["out_shifted"]
         _t3 = work["_t3"]
-        _t4 = work["_t4"]
-        _s3 = work["_s3"]
-        dout = work["dout"]
-        dh2 = work["dh2"]
-        dinp2 = work["dinp2"]
-        dh1 = work["dh1"]
-        dinp1 = work["dinp1"]
+        _t4 = work["_t1"]
+        _s3 = work["out_shifted"]
+        dout = work["_t3"]
+        dh2 = work["_t0"]
+        dinp2 = work["inp2"]
+        dh1 = work["out_shifted"]
+        dinp1 = work["out_shifted"]
         _s4 = work["_s4"]
         np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)

@@ -1,0 +1,50 @@
+"""``codegen.inplace``: which buffers may share memory, and in-place code equal to the expression it prints."""
+
+import numpy as np
+from sympy import Piecewise, Symbol, exp
+
+from codegen.inplace import Buffers, InplaceBody
+from derive.symbols import N
+
+
+def buffers(*names):
+    table = Buffers()
+    for name in names:
+        table.named(name, (N, 3))
+    return table
+
+
+def test_an_elementwise_line_may_write_into_the_buffer_it_reads_last():
+    table = buffers("a", "b")
+    holder = table.storage(["np.exp(x, out=a)", "np.negative(a, out=b)", "np.log(b, out=b)"])
+    assert holder == {"a": "a", "b": "a"}
+
+
+def test_a_product_never_writes_into_a_buffer_it_reads():
+    table = buffers("a", "b")
+    holder = table.storage(["np.exp(x, out=a)", "np.dot(a, w, out=b)"])
+    assert holder == {"a": "a", "b": "b"}
+
+
+def test_buffers_in_use_at_once_never_share():
+    table = buffers("a", "b", "c")
+    holder = table.storage(["np.exp(x, out=a)", "np.exp(y, out=b)", "np.add(a, b, out=c)", "np.log(c, out=c)"])
+    assert holder["b"] != holder["a"] and holder["c"] in (holder["a"], holder["b"])
+
+
+def test_a_name_bound_to_another_array_keeps_that_array_in_use():
+    table = buffers("a", "b")
+    holder = table.storage(["np.exp(x, out=a)", "out = a", "np.exp(y, out=b)", "np.log(out, out=c)"])
+    assert holder["b"] != holder["a"]
+
+
+def test_in_place_code_computes_the_expression():
+    x = Symbol("x", real=True)
+    expr = Piecewise((exp(x) - 1, x < 0), (x, True)) * 2 + 1 / (1 + exp(-x))
+    body = InplaceBody({"x": (N, 3)}, Buffers())
+    body.assign("result", expr)
+    values = np.array([[-2.0, 0.0, 3.0], [0.5, -0.5, 40.0]])
+    work = {name: np.empty((2, 3), dtype=dtype) for name, (_, dtype) in body.buffers.shapes.items()}
+    exec("\n".join(body.lines), {"np": np, "x": values, **work})
+    expected = np.where(values < 0, np.expm1(values), values) * 2 + 1 / (1 + np.exp(-values))
+    np.testing.assert_allclose(work["result"], expected, rtol=1e-15)
