@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import count
 
 from sympy import (
-    Abs, Add, Basic, Expr, Function, Indexed, MatAdd, MatMul, MatrixExpr, MatrixSymbol, Max, Min, Mul, Number,
+    Abs, Add, Basic, Indexed, MatAdd, MatMul, MatrixExpr, MatrixSymbol, Max, Min, Mul, Number,
     OneMatrix, Piecewise, Pow, Rational, S, Sum, Symbol, Transpose, cse, exp, log, sign, tanh,
 )
 from sympy.codegen.cfunctions import expm1, log1p
