@@ -87,13 +87,13 @@ class Buffers:
                 same[alias.group(1)] = same.get(alias.group(2), alias.group(2))
         uses: dict[str, list[int]] = defaultdict(list)
         for index, line in enumerate(lines):
-            for word in set(re.findall(r"[A-Za-z_]\w*", line)):
+            for word in dict.fromkeys(re.findall(r"[A-Za-z_]\w*", line)):
                 name = same.get(word, word)
                 if name in self.shapes:
                     uses[name].append(index)
         holder: dict[str, str] = {}
         free: dict[tuple[Shape, str], list[tuple[int, str]]] = defaultdict(list)
-        for name in sorted(uses, key=lambda n: uses[n][0]):
+        for name in sorted(uses, key=lambda n: (uses[n][0], n)):
             first, pool = uses[name][0], free[self.shapes[name]]
             shareable = [
                 (last, memory) for last, memory in pool
@@ -308,14 +308,20 @@ class InplaceBody:
         self._fold_or_copy(steps, out, scratch)
 
     def _mul(self, expr: Mul, out: str, scratch: list[str]) -> None:
-        """Factors multiplied, arrays before scalars; factors with a negative power divided by."""
-        if expr.args[0] == S.NegativeOne:
-            self._fold([("np.negative", -expr)], out, scratch)
+        """Array factors multiplied (the target first when read), those with a negative power divided by,
+        and every scalar factor (``learning_rate/N``) applied once, at the end."""
+        scalar = Mul(*(f for f in expr.args if self._shape(f) == ()))
+        arrays = [f for f in expr.args if self._shape(f) != ()]
+        denominator = [1 / f for f in arrays if isinstance(f, Pow) and f.exp.is_negative]
+        numerator = sorted((f for f in arrays if not (isinstance(f, Pow) and f.exp.is_negative)), key=self._order)
+        if scalar == S.NegativeOne and len(arrays) == 1:
+            self._fold([("np.negative", arrays[0])], out, scratch)
             return
-        denominator = [1 / f for f in expr.args if isinstance(f, Pow) and f.exp.is_negative]
-        numerator = sorted((f for f in expr.args if not (isinstance(f, Pow) and f.exp.is_negative)), key=self._order)
-        steps = [("", numerator[0] if numerator else S.One)] + [("np.multiply", f) for f in numerator[1:]]
-        self._fold_or_copy(steps + [("np.divide", f) for f in denominator], out, scratch)
+        if not numerator:
+            numerator, scalar = [scalar], S.One
+        steps = [("", numerator[0])] + [("np.multiply", f) for f in numerator[1:]]
+        steps += [("np.divide", f) for f in denominator]
+        self._fold_or_copy(steps + ([("np.multiply", scalar)] if scalar != 1 else []), out, scratch)
 
     def _fold_or_copy(self, steps: list[tuple[str, Basic]], out: str, scratch: list[str]) -> None:
         if len(steps) == 1:

@@ -1,8 +1,10 @@
 """Template context of a network module's ``Trainer``: one training step printed in place.
 
-The step is the program's training-mode forward, loss, penalty and backward
-assignments, then its update applied once to ``theta`` (every trained array
-end to end, ``Program.flat_update``), all printed by ``codegen.inplace``:
+The step is the program's training-mode forward, loss and penalty
+assignments, its backward pass with the learning rate folded in
+(``derive.fold``: every gradient comes out ``learning_rate`` times the true
+one), then its update applied once to ``theta`` (every trained array end to
+end, ``Program.flat_update``), which so needs no multiplication; all printed by ``codegen.inplace``:
 parameters and gradients are views of flat arrays, intermediates are
 buffers allocated once per batch size, and consecutive elementwise
 assignments share their common subexpressions (the loss's and its
@@ -14,6 +16,7 @@ assignment repeated unchanged (the loss's shifted logits) is computed once.
 from dataclasses import dataclass
 
 from derive.dropout import UniformDraw
+from derive.fold import folded_backward, folded_update
 from derive.network import THETA, Assignment, Mode, Program, Stage
 from derive.symbols import C, N
 
@@ -75,7 +78,7 @@ def trainer_code(program: Program) -> TrainerCode:
         start = slots[-1].stop
     size_trained = sum(slot.stop - slot.start for slot in slots[:len(trained)])
     gradients = [Slot(f"d{s.name}", s.start, s.shape) for s in slots[:len(trained)]]
-    update, velocities = program.flat_update()
+    update, velocities = folded_update(program), program.flat_update()[1]
     state = {v.parameter: v.name for v in program.state}
     spec = program.spec
     shapes: dict[str, Shape] = {"x": (N, spec.inputs), "y": (N, spec.layers[-1].units)}
@@ -103,15 +106,15 @@ def trainer_code(program: Program) -> TrainerCode:
 
 
 def _needed(program: Program, outputs: set[str]) -> list[Assignment]:
-    """Training-mode assignments up to the gradients, without those no output reads, each computed once."""
-    stages = (Stage.FORWARD, Stage.LOSS, Stage.PENALTY, Stage.BACKWARD, Stage.STATISTICS)
+    """Training-mode assignments up to the (scaled) gradients, without those no output reads, each computed once."""
+    stages = [program.stage(stage, Mode.TRAINING) for stage in (Stage.FORWARD, Stage.LOSS, Stage.PENALTY)]
+    stages += [folded_backward(program), program.stage(Stage.STATISTICS)]
     assignments, seen = [], {}
-    for stage in stages:
-        for assignment in program.stage(stage, Mode.TRAINING):
-            if seen.get(assignment.target) == assignment.expr:
-                continue
-            seen[assignment.target] = assignment.expr
-            assignments.append(assignment)
+    for assignment in (a for stage in stages for a in stage):
+        if seen.get(assignment.target) == assignment.expr:
+            continue
+        seen[assignment.target] = assignment.expr
+        assignments.append(assignment)
     needed, kept = set(outputs) | {"cost", "penalty"}, []
     for assignment in reversed(assignments):
         if assignment.target in needed:

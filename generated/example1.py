@@ -251,9 +251,11 @@ class Trainer:
     ``Trainer(params, state=None, rng=None)`` copies ``params`` (and the
     optimiser's ``state``) in; ``train_step(x, y, learning_rate)`` then runs
     forward (training mode), cost, backward and the update with no new large
-    arrays: the update is one operation on ``theta``, every trained array end
-    to end.  ``params``, ``grads`` (of the last step): dicts
-    of views; ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
+    arrays.  The backward pass is scaled by the learning rate (it is linear in
+    the loss gradient), so the update of ``theta``, every trained array end to
+    end, needs no multiplication.  ``params``, ``scaled_grads`` (``learning_rate``
+    times each gradient, of the last step): dicts of views;
+    ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
     """
 
     def __init__(self, params, state=None, rng=None):
@@ -268,7 +270,7 @@ class Trainer:
             self.params[name][...] = value
         self.theta = self.flat[:10].reshape(1, 10)
         self.dtheta = np.zeros_like(self.theta)
-        self.grads = {
+        self.scaled_grads = {
             "dw1": self.dtheta[0, 0:4].reshape(2, 2),
             "db1": self.dtheta[0, 4:5].reshape(1, 1),
             "dw2": self.dtheta[0, 5:9].reshape(2, 2),
@@ -291,7 +293,6 @@ class Trainer:
                 "inp2": np.empty((N, 2)),
                 "_t1": np.empty((N, 2)),
                 "out": np.empty((N, 2)),
-                "_s2": np.empty((1, 10)),
             }
         return self._workspaces[N]
 
@@ -302,13 +303,13 @@ class Trainer:
         b1 = self.params["b1"]
         w2 = self.params["w2"]
         b2 = self.params["b2"]
-        dw1 = self.grads["dw1"]
-        db1 = self.grads["db1"]
-        dw2 = self.grads["dw2"]
-        db2 = self.grads["db2"]
+        dw1 = self.scaled_grads["dw1"]
+        db1 = self.scaled_grads["db1"]
+        dw2 = self.scaled_grads["dw2"]
+        db2 = self.scaled_grads["db2"]
         theta, dtheta = self.theta, self.dtheta
-        out = work["out"]
         inp1 = work["inp1"]
+        out = work["out"]
         _t0 = work["_t0"]
         _s0 = work["_s0"]
         h1 = work["inp1"]
@@ -320,7 +321,6 @@ class Trainer:
         dinp2 = work["_t1"]
         dh1 = work["inp2"]
         dinp1 = work["inp2"]
-        _s2 = work["_s2"]
         np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)
         np.abs(inp1, out=_t0)
@@ -342,7 +342,7 @@ class Trainer:
         np.subtract(out, y, out=_t2)
         np.square(_t2, out=_s1)
         cost = (1/2)*_s1.sum()
-        np.copyto(dout, _t2)
+        np.multiply(_t2, learning_rate, out=dout)
         np.subtract(1, out, out=_s1)
         np.multiply(dout, out, out=dinp2)
         np.multiply(dinp2, _s1, out=dinp2)
@@ -354,8 +354,7 @@ class Trainer:
         np.multiply(dinp1, _s1, out=dinp1)
         np.dot(dinp1.T, x, out=dw1)
         dinp1.sum(keepdims=True, out=db1)
-        np.multiply(dtheta, learning_rate, out=_s2)
-        np.subtract(theta, _s2, out=theta)
+        np.subtract(theta, dtheta, out=theta)
         return cost
 
 

@@ -283,9 +283,11 @@ class Trainer:
     ``Trainer(params, state=None, rng=None)`` copies ``params`` (and the
     optimiser's ``state``) in; ``train_step(x, y, learning_rate)`` then runs
     forward (training mode), cost, backward and the update with no new large
-    arrays: the update is one operation on ``theta``, every trained array end
-    to end.  ``params``, ``grads`` (of the last step): dicts
-    of views; ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
+    arrays.  The backward pass is scaled by the learning rate (it is linear in
+    the loss gradient), so the update of ``theta``, every trained array end to
+    end, needs no multiplication.  ``params``, ``scaled_grads`` (``learning_rate``
+    times each gradient, of the last step): dicts of views;
+    ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
     """
 
     def __init__(self, params, state=None, rng=None):
@@ -302,7 +304,7 @@ class Trainer:
             self.params[name][...] = value
         self.theta = self.flat[:36].reshape(1, 36)
         self.dtheta = np.zeros_like(self.theta)
-        self.grads = {
+        self.scaled_grads = {
             "dw1": self.dtheta[0, 0:9].reshape(3, 3),
             "db1": self.dtheta[0, 9:12].reshape(1, 3),
             "dw2": self.dtheta[0, 12:21].reshape(3, 3),
@@ -330,7 +332,6 @@ class Trainer:
                 "out_shifted": np.empty((N, 3)),
                 "_s2": np.empty((N, 1)),
                 "_t3": np.empty((N, 3)),
-                "_s4": np.empty((1, 36)),
             }
         return self._workspaces[N]
 
@@ -344,15 +345,15 @@ class Trainer:
         b2 = self.params["b2"]
         w3 = self.params["w3"]
         b3 = self.params["b3"]
-        dw1 = self.grads["dw1"]
-        db1 = self.grads["db1"]
-        dw2 = self.grads["dw2"]
-        db2 = self.grads["db2"]
-        dw3 = self.grads["dw3"]
-        db3 = self.grads["db3"]
+        dw1 = self.scaled_grads["dw1"]
+        db1 = self.scaled_grads["db1"]
+        dw2 = self.scaled_grads["dw2"]
+        db2 = self.scaled_grads["db2"]
+        dw3 = self.scaled_grads["dw3"]
+        db3 = self.scaled_grads["db3"]
         theta, dtheta = self.theta, self.dtheta
-        inp3 = work["inp3"]
         inp1 = work["inp1"]
+        inp3 = work["inp3"]
         h1 = work["inp1"]
         inp2 = work["inp2"]
         _t0 = work["_t0"]
@@ -370,7 +371,6 @@ class Trainer:
         dinp2 = work["inp2"]
         dh1 = work["out_shifted"]
         dinp1 = work["out_shifted"]
-        _s4 = work["_s4"]
         np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)
         np.maximum(inp1, 0, out=h1)
@@ -400,7 +400,7 @@ class Trainer:
         cost = _s1.sum()*_t2
         np.divide(_t3, _t4, out=dout)
         np.subtract(dout, y, out=dout)
-        np.multiply(dout, _t2, out=dout)
+        np.multiply(dout, _t2*learning_rate, out=dout)
         dinp3 = dout
         np.dot(dinp3.T, h2, out=dw3)
         dinp3.sum(axis=0, keepdims=True, out=db3)
@@ -415,8 +415,7 @@ class Trainer:
         np.multiply(dh1, _s0, out=dinp1)
         np.dot(dinp1.T, x, out=dw1)
         dinp1.sum(axis=0, keepdims=True, out=db1)
-        np.multiply(dtheta, learning_rate, out=_s4)
-        np.subtract(theta, _s4, out=theta)
+        np.subtract(theta, dtheta, out=theta)
         return cost
 
 

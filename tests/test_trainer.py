@@ -29,11 +29,12 @@ def test_trainer_gradients_equal_finite_differences(loss, seed):
     params = random_params(module, rng)
     x, y = rng.normal(size=(5, 2)), targets(loss, rng, 5)
     trainer = module["Trainer"](params)
-    cost = trainer.train_step(x, y, 0.1)
+    cost = trainer.train_step(x, y, 0.25)
     assert cost == pytest.approx(training_cost(module, params, x, y), rel=1e-12)
     for name in module["PARAMETERS"]:
         expected = gradient(lambda value: training_cost(module, {**params, name: value}, x, y), params[name])
-        np.testing.assert_allclose(trainer.grads[f"d{name}"], expected, rtol=1e-5, atol=1e-7, err_msg=name)
+        np.testing.assert_allclose(trainer.scaled_grads[f"d{name}"] / 0.25, expected, rtol=1e-5, atol=1e-7,
+                                   err_msg=name)
 
 
 def test_trainer_steps_by_gradient_descent_and_leaves_its_argument_alone():
@@ -45,7 +46,7 @@ def test_trainer_steps_by_gradient_descent_and_leaves_its_argument_alone():
     trainer.train_step(x, y, 0.25)
     for name in module["PARAMETERS"]:
         np.testing.assert_array_equal(params[name], before[name])
-        np.testing.assert_allclose(trainer.params[name], before[name] - 0.25 * trainer.grads[f"d{name}"], rtol=1e-14)
+        np.testing.assert_allclose(trainer.params[name], before[name] - trainer.scaled_grads[f"d{name}"], rtol=1e-14)
 
 
 def test_trainer_keeps_momentum_velocities_across_steps():
@@ -56,13 +57,13 @@ def test_trainer_keeps_momentum_velocities_across_steps():
     x, y = np.ones((3, 2)), np.zeros((3, 2))
     trainer = module["Trainer"](params)
     trainer.train_step(x, y, 0.1)
-    first = {name: value.copy() for name, value in trainer.grads.items()}
+    first = {name: value.copy() for name, value in trainer.scaled_grads.items()}
     velocity = {name: value.copy() for name, value in trainer.state.items()}
     start = trainer.copy_params()
     trainer.train_step(x, y, 0.1)
     for name in module["PARAMETERS"]:
-        np.testing.assert_allclose(velocity[f"v{name}"], -0.1 * first[f"d{name}"], rtol=1e-14)
-        expected = 0.5 * velocity[f"v{name}"] - 0.1 * trainer.grads[f"d{name}"]
+        np.testing.assert_allclose(velocity[f"v{name}"], -first[f"d{name}"], rtol=1e-14)
+        expected = 0.5 * velocity[f"v{name}"] - trainer.scaled_grads[f"d{name}"]
         np.testing.assert_allclose(trainer.params[name], start[name] + expected, rtol=1e-13, atol=1e-16)
 
 
