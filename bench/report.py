@@ -184,8 +184,12 @@ _LIMITS = [
     "activations and their derivatives, the softmax, the sums of bias gradients and the update. NumPy runs",
     "it on one core while BLAS runs the products on every core, and `exp` alone, which the sigmoid layer",
     "and the softmax need, costs several nanoseconds per entry. That share sets how close to the floor",
-    "plain NumPy can come: the hand-written step shows it. At the small sizes the time is the cost of",
-    "calling NumPy (about a microsecond per call), which one compiled XLA call avoids.",
+    "plain NumPy can come: the hand-written step shows it. The generated step's sigmoid is the",
+    "overflow-free form, `max(t, [z >= 0])/(1 + t)` with `t = exp(-|z|)`, three more passes over that",
+    "layer than the hand-written `1/(1 + exp(-z))`, which overflows below z = -709; its softmax shift is",
+    "floored so that no finite logit overflows, three more passes over the output layer. At the small",
+    "sizes the time is the cost of calling NumPy (about a microsecond per call), which one compiled XLA",
+    "call avoids.",
 ]
 
 
