@@ -1,6 +1,6 @@
 """Command line: print derivations, walk through a gradient, build the documents.
 
-    python -m derive latex NAME                      one item, ``dense`` or a network spec
+    python -m derive latex NAME                      one item, ``dense``, ``training_layers`` or a network spec
     python -m derive latex --all                     everything
     python -m derive list                            the names
     python -m derive explain NETWORK --param w2[0,0] [--format text|md|tex]
@@ -16,7 +16,7 @@ from .docs import MARKDOWN, is_current, write_markdown
 from .errors import DefinitionError
 from .explain import ExplainError, explain
 from .explain_render import FORMATS, render
-from .latex import dense_latex, item_latex, program_latex
+from .latex import dense_latex, item_latex, program_latex, training_layers_latex
 from .networks import load_program, network_paths
 from .spec import SpecError
 from .trace import TraceError
@@ -30,13 +30,15 @@ _PARAM_HELP = (
 
 def names() -> list[str]:
     """Every name ``latex`` accepts, catalogue first."""
-    return CATALOG.names() + ["dense"] + list(network_paths())
+    return CATALOG.names() + ["dense", "training_layers"] + list(network_paths())
 
 
 def latex_of(name: str) -> str:
     """The LaTeX derivation of ``name``; KeyError lists the valid names."""
     if name == "dense":
         return dense_latex()
+    if name == "training_layers":
+        return training_layers_latex()
     if name in network_paths():
         return program_latex(load_program(name))
     if name not in CATALOG.names():
@@ -51,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     latex = commands.add_parser("latex", help="print a derivation as LaTeX")
     target = latex.add_mutually_exclusive_group(required=True)
-    target.add_argument("name", nargs="?", help="an activation, a loss, 'dense' or a network spec name")
+    target.add_argument("name", nargs="?", help="an activation, a loss, 'dense', 'training_layers' or a network spec name")
     target.add_argument("--all", action="store_true", help="print every derivation")
     commands.add_parser("list", help="list the names latex accepts")
     walk = commands.add_parser(

@@ -1,7 +1,7 @@
 """docs/derivations.md: every derivation in one Markdown file that renders on GitHub.
 
 The file lists the whole catalogue (so a new item appears on the next
-rebuild), the dense-layer rule, and for every network in ``specs/`` its
+rebuild), the dense-layer rule, batch normalisation and dropout, and for every network in ``specs/`` its
 straight-line program and the walk-throughs of the first weight of its last
 and first layers.  The text depends on ``derive/`` and ``specs/`` alone (no
 dates, no paths of this machine, a fixed order), so rebuilding it gives the
@@ -17,7 +17,7 @@ from .builtins import CATALOG
 from .catalog import Catalog, Kind
 from .explain import explain
 from .explain_render import render
-from .latex import Block, dense_blocks, item_blocks, program_blocks
+from .latex import Block, dense_blocks, item_blocks, program_blocks, training_layer_blocks
 from .markdown import display_math, escape, heading
 from .network import Program
 from .networks import load_program, network_paths
@@ -53,6 +53,7 @@ def render_markdown(catalog: Catalog = CATALOG) -> str:
                 parts.append(f"![{name} and its derivative](plots/{name}.png)")
             parts += _blocks(item_blocks(catalog.get(name)))
     parts += [heading(2, "The dense layer")] + _blocks(dense_blocks())
+    parts += [heading(2, "Batch normalisation and dropout")] + _blocks(training_layer_blocks())
     parts.append(heading(2, "Networks"))
     for name in network_paths():
         parts += _network(load_program(name, catalog))
@@ -86,6 +87,7 @@ def _title(kind: str) -> str:
 def _contents(catalog: Catalog) -> str:
     lines = [f"- {_title(kind)}: {', '.join(f'`{name}`' for name in catalog.names(kind))}" for kind in _kinds(catalog)]
     lines.append("- The dense layer")
+    lines.append("- Batch normalisation and dropout")
     lines.append(f"- Networks: {', '.join(f'`{name}`' for name in network_paths())}")
     return "\n".join(lines)
 

@@ -8,7 +8,7 @@ The gradient is derived: ``d(h * mask)/dh = mask``.
 
 from dataclasses import dataclass
 
-from sympy import Expr, Float, Function, Piecewise, Symbol, diff
+from sympy import Expr, Function, Piecewise, Symbol, diff, sympify
 
 __all__ = ["Dropout", "UniformDraw", "dropout"]
 
@@ -27,13 +27,16 @@ class Dropout:
     grad_input: Expr
 
 
-def dropout(p: float, kept: str, *, draws: str, mask: str, upstream: str) -> Dropout:
-    """Dropout with probability ``p`` of the array ``kept``, over the names of its draws, mask and upstream gradient."""
-    h, u, keep = Symbol(kept, real=True), Symbol(draws, real=True), Symbol(mask, real=True)
+def dropout(p: float | Expr, kept: str, *, draws: str, mask: str, upstream: str) -> Dropout:
+    """Dropout with probability ``p`` (a number, or a symbol for the documents) of the array ``kept``.
+
+    The other arguments name its draws, its mask and its upstream gradient.
+    """
+    h, u, keep, p = Symbol(kept, real=True), Symbol(draws, real=True), Symbol(mask, real=True), sympify(p)
     output = h * keep
     return Dropout(
         draws=UniformDraw(h),
-        mask=Piecewise((1 / (1 - Float(p)), u >= Float(p)), (0, True)),
+        mask=Piecewise((1 / (1 - p), u >= p), (0, True)),
         output=output,
         grad_input=diff(output, h) * Symbol(upstream, real=True),
     )

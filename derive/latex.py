@@ -11,7 +11,9 @@ from sympy import Function, Symbol, piecewise_fold
 from sympy.printing.latex import LatexPrinter
 
 from .activations import Activation
+from .batch_norm import batch_norm
 from .dense import DenseRule, dense_rule
+from .dropout import dropout
 from .initializers import Initializer
 from .losses import Loss
 from .penalties import Penalty
@@ -197,6 +199,34 @@ def dense_blocks() -> list[Block]:
     return [dense_rule_block(dense_rule(kind)) for kind in BiasKind] + [Block("activation step, elementwise", (step,))]
 
 
+def training_layer_blocks() -> list[Block]:
+    """Batch normalisation of one feature ``i`` over a batch ``z`` and its derived gradients; then dropout's."""
+    norm = batch_norm()
+    drop = dropout(Symbol("p", positive=True), "h", draws="u", mask="mask", upstream="G")
+    return [
+        Block("batch normalisation in training: the batch's mean and variance, per feature i", (
+            f"\\mathrm{{mean}}_i &= {latex(norm.mean)}",
+            f"\\mathrm{{var}}_i &= {latex(norm.variance)}",
+            f"\\mathrm{{out}}_{{n,i}} &= {latex(norm.training)}",
+        )),
+        Block("batch normalisation in inference, and the running statistics each training step moves", (
+            f"\\mathrm{{out}}_{{n,i}} &= {latex(norm.inference)}",
+            f"\\mathrm{{running\\_mean}} &\\leftarrow {latex(norm.running_mean)}",
+            f"\\mathrm{{running\\_var}} &\\leftarrow {latex(norm.running_variance)}",
+        )),
+        Block("batch normalisation's gradients, derived through the mean and the variance; G = dL/d out", (
+            f"\\frac{{\\partial L}}{{\\partial z_{{n,i}}}} &= {latex(norm.grad_input)}",
+            f"\\frac{{\\partial L}}{{\\partial \\gamma}} &= {latex(norm.grad_gamma)}",
+            f"\\frac{{\\partial L}}{{\\partial \\beta}} &= {latex(norm.grad_beta)}",
+        )),
+        Block("inverted dropout with probability p, u drawn uniformly on [0, 1); G = dL/d out", (
+            f"\\mathrm{{mask}} &= {latex(drop.mask)}",
+            f"\\mathrm{{out}} &= {latex(drop.output)}",
+            f"\\frac{{\\partial L}}{{\\partial h}} &= {latex(drop.grad_input)}",
+        )),
+    ]
+
+
 def program_blocks(program: Program) -> list[Block]:
     """A network's chain rule, one block per stage of its straight-line program."""
     blocks, seen = [], set()
@@ -225,6 +255,11 @@ def item_latex(item: Activation | VectorFunction | Loss | Penalty | Initializer)
 def dense_latex() -> str:
     """The dense layer's gradients for each bias kind, from matrix calculus, as LaTeX."""
     return _latex_of(dense_blocks())
+
+
+def training_layers_latex() -> str:
+    """Batch normalisation's and dropout's forward passes and derived gradients, as LaTeX."""
+    return _latex_of(training_layer_blocks())
 
 
 def program_latex(program: Program) -> str:

@@ -38,6 +38,13 @@ def test_network_shows_every_weight_and_bias_gradient(capsys):
             assert f"\\mathrm{{{name}}}_{{{layer}}} &=" in out
 
 
+def test_training_layers_show_batch_norm_derived_through_its_statistics_and_dropout(capsys):
+    main(["latex", "training_layers"])
+    out = capsys.readouterr().out
+    assert "\\frac{\\partial L}{\\partial z_{n,i}} &=" in out and "\\sum_{m=0}^{N - 1} {G}_{m,i}" in out
+    assert "\\frac{1}{1 - p} & \\text{for}\\: p \\leq u" in out
+
+
 def test_unknown_name_exits_non_zero_and_lists_valid_names(capsys):
     assert main(["latex", "swish"]) != 0
     err = capsys.readouterr().err
