@@ -15,7 +15,8 @@ Inference normalises with running statistics, which training moves towards
 each batch's statistics by ``MOMENTUM`` (the batch variance, as defined).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cache
 
 from sympy import Add, Expr, Float, Integer, Rational, Sum, Symbol, collect, diff, factor_terms, sqrt
 
@@ -59,10 +60,30 @@ def batch_norm(
     z: str = "z", upstream: str = "G", *, mean: str = "mean", variance: str = "var", gamma: str = "gamma",
     beta: str = "beta", running_mean: str = "running_mean", running_variance: str = "running_var",
 ) -> BatchNorm:
-    """Derive batch normalisation of the batch ``z`` for an upstream gradient ``upstream``, by name."""
-    Z, G = indexed(z), indexed(upstream)
-    mu, var = Symbol(mean, real=True), Symbol(variance, nonnegative=True)
-    g, b = Symbol(gamma, real=True), Symbol(beta, real=True)
+    """Batch normalisation of the batch ``z`` for an upstream gradient ``upstream``, over these names.
+
+    The derivation is done once, over the default names, and renamed.
+    """
+    names = {
+        indexed("z"): indexed(z), indexed("G"): indexed(upstream),
+        _MEAN: Symbol(mean, real=True), _VARIANCE: Symbol(variance, nonnegative=True),
+        _GAMMA: Symbol(gamma, real=True), _BETA: Symbol(beta, real=True),
+        _RUNNING_MEAN: Symbol(running_mean, real=True), _RUNNING_VARIANCE: Symbol(running_variance, nonnegative=True),
+    }
+    derived = _derived()
+    return BatchNorm(**{f.name: getattr(derived, f.name).xreplace(names) for f in fields(BatchNorm)})
+
+
+_MEAN, _VARIANCE = Symbol("mean", real=True), Symbol("var", nonnegative=True)
+_GAMMA, _BETA = Symbol("gamma", real=True), Symbol("beta", real=True)
+_RUNNING_MEAN, _RUNNING_VARIANCE = Symbol("running_mean", real=True), Symbol("running_var", nonnegative=True)
+
+
+@cache
+def _derived() -> BatchNorm:
+    """The derivation over the names ``z``, ``G``, ``mean``, ``var``, ``gamma``, ``beta`` and the running ones."""
+    Z, G = indexed("z"), indexed("G")
+    mu, var, g, b = _MEAN, _VARIANCE, _GAMMA, _BETA
     batch_sum = lambda body: Sum(body, (m, 0, N - 1))  # noqa: E731 - a sum over the samples m
 
     mean_of_z = batch_sum(Z[m, i]) / N
@@ -82,7 +103,7 @@ def batch_norm(
         + diff(cost, mu) * d_mean
         + diff(cost, var) * d_variance
     )
-    running_mu, running_var = Symbol(running_mean, real=True), Symbol(running_variance, nonnegative=True)
+    running_mu, running_var = _RUNNING_MEAN, _RUNNING_VARIANCE
     return BatchNorm(
         mean=mean_of_z,
         variance=variance_of_z,
