@@ -5,13 +5,17 @@ Dense layers with a per-neuron bias (``inpK = h @ wK.T + bK``, ``wK`` is
 -> linear, and the softmax negative log-likelihood averaged over the batch.
 """
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 ACTIVATIONS = ("relu", "sigmoid", "linear")
 LOSS = "softmax_neg_log_likelihood"
 LEARNING_RATE = 0.01
+#: The spec of the notebook's Example 2, whose [example] table is the tiny size's data.
+EXAMPLE_SPEC = Path(__file__).resolve().parent.parent / "specs" / "example2.toml"
 
 
 @dataclass(frozen=True)
@@ -54,16 +58,11 @@ def parameter_names(layers: int = len(ACTIVATIONS)) -> list[str]:
 
 
 def _notebook_problem() -> tuple[Params, np.ndarray, np.ndarray]:
-    """The seed notebook's Example 2 (cell In[7]): one sample, 3-3-3-3."""
-    params = {
-        "w1": np.array([[0.1, 0.2, 0.3], [0.3, 0.2, 0.7], [0.4, 0.3, 0.9]]),
-        "b1": np.ones((1, 3)),
-        "w2": np.array([[0.2, 0.3, 0.5], [0.3, 0.5, 0.7], [0.6, 0.4, 0.8]]),
-        "b2": np.ones((1, 3)),
-        "w3": np.array([[0.1, 0.4, 0.8], [0.3, 0.7, 0.2], [0.5, 0.2, 0.9]]),
-        "b3": np.ones((1, 3)),
-    }
-    return params, np.array([[0.1, 0.2, 0.7]]), np.array([[1.0, 0.0, 0.0]])
+    """The seed notebook's Example 2 (cell In[7]): one sample, 3-3-3-3, from ``specs/example2.toml``'s [example]."""
+    with open(EXAMPLE_SPEC, "rb") as handle:
+        example = {name: np.array(rows, dtype=float) for name, rows in tomllib.load(handle)["example"].items()}
+    params = {name: example[name] for name in parameter_names()}
+    return params, example["x"], example["y"]
 
 
 def _random_problem(size: Size) -> tuple[Params, np.ndarray, np.ndarray]:
