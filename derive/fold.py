@@ -10,12 +10,14 @@ assignment must scale exactly with the gradients it reads, and the update
 must lose ``learning_rate`` once ``dtheta`` stands for the scaled gradient.
 """
 
-from sympy import Basic, Expr, Indexed, MatrixExpr, MatrixSymbol, Sum, Symbol, ZeroMatrix, expand
+from dataclasses import replace
+
+from sympy import Expr, Indexed, MatrixExpr, MatrixSymbol, Sum, Symbol, ZeroMatrix, expand
 from sympy.simplify.simplify import factor_sum
 
 from .errors import DefinitionError
 from .network import THETA, Assignment, Mode, Program, Stage
-from .optimizers import LEARNING_RATE
+from .optimizers import LEARNING_RATE, Velocity
 
 __all__ = ["SEEDS", "folded_backward", "folded_update"]
 
@@ -32,16 +34,16 @@ def folded_backward(program: Program) -> list[Assignment]:
     folded = []
     for assignment in backward:
         if assignment.role in SEEDS:
-            assignment = _scaled(assignment, LEARNING_RATE * assignment.expr)
+            assignment = replace(assignment, expr=LEARNING_RATE * assignment.expr)
         elif assignment.target in gradients:
             _check_linear(assignment, gradients)
         folded.append(assignment)
     return folded
 
 
-def folded_update(program: Program) -> list[Assignment]:
+def folded_update(program: Program) -> tuple[list[Assignment], list[Velocity]]:
     """``Program.flat_update`` for a ``dtheta`` that already holds ``learning_rate`` times the gradient."""
-    update, _ = program.flat_update()
+    update, velocities = program.flat_update()
     gradient = MatrixSymbol(f"d{THETA}", *update[0].expr.shape)
     folded = []
     for assignment in update:
@@ -51,13 +53,8 @@ def folded_update(program: Program) -> list[Assignment]:
                 f"update of {assignment.target}", f"{assignment.expr} uses the learning rate apart from the gradient",
                 "an update that reads the gradient only as learning_rate*gradient",
             )
-        folded.append(_scaled(assignment, expr))
-    return folded
-
-
-def _scaled(assignment: Assignment, expr: Basic) -> Assignment:
-    return Assignment(assignment.target, expr, assignment.stage, assignment.layer, assignment.role,
-                      assignment.definition, assignment.mode)
+        folded.append(replace(assignment, expr=expr))
+    return folded, velocities
 
 
 def _check_linear(assignment: Assignment, gradients: set[str]) -> None:

@@ -175,7 +175,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
             f"activation {activation.name}", _apply(activation.definition, name.activation_input, values),
         ))
         if layer.dropout > 0:
-            forward += _dropout_forward(_dropout(layer.dropout, name), name, number)
+            forward += _dropout_forward(_dropout(layer.dropout, name, number), name, number)
         if layer.penalty is not None:
             penalty.append(_penalty(catalog.get(layer.penalty), layer, number, name.fan_in))
 
@@ -197,7 +197,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         layer, name, rule = layers[number - 1], names[number - 1], rules[number - 1]
         activation = activations[number - 1]
         if layer.dropout > 0:
-            step = _dropout(layer.dropout, name).grad_input
+            step = _dropout(layer.dropout, name, number).grad_input
             backward.append(Assignment(f"d{name.output}", step, Stage.BACKWARD, number, "dropout gradient"))
         step = _backward_step(
             activation, _values(activation, layer.activation_params),
@@ -290,11 +290,9 @@ def _batch_norm_backward(norm: BatchNorm, number: int) -> list[Assignment]:
     ]
 
 
-def _dropout(p: float, name: _LayerNames) -> Dropout:
-    number = name.output.removeprefix("h")
-    return dropout(
-        p, name.output, draws=f"draws{number}", mask=f"mask{number}", upstream=f"d{name.dropped}",
-    )
+def _dropout(p: float, name: _LayerNames, number: int) -> Dropout:
+    """Layer ``number``'s dropout of its output: draws ``drawsK``, mask ``maskK``, upstream ``d`` of the kept output."""
+    return dropout(p, name.output, draws=f"draws{number}", mask=f"mask{number}", upstream=f"d{name.dropped}")
 
 
 def _dropout_forward(drop: Dropout, name: _LayerNames, number: int) -> list[Assignment]:
