@@ -38,14 +38,26 @@ def _candidates(f: Expr, df: Expr, x: Symbol, y: Symbol) -> Iterator[Expr]:
     # places (x*sigmoid(x)) it can take minutes and finds nothing usable.
     if f.count(x) != 1:
         return
-    try:
-        preimages = solve(Eq(y, f), x)
-    except NotImplementedError:
-        return
-    for preimage in preimages:
+    for preimage in _preimages(f, x, y) or []:
         candidate = simplify(df.subs(x, preimage))
         yield candidate
         yield factor(candidate)
+
+
+def _preimages(f: Expr, x: Symbol, y: Symbol) -> list[Expr] | None:
+    """The solutions ``x`` of ``y = f(x)``, or None when SymPy has no method for the equation."""
+    try:
+        return solve(Eq(y, f), x)
+    except NotImplementedError:
+        return None
+
+
+def _image(f: Expr, x: Symbol, domain) -> object | None:
+    """The set ``f(domain)``, or None when SymPy cannot compute it."""
+    try:
+        return function_range(f, x, domain)
+    except NotImplementedError:
+        return None
 
 
 def _branches(f: Piecewise, x: Symbol) -> list[tuple[Expr, object]]:
@@ -64,7 +76,10 @@ def _piecewise_output_form(f: Piecewise, df: Expr, x: Symbol, y: Symbol) -> Expr
     for value, domain in _branches(f, x):
         derivative = _on_domain(df, x, domain)
         if derivative.has(x):
-            solved = {simplify(derivative.subs(x, p)) for p in solve(Eq(y, value), x)}
+            preimages = _preimages(value, x, y)
+            if preimages is None:
+                return None
+            solved = {simplify(derivative.subs(x, p)) for p in preimages}
             if len(solved) != 1:
                 return None
             (candidate,) = solved
@@ -72,7 +87,10 @@ def _piecewise_output_form(f: Piecewise, df: Expr, x: Symbol, y: Symbol) -> Expr
             candidate = derivative
         if candidate.has(x) or not _equal_on(candidate.subs(y, value), derivative, x, domain):
             return None
-        pieces.append((candidate, function_range(value, x, domain)))
+        image = _image(value, x, domain)
+        if image is None:
+            return None
+        pieces.append((candidate, image))
     if not _disjoint([image for _, image in pieces]):
         return None
     # Branches whose image is a single point go last: an equality test on

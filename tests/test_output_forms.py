@@ -104,6 +104,19 @@ def test_function_without_an_output_form_keeps_its_raw_derivative(gauss):
     assert simplify(gauss.derivative - (-2 * x * exp(-x**2))) == 0
 
 
+def test_piecewise_branch_sympy_cannot_invert_gives_no_output_form():
+    """``y = x + sin(x)`` has no solver in SymPy: the search finds no form instead of failing."""
+    item = elementwise("sine_kink", sympy.Piecewise((x + sympy.sin(x), x <= 0), (x, True)))
+    assert item.output_form is None
+
+
+def test_piecewise_without_output_form_keeps_its_raw_derivative():
+    item = elementwise("sine_kink", sympy.Piecewise((x + sympy.sin(x), x <= 0), (x, True)))
+    for point in (Rational(-3, 2), Rational(5, 4)):
+        expected = 1 + sympy.cos(point) if point <= 0 else 1
+        assert equal_to_25_digits(item.derivative.subs(x, point), expected)
+
+
 def test_softmax_jacobian_diagonal_is_s_times_one_minus_s(softmax):
     s = softmax.output[n, j]
     assert simplify(softmax.jacobian_diagonal - s * (1 - s)) == 0
