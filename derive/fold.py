@@ -11,8 +11,9 @@ must lose ``learning_rate`` once ``dtheta`` stands for the scaled gradient.
 """
 
 from dataclasses import replace
+from functools import lru_cache
 
-from sympy import Expr, Indexed, MatrixExpr, MatrixSymbol, Sum, Symbol, ZeroMatrix, expand
+from sympy import Basic, Expr, Indexed, MatrixExpr, MatrixSymbol, Sum, Symbol, ZeroMatrix, expand, preorder_traversal
 from sympy.simplify.simplify import factor_sum
 
 from .errors import DefinitionError
@@ -58,19 +59,46 @@ def folded_update(program: Program) -> tuple[list[Assignment], list[Velocity]]:
 
 
 def _check_linear(assignment: Assignment, gradients: set[str]) -> None:
-    """``assignment`` scales by ``s`` when every gradient it reads does: homogeneous of degree one in them."""
-    expr = assignment.expr
+    """``assignment`` scales by ``s`` when every gradient it reads does: homogeneous of degree one in them.
+
+    Layers of one kind give the same expression up to their names, so the
+    check runs once per expression with its names numbered in order of appearance.
+    """
+    expr, gradient_names = _numbered_names(assignment.expr, gradients)
+    if not _is_linear(expr, gradient_names):
+        raise DefinitionError(
+            f"gradient {assignment.target}", f"{assignment.expr} is not linear in the gradients it reads",
+            "a backward pass that multiplies and adds upstream gradients",
+        )
+
+
+def _numbered_names(expr: Expr, gradients: set[str]) -> tuple[Expr, frozenset[str]]:
+    """``expr`` with every symbol and array renamed ``_0, _1, ...`` in order of appearance, and the renamed gradients.
+
+    The renaming is one-to-one and keeps shapes and assumptions, so the
+    renamed expression is linear in the renamed gradients exactly when
+    ``expr`` is linear in ``gradients``.
+    """
+    names: dict[str, str] = {}
+    renames: dict[Basic, Basic] = {}
+    for node in preorder_traversal(expr):
+        if isinstance(node, (Symbol, MatrixSymbol)) and node not in renames:
+            new = names.setdefault(node.name, f"_{len(names)}")
+            renames[node] = (
+                MatrixSymbol(new, *node.shape) if isinstance(node, MatrixSymbol) else Symbol(new, **node.assumptions0)
+            )
+    return expr.xreplace(renames), frozenset(names[g] for g in gradients if g in names)
+
+
+@lru_cache(maxsize=None)
+def _is_linear(expr: Expr, gradients: frozenset[str]) -> bool:
+    """True when ``expr`` is homogeneous of degree one in the arrays named in ``gradients``."""
     labels = {entry.base.label for entry in expr.atoms(Indexed)}
     arrays = (expr.free_symbols - labels) | expr.atoms(MatrixSymbol)
     scaled = expr.replace(
         lambda e: isinstance(e, Indexed) and str(e.base.label) in gradients, lambda e: _SCALE * e,
     ).xreplace({a: _SCALE * a for a in arrays if getattr(a, "name", None) in gradients})
-    difference = (scaled - _SCALE * expr)
-    if not _is_zero(difference):
-        raise DefinitionError(
-            f"gradient {assignment.target}", f"{expr} is not linear in the gradients it reads",
-            "a backward pass that multiplies and adds upstream gradients",
-        )
+    return _is_zero(scaled - _SCALE * expr)
 
 
 def _is_zero(expr: Expr) -> bool:

@@ -47,3 +47,17 @@ def test_a_gradient_not_linear_in_the_upstream_gradient_is_refused():
     ]
     with pytest.raises(DefinitionError, match="dinp1.*not linear"):
         folded_backward(replace(derived, assignments=tuple(squared)))
+
+
+def _linearity_checks(hidden_layers: int) -> int:
+    """How many distinct linearity checks folding a network with that many identical hidden layers runs."""
+    from derive.fold import _is_linear
+
+    layers = [{"units": 3, "activation": "tanh"}] * hidden_layers + [{"units": 2, "activation": "linear"}]
+    _is_linear.cache_clear()
+    folded_backward(derive_network(spec_of({"name": "n", "inputs": 2, "layers": layers, "loss": "mse"}), CATALOG))
+    return _is_linear.cache_info().misses
+
+
+def test_identical_layers_are_checked_for_linearity_once():
+    assert _linearity_checks(12) == _linearity_checks(3)
