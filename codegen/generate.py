@@ -210,12 +210,15 @@ def output_key(spec_dir: Path = SPECS) -> str | None:
 
 
 def _read_entry(entry: Path) -> dict[str, str] | None:
-    """The files stored in ``entry``, or None when there is none (or it cannot be read)."""
+    """The files stored in ``entry``, or None when there is none or it is not text by file name."""
     try:
         with open(entry, encoding="utf-8") as stream:
-            return json.load(stream)
+            files = json.load(stream)
     except (OSError, ValueError):
         return None
+    if not isinstance(files, dict) or not all(isinstance(text, str) for text in files.values()):
+        return None
+    return files
 
 
 def _write_entry(entry: Path, files: dict[str, str]) -> None:
