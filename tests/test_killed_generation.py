@@ -236,10 +236,19 @@ def test_a_folder_renamed_for_deletion_is_never_moved_in(killed_between_renames)
     assert (killed_between_renames.exists(), leftovers(killed_between_renames)) == (False, [])
 
 
-@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout")
+needs_git = pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout")
+
+
+@needs_git
 @pytest.mark.parametrize("kind", ["new", "old", "del"])
 def test_git_ignores_the_folders_a_killed_generation_leaves(kind):
     result = subprocess.run(["git", "check-ignore", "--quiet", f".generated.{kind}-abc123/"], cwd=ROOT)
+    assert result.returncode == 0
+
+
+@needs_git
+def test_git_ignores_a_marker_left_in_generated():
+    result = subprocess.run(["git", "check-ignore", "--quiet", "--no-index", "generated/.complete"], cwd=ROOT)
     assert result.returncode == 0
 
 
