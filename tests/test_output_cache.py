@@ -8,6 +8,7 @@ lives in ``tmp_path``, never in the repository's ``.cache/``.
 """
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -132,6 +133,14 @@ def test_a_corrupt_entry_is_a_miss(cache_dir, renders):
     cache_dir.mkdir()
     (cache_dir / f"{output_key()}.json").write_text('{"__init__.py": ', encoding="utf-8")
     assert render_cached(cache_dir=cache_dir) == STUB_FILES
+
+
+def test_a_corrupt_entry_is_overwritten_with_the_rendering(cache_dir, renders):
+    cache_dir.mkdir()
+    entry = cache_dir / f"{output_key()}.json"
+    entry.write_text('{"__init__.py": ', encoding="utf-8")
+    render_cached(cache_dir=cache_dir)
+    assert json.loads(entry.read_text(encoding="utf-8")) == STUB_FILES
 
 
 @pytest.mark.parametrize("stored", ['["__init__.py"]', '{"__init__.py": 1}', '"text"', "null"])
