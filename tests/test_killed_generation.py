@@ -29,7 +29,7 @@ class Killed(BaseException):
 
 
 def kill_at(label):
-    """A ``step`` hook that stops the process-like run right after the step called ``label``."""
+    """A ``step`` hook that stops the run right after the step called ``label``."""
     def step(current):
         if current == label:
             raise Killed(label)
@@ -37,11 +37,12 @@ def kill_at(label):
 
 
 def kill_at_first_step(label):
+    """A ``step`` hook that stops the run right after its first change."""
     raise Killed(label)
 
 
 def contents(folder):
-    """File name -> text of every entry in ``folder`` (an empty dict when it does not exist)."""
+    """File name -> text of every file in ``folder``, a leftover marker included (empty when it is missing)."""
     return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} if folder.exists() else {}
 
 
@@ -73,9 +74,9 @@ def output(tmp_path):
     return folder
 
 
-def expected_after(label, steps=STEPS):
+def expected_after(label):
     """What recovery must leave after a kill at ``label``: the new files once the old folder is moved aside."""
-    return NEW if steps.index(label) >= steps.index("old folder retired") else OLD
+    return NEW if STEPS.index(label) >= STEPS.index("old folder retired") else OLD
 
 
 def test_the_write_has_a_step_after_every_file_the_marker_and_each_rename():
@@ -236,7 +237,9 @@ def test_a_folder_renamed_for_deletion_is_never_moved_in(killed_between_renames)
     assert (killed_between_renames.exists(), leftovers(killed_between_renames)) == (False, [])
 
 
-needs_git = pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout")
+needs_git = pytest.mark.skipif(
+    shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout"
+)
 
 
 @needs_git

@@ -18,7 +18,7 @@ import pytest
 
 import codegen.__main__ as cli
 import codegen.generate
-from codegen.generate import ROOT, SPECS, output_key, render_all, render_cached
+from codegen.generate import ROOT, SPECS, output_key, render_cached
 from derive.extensions import extension_files
 from derive.spec import SPEC_DIR
 
