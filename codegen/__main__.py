@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .generate import OUTPUT, GenerationError, render_all, render_cached, write_all
+from .generate import OUTPUT, GenerationError, recover, render_all, render_cached, write_all
 
 
 def _failures() -> tuple[type[Exception], ...]:
@@ -42,6 +42,7 @@ def _generate(arguments: argparse.Namespace, cached: bool) -> int:
     files = render_cached() if cached else render_all()
     output = arguments.out
     if arguments.check:
+        recover(output)
         stale = [name for name, text in sorted(files.items())
                  if not (output / name).is_file() or (output / name).read_text(encoding="utf-8") != text]
         stale += sorted(p.name for p in output.glob("*.py") if p.name not in files)

@@ -33,9 +33,11 @@ class Catalog:
         self._recipes: dict[str, tuple[Kind, Callable[[], Item]]] = {}
         self._derived: dict[str, Item] = {}
         self._load_extensions = load_extensions
+        self._read = False
 
     def _extend(self) -> None:
         """Run the user's extension files once, before the catalogue is first read."""
+        self._read = True
         if self._load_extensions is not None:
             load, self._load_extensions = self._load_extensions, None
             load()
@@ -45,6 +47,9 @@ class Catalog:
 
         With ``cache``, the derived item is kept on disk between runs (see
         ``derive.cache``); only recipes defined in ``derive/`` may use it.
+        The cache key sees ``derive/`` alone, so ``cache`` is ignored once
+        the catalogue has been read: an extension file's items, and any added
+        later, are derived afresh by every run and an edit to them shows.
         """
         if name in self._recipes:
             existing = self._recipes[name][0]
@@ -52,7 +57,7 @@ class Catalog:
                 f"{kind} {name!r}", f"the name is already taken by the {existing} {name!r}",
                 "choose a name not in the catalogue",
             )
-        self._recipes[name] = (kind, (lambda: cached(name, recipe)) if cache else recipe)
+        self._recipes[name] = (kind, (lambda: cached(name, recipe)) if cache and not self._read else recipe)
 
     def get(self, name: str) -> Item:
         """The derived item called ``name``."""

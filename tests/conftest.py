@@ -1,4 +1,7 @@
-"""Shared test settings: deterministic Hypothesis runs and the catalogue filled.
+"""Shared test settings: generated/ recovered, deterministic Hypothesis runs and the catalogue filled.
+
+A ``make generate`` killed midway can leave generated/ moved aside; it is put
+back (``codegen.generate.recover``) before any test imports it.
 
 Hypothesis is derandomized (same examples on every run), has no deadline
 (CI machines are slow and noisy) and keeps no example database, so a test
@@ -8,6 +11,9 @@ run never writes into the repository.
 from hypothesis import HealthCheck, settings
 
 import derive.builtins  # noqa: F401  (registers the built-in catalogue in derive.catalog.CATALOG)
+from codegen.generate import OUTPUT, recover
+
+recover(OUTPUT)
 
 settings.register_profile(
     "symprop",

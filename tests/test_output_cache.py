@@ -2,11 +2,13 @@
 
 ``codegen.generate.render_cached`` keys the rendered files by a digest of
 every input.  Most tests replace rendering with a stub (rendering is slow
-and beside the point); the one about byte-identity renders for real.  Every
-cache lives in ``tmp_path``, never in the repository's ``.cache/``.
+and beside the point); the one about byte-identity compares a real cache hit
+with a render in another process with every cache off.  Every output cache
+lives in ``tmp_path``, never in the repository's ``.cache/``.
 """
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -16,7 +18,7 @@ import pytest
 
 import codegen.__main__ as cli
 import codegen.generate
-from codegen.generate import ROOT, SPECS, output_key, render_all, render_cached
+from codegen.generate import ROOT, SPECS, output_key, render_cached
 from derive.extensions import extension_files
 from derive.spec import SPEC_DIR
 
@@ -64,6 +66,11 @@ def renders(monkeypatch):
     return calls
 
 
+def files(folder):
+    """File name -> bytes of every file in ``folder``."""
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
 def forbid_rendering(monkeypatch):
     """Make any rendering fail, so that files returned afterwards can only come from the cache."""
     def render(catalog=None, specs=None):
@@ -72,16 +79,22 @@ def forbid_rendering(monkeypatch):
     monkeypatch.setattr(codegen.generate, "render_all", render)
 
 
+def start_uncached_generate(out):
+    """Start ``python -m codegen generate --out OUT`` in another process with every cache off."""
+    environment = {**os.environ, "SYMPROP_CACHE": "0", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "codegen", "generate", "--out", str(out)], cwd=ROOT,
+                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
 def test_generate_from_a_cache_hit_writes_files_byte_identical_to_an_uncached_render(cache_dir, tmp_path, monkeypatch):
-    uncached = render_all()
-    monkeypatch.setattr(codegen.generate, "render_all", lambda catalog=None, specs=None: uncached)
-    render_cached(cache_dir=cache_dir)
+    fresh = start_uncached_generate(tmp_path / "fresh")  # runs while this process fills the cache
+    render_cached(cache_dir=cache_dir)  # a real miss: renders and stores the entry
     monkeypatch.setattr(cli, "render_cached", functools.partial(render_cached, cache_dir=cache_dir))
     forbid_rendering(monkeypatch)
-    assert cli.main(["generate", "--out", str(tmp_path / "out")], cached=True) == 0
-    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == {
-        name: text.encode() for name, text in uncached.items()
-    }
+    assert cli.main(["generate", "--out", str(tmp_path / "hit")], cached=True) == 0
+    _, stderr = fresh.communicate(timeout=600)
+    assert fresh.returncode == 0, stderr
+    assert files(tmp_path / "hit") == files(tmp_path / "fresh")
 
 
 def test_a_cache_hit_imports_neither_sympy_nor_derive_nor_jinja(cache_dir, renders):
@@ -119,6 +132,21 @@ def test_storing_an_entry_deletes_the_older_ones(cache_dir, renders):
 def test_a_corrupt_entry_is_a_miss(cache_dir, renders):
     cache_dir.mkdir()
     (cache_dir / f"{output_key()}.json").write_text('{"__init__.py": ', encoding="utf-8")
+    assert render_cached(cache_dir=cache_dir) == STUB_FILES
+
+
+def test_a_corrupt_entry_is_overwritten_with_the_rendering(cache_dir, renders):
+    cache_dir.mkdir()
+    entry = cache_dir / f"{output_key()}.json"
+    entry.write_text('{"__init__.py": ', encoding="utf-8")
+    render_cached(cache_dir=cache_dir)
+    assert json.loads(entry.read_text(encoding="utf-8")) == STUB_FILES
+
+
+@pytest.mark.parametrize("stored", ['["__init__.py"]', '{"__init__.py": 1}', '"text"', "null"])
+def test_an_entry_that_is_not_text_by_file_name_is_a_miss(cache_dir, renders, stored):
+    cache_dir.mkdir()
+    (cache_dir / f"{output_key()}.json").write_text(stored, encoding="utf-8")
     assert render_cached(cache_dir=cache_dir) == STUB_FILES
 
 
