@@ -16,7 +16,6 @@ never at module level.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -31,6 +30,11 @@ from typing import TYPE_CHECKING
 
 from .errors import GenerationError
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: writers are not serialised, each still swaps in whole folders
+    fcntl = None
+
 if TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -38,8 +42,8 @@ if TYPE_CHECKING:
     from derive.spec import NetworkSpec
 
 __all__ = [
-    "ROOT", "OUTPUT", "SPECS", "OUTPUT_CACHE", "render_all", "render_cached", "output_key", "write_all",
-    "recover", "load_specs", "GenerationError",
+    "ROOT", "OUTPUT", "SPECS", "OUTPUT_CACHE", "render_all", "render_network", "render_cached", "output_key",
+    "write_all", "recover", "load_specs", "GenerationError",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,14 +98,10 @@ def load_specs(catalog: Catalog | None = None, spec_dir: Path = SPECS) -> list[N
 
 def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None = None) -> dict[str, str]:
     """File name -> source of every generated module (default: the built-in catalogue and ``specs/``)."""
-    from derive.network import derive_network
-
     from .modules import (
         activation_functions, helper_functions, initializer_functions, loss_functions, penalty_functions,
         vector_functions,
     )
-    from .network_module import network_module
-    from .trainer import trainer_code
 
     catalog = _catalogue(catalog)
     specs = load_specs(catalog) if specs is None else specs
@@ -147,18 +147,39 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
             functions=initializer_functions(catalog.initializers()),
         ),
     }
-    network = environment.get_template("network.py.j2")
     for spec in specs:
-        program = derive_network(spec, catalog)
-        files[f"{spec.name}.py"] = network.render(
-            m=network_module(program, catalog), t=trainer_code(program), source=f"{spec.source} via derive/network.py",
-        )
+        files[f"{spec.name}.py"] = _network_source(spec, catalog, environment)
     for name, text in files.items():
-        try:
-            compile(text, name, "exec")
-        except SyntaxError as error:
-            raise GenerationError(f"generated {name} is not valid Python ({error}); nothing was written") from error
+        _check_syntax(name, text)
     return files
+
+
+def render_network(spec: NetworkSpec, catalog: Catalog | None = None) -> str:
+    """The source of ``spec``'s module alone: derives only the catalogue items the spec uses."""
+    text = _network_source(spec, _catalogue(catalog), _environment())
+    _check_syntax(f"{spec.name}.py", text)
+    return text
+
+
+def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environment) -> str:
+    """``spec``'s module printed from its derived program."""
+    from derive.network import derive_network
+
+    from .network_module import network_module
+    from .trainer import trainer_code
+
+    program = derive_network(spec, catalog)
+    return environment.get_template("network.py.j2").render(
+        m=network_module(program, catalog), t=trainer_code(program), source=f"{spec.source} via derive/network.py",
+    )
+
+
+def _check_syntax(name: str, text: str) -> None:
+    """Refuse a generated file that is not valid Python, before anything is written."""
+    try:
+        compile(text, name, "exec")
+    except SyntaxError as error:
+        raise GenerationError(f"generated {name} is not valid Python ({error}); nothing was written") from error
 
 
 def _extension_files() -> list[Path]:
@@ -278,6 +299,9 @@ def _carry_on(label: str) -> None:
 @contextmanager
 def _exclusive(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder``, so that one process at a time writes or recovers in it."""
+    if fcntl is None:
+        yield
+        return
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)

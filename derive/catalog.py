@@ -77,6 +77,10 @@ class Catalog:
         self._extend()
         return [name for name, (k, _) in self._recipes.items() if kind in (None, k)]
 
+    def derived_names(self) -> list[str]:
+        """The names derived so far, in the order they were first asked for."""
+        return list(self._derived)
+
     def activations(self) -> list[Activation]:
         return [self.get(name) for name in self.names("activation")]
 

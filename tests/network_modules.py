@@ -1,6 +1,6 @@
 """Network modules built in memory from a spec, through the same path as ``make generate``."""
 
-from codegen.generate import render_all
+from codegen.generate import render_network
 from derive.catalog import CATALOG
 from derive.spec import NetworkSpec, parse_spec
 
@@ -13,5 +13,5 @@ def spec_of(data: dict) -> NetworkSpec:
 def module_of(spec: NetworkSpec) -> dict:
     """The generated module of ``spec``, executed: its names and their values."""
     namespace = {}
-    exec(compile(render_all(CATALOG, [spec])[f"{spec.name}.py"], spec.name, "exec"), namespace)
+    exec(compile(render_network(spec, CATALOG), spec.name, "exec"), namespace)
     return namespace

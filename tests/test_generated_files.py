@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from codegen.__main__ import main
-from codegen.generate import render_all
+from codegen.generate import load_specs, render_all, render_network
+from derive.builtins import register_builtins
+from derive.catalog import Catalog
+from derive.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
@@ -97,3 +100,20 @@ def test_generated_file_header_gives_the_rebuild_command(name):
 def test_template_contains_no_numpy_math(template):
     text = (TEMPLATES / template).read_text(encoding="utf-8")
     assert [f for f in NUMPY_MATH if f in text] == []
+
+
+def test_a_network_module_renders_alone_as_in_the_full_build(rendered):
+    for spec in load_specs():
+        assert render_network(spec) == rendered[f"{spec.name}.py"]
+
+
+def test_rendering_one_network_derives_only_the_items_it_uses():
+    catalog = Catalog()
+    register_builtins(catalog)
+    spec = load_spec(ROOT / "specs" / "example1.toml")
+    render_network(spec, catalog)
+    used = {spec.loss} | {
+        name for layer in spec.layers
+        for name in (layer.activation, layer.weight_init, layer.bias_init, layer.penalty) if name is not None
+    }
+    assert set(catalog.derived_names()) == used

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen.generate import render_all
+from codegen.generate import render_network
 from derive.builtins import CATALOG
 from derive.networks import load_program
 from derive.spec import (
@@ -145,7 +145,7 @@ def test_narrowed_names_are_the_only_ones_accepted():
 
 
 def module_text(spec) -> str:
-    return render_all(CATALOG, [spec])[f"{spec.name}.py"]
+    return render_network(spec, CATALOG)
 
 
 def test_activation_params_change_the_generated_code():
