@@ -80,17 +80,23 @@ def _generate(arguments: argparse.Namespace, cached: bool) -> int:
     return 0
 
 
+def _check_output(target: Path) -> None:
+    """Raise the ``OSError`` writing ``target`` would meet, as far as it is known before the derivation (seconds)."""
+    if "\0" in str(target):
+        raise OSError(errno.EINVAL, "a path cannot hold a NUL character", str(target))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(target.parent))
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a folder is there", str(target))
+
+
 def _network(arguments: argparse.Namespace) -> int:
     from derive.builtins import CATALOG
     from derive.spec import load_spec
 
     spec = load_spec(arguments.spec, activations=CATALOG.names("activation"), losses=CATALOG.names("loss"))
     target = arguments.output or Path(f"{spec.name}.py")
-    # Checked before the derivation, which takes seconds; the write reports any later failure the same way.
-    if not target.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "no such folder", str(target.parent))
-    if target.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "a folder is there", str(target))
+    _check_output(target)
     files = render_all(CATALOG, [spec])
     _write_atomically(target, files[f"{spec.name}.py"])
     print(f"wrote {_printable(str(target))}")

@@ -23,8 +23,8 @@ def read_toml(path: Path, source: str) -> dict:
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise SpecError(source, "(file)", f"cannot be read: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:  # ValueError: a path holding a NUL character
+        raise SpecError(source, "(file)", f"cannot be read: {getattr(error, 'strerror', None) or error}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise SpecError(source, "(file)", f"larger than {MAX_FILE_BYTES:,} bytes", "a spec file of at most 1 MiB")
     try:

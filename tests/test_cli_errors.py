@@ -146,3 +146,14 @@ def test_an_interrupted_write_removes_the_new_file(tiny, tmp_path, monkeypatch):
 def test_an_output_path_holding_a_newline_is_reported_on_one_line(tiny, tmp_path, capsys):
     status, stderr = run(["network", str(tiny), "-o", str(tmp_path / "no\nsuch" / "out.py")], capsys)
     assert status == 2 and "no\\nsuch" in one_error_line(stderr)
+
+
+def test_a_spec_path_holding_a_nul_character_is_reported(tmp_path, capsys):
+    status, stderr = run(["network", str(tmp_path / "a\0b.toml"), "-o", str(tmp_path / "out.py")], capsys)
+    assert status == 2 and "(file): cannot be read: embedded null byte" in one_error_line(stderr)
+
+
+def test_an_output_path_holding_a_nul_character_is_reported(tiny, tmp_path, capsys):
+    status, stderr = run(["network", str(tiny), "-o", str(tmp_path / "a\0b.py")], capsys)
+    assert status == 2 and "a path cannot hold a NUL character" in one_error_line(stderr)
+    assert list(tmp_path.iterdir()) == [tiny]
