@@ -10,6 +10,9 @@ use them.
 """
 
 import argparse
+import errno
+import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -31,11 +34,33 @@ def _failures() -> tuple[type[Exception], ...]:
 
 
 def _display(path: Path) -> str:
-    """``path`` relative to the working folder when it lies inside it."""
+    """``path`` relative to the working folder when it lies inside it, on one line (see ``_printable``)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return _printable(str(path.resolve().relative_to(Path.cwd())))
     except ValueError:
-        return str(path)
+        return _printable(str(path))
+
+
+def _printable(name: str) -> str:
+    """``name`` as it is when every character is printable, else its ``ascii`` form (quoted, escaped)."""
+    return name if name.isprintable() else ascii(name)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` through a new file beside it, renamed over it once complete.
+
+    A failure at any point leaves ``target`` as it was and removes the new file.
+    """
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _generate(arguments: argparse.Namespace, cached: bool) -> int:
@@ -55,15 +80,26 @@ def _generate(arguments: argparse.Namespace, cached: bool) -> int:
     return 0
 
 
+def _check_output(target: Path) -> None:
+    """Raise the ``OSError`` writing ``target`` would meet, as far as it is known before the derivation (seconds)."""
+    if "\0" in str(target):
+        raise OSError(errno.EINVAL, "a path cannot hold a NUL character", str(target))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(target.parent))
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a folder is there", str(target))
+
+
 def _network(arguments: argparse.Namespace) -> int:
     from derive.builtins import CATALOG
     from derive.spec import load_spec
 
     spec = load_spec(arguments.spec, activations=CATALOG.names("activation"), losses=CATALOG.names("loss"))
-    files = render_all(CATALOG, [spec])
     target = arguments.output or Path(f"{spec.name}.py")
-    target.write_text(files[f"{spec.name}.py"], encoding="utf-8")
-    print(f"wrote {target}")
+    _check_output(target)
+    files = render_all(CATALOG, [spec])
+    _write_atomically(target, files[f"{spec.name}.py"])
+    print(f"wrote {_printable(str(target))}")
     return 0
 
 
@@ -87,8 +123,8 @@ def main(argv: list[str] | None = None, *, cached: bool = False) -> int:
     try:
         return _generate(arguments, cached) if arguments.command == "generate" else _network(arguments)
     except OSError as error:
-        print(f"error: cannot write {error.filename or 'the output'}: {error.strerror}; nothing was changed",
-              file=sys.stderr)
+        print(f"error: cannot write {_printable(str(error.filename or 'the output'))}: {error.strerror or error}; "
+              "nothing was changed", file=sys.stderr)
         return 2
     except Exception as error:
         if not isinstance(error, _failures()):

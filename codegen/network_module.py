@@ -18,6 +18,7 @@ from derive.network import Mode, Program, Stage
 from derive.optimizers import LEARNING_RATE, MOMENTUM
 from derive.symbols import C, N
 
+from .docstring import docstring_text
 from .emit import Body, Statement
 from .lowering import reads_size
 from .modules import Function, Initializer, helper_functions, initializer_functions
@@ -58,6 +59,8 @@ class StageFunction:
 @dataclass(frozen=True)
 class NetworkModule:
     """Everything the network template lays out.
+
+    ``description`` is the spec's, escaped for the module's docstring.
 
     ``helpers`` are private functions the printed code calls (``_normal_cdf``);
     ``initial`` names each array, the private initialiser function that
@@ -127,7 +130,7 @@ def network_module(program: Program, catalog: Catalog) -> NetworkModule:
     widths = [str(spec.inputs)] + [f"{layer.units} ({layer.activation})" for layer in spec.layers]
     trained = {a.target for a in program.stage(Stage.UPDATE)}
     return NetworkModule(
-        name=spec.name, description=spec.description, source=spec.source,
+        name=spec.name, description=docstring_text(spec.description), source=spec.source,
         architecture=" -> ".join(widths), loss=spec.loss, inputs=spec.inputs, outputs=spec.layers[-1].units,
         learning_rate=spec.learning_rate, momentum=spec.optimizer.momentum,
         schedule_kind=spec.optimizer.schedule.kind.value,

@@ -6,11 +6,14 @@ are documented in ``docs/specs.md``.  Names (activations, losses, penalties,
 initialisers) and the parameters of activations and losses are checked
 against the catalogue.  The ``[optimizer]`` table is read by
 ``derive.spec_training``; the checked reading of one table by
-``derive.spec_reader``.
+``derive.spec_reader``.  Specs are bounded (the ``MAX_*`` limits, in the
+"Limits" section of ``docs/specs.md``) so that any file either becomes a
+module that fits in memory or stops with one error.
 """
 
 import keyword
-import tomllib
+import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -18,16 +21,29 @@ from pathlib import Path
 
 from .builtins import CATALOG
 from .catalog import Catalog
-from .spec_reader import ANY_NUMBER, NON_NEGATIVE, POSITIVE, PROBABILITY, Reader, SpecError
+from .spec_file import MAX_FILE_BYTES, read_toml
+from .spec_reader import ANY_NUMBER, NON_NEGATIVE, POSITIVE, PROBABILITY, Reader, SpecError, finite, one_line, shown
 from .spec_training import OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec, read_optimizer
 
 __all__ = [
     "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "OptimizerSpec", "ScheduleKind", "ScheduleSpec",
-    "SpecError", "load_spec", "parse_spec", "SPEC_DIR",
+    "SpecError", "load_spec", "parse_spec", "SPEC_DIR", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_WIDTH", "MAX_NUMBERS",
+    "MAX_NAME", "MAX_DESCRIPTION",
 ]
 
 #: The folder whose ``*.toml`` files ``make generate`` builds into ``generated/``.
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
+
+#: The most ``[[layers]]`` tables, and the most units of a layer or inputs of the network.
+MAX_LAYERS, MAX_WIDTH = 256, 1_000_000
+#: The most numbers in all the parameters and statistics of a network: 1 GiB of ``float32``, 2 GiB of ``float64``.
+MAX_NUMBERS = 1 << 28
+#: The longest module name and description, in characters.
+MAX_NAME, MAX_DESCRIPTION = 64, 1000
+#: A module name: ASCII only, so that it reads the same in every file system and terminal.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+#: Names a generated module must not take: ``NAME.py`` beside a script would hide the module it imports.
+_SHADOWED = frozenset({"numpy", "np", *sys.stdlib_module_names})
 
 
 class BiasKind(str, Enum):
@@ -94,16 +110,10 @@ def load_spec(
     ``activations`` and ``losses`` are the names accepted (default: every
     catalogue item of that kind).
     """
-    source = display or str(path)
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise SpecError(source, "(file)", f"not valid TOML: {error}") from None
-    except OSError as error:
-        raise SpecError(source, "(file)", f"cannot be read: {error.strerror}") from None
+    source = one_line(display or str(path))
     return parse_spec(
-        data, source=source, default_name=path.stem, catalog=catalog, activations=activations, losses=losses
+        read_toml(path, source), source=source, default_name=path.stem, catalog=catalog, activations=activations,
+        losses=losses,
     )
 
 
@@ -133,19 +143,25 @@ def parse_spec(
     """
     activations = catalog.names("activation") if activations is None else activations
     losses = catalog.names("loss") if losses is None else losses
+    source = one_line(source)
     top = Reader(source, "", data, _TOP)
-    name = top.get("name", str, default_name)
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise top.error("name", f"{name!r} cannot be a Python module name", "a Python identifier, not a keyword")
-    description = top.get("description", str, "")
-    inputs = top.positive_int("inputs")
+    name = _read_name(top, default_name)
+    description = _read_description(top)
+    inputs = top.count("inputs", MAX_WIDTH)
     raw_layers = top.get("layers", list, accepted="an array of [[layers]] tables")
-    if not raw_layers:
-        raise top.error("layers", "a network needs at least one layer", "one [[layers]] table or more")
+    if not 1 <= len(raw_layers) <= MAX_LAYERS:
+        raise top.error("layers", f"{len(raw_layers)} layers", f"1 to {MAX_LAYERS} [[layers]] tables")
     layers: list[LayerSpec] = []
+    numbers = 0
     for index, raw in enumerate(raw_layers):
         fan_in = layers[-1].units if layers else inputs
         layers.append(_read_layer(Reader(source, f"layers[{index}]", raw, _LAYER), index, fan_in, catalog, activations))
+        numbers += _numbers(layers[-1], fan_in)
+        if numbers > MAX_NUMBERS:
+            raise SpecError(
+                source, f"layers[{index}].units", f"brings the parameters and statistics to {numbers:,} numbers",
+                f"at most {MAX_NUMBERS:,} (2**28) numbers in all the layers",
+            )
     if layers[-1].dropout > 0:
         raise top.error(
             f"layers[{len(layers) - 1}].dropout", "the output layer's predictions cannot be dropped",
@@ -168,13 +184,46 @@ def parse_spec(
     return spec
 
 
+def _read_name(top: Reader, default_name: str) -> str:
+    """The module name: a short ASCII identifier that hides no module the generated code needs."""
+    name = top.get("name", str, default_name)
+    origin = "" if "name" in top.table else " (the file name, as the spec gives no name)"
+    accepted = (
+        f"at most {MAX_NAME} ASCII letters, digits and _, starting with a letter; not a Python keyword, "
+        "numpy, np or a module of Python's standard library"
+    )
+    if len(name) > MAX_NAME or not _NAME.fullmatch(name) or keyword.iskeyword(name):
+        raise top.error("name", f"{shown(name)}{origin} cannot be a module name", accepted)
+    if name in _SHADOWED:
+        raise top.error("name", f"{name!r}{origin} would hide the module {name!r} from the code beside it", accepted)
+    return name
+
+
+def _read_description(top: Reader) -> str:
+    """The description: one line of printable characters, the first line of the module's docstring."""
+    description = top.get("description", str, "")
+    accepted = f"one line of at most {MAX_DESCRIPTION:,} printable characters"
+    if len(description) > MAX_DESCRIPTION:
+        raise top.error("description", f"{len(description):,} characters", accepted)
+    unprintable = next((c for c in description if not c.isprintable()), None)
+    if unprintable is not None:
+        raise top.error("description", f"holds the unprintable character {unprintable!r}", accepted)
+    return description
+
+
+def _numbers(layer: LayerSpec, fan_in: int) -> int:
+    """How many numbers the layer's arrays hold: weights, bias, batch normalisation's scale, shift and statistics."""
+    bias = {BiasKind.PER_NEURON: layer.units, BiasKind.SHARED: 1, BiasKind.NONE: 0}[layer.bias]
+    return layer.units * fan_in + bias + (4 * layer.units if layer.batch_norm else 0)
+
+
 def _read_layer(layer: Reader, index: int, fan_in: int, catalog: Catalog, activations: list[str]) -> LayerSpec:
     """The ``[[layers]]`` table number ``index``, whose input width must be ``fan_in``."""
-    inputs = layer.positive_int("inputs", None)
+    inputs = layer.count("inputs", MAX_WIDTH, None)
     if inputs is not None and inputs != fan_in:
         before = f"the network's {fan_in} inputs" if index == 0 else f"the {fan_in} units of layers[{index - 1}]"
         raise layer.error("inputs", f"{inputs} does not match {before}", str(fan_in))
-    units = layer.positive_int("units")
+    units = layer.count("units", MAX_WIDTH)
     activation = layer.choice("activation", activations)
     batch_norm = layer.get("batch_norm", bool, False)
     # Batch normalisation subtracts the batch mean, so a bias before it has no effect: beta is the shift.
@@ -238,6 +287,8 @@ def _check_example(spec: NetworkSpec) -> None:
             raise example.error(key, f"expected rows of {width} numbers", accepted)
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for r in value for v in r):
             raise example.error(key, "expected numbers", accepted)
+        if not all(finite(v) for r in value for v in r):
+            raise example.error(key, "expected finite numbers, got nan, inf or a number beyond floats", accepted)
         if height is not None and len(value) != height:
             raise example.error(key, f"expected {height} rows, got {len(value)}", accepted)
         if key in ("x", "y"):

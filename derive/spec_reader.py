@@ -8,22 +8,59 @@ field path, what was wrong and what is accepted.
 
 import difflib
 import math
+import reprlib
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SpecError", "Interval", "Reader", "type_name"]
+__all__ = ["SpecError", "Interval", "Reader", "type_name", "shown", "one_line", "finite"]
+
+
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character (newline, control, lone surrogate) as its Python escape.
+
+    Error messages, file names quoted in generated comments and docstrings stay on one line this way.
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   for c in text)
 
 
 class SpecError(ValueError):
-    """A spec that cannot be used: names the file, the field, the problem and what is accepted."""
+    """A spec that cannot be used: names the file, the field, the problem and what is accepted.
+
+    The message is one line whatever the file name, keys or values it quotes.
+    """
 
     def __init__(self, source: str, field: str, problem: str, accepted: str = "") -> None:
         message = f"{source}: {field}: {problem}"
         if accepted:
             message += f" (accepted: {accepted})"
-        super().__init__(message)
+        super().__init__(one_line(message))
         self.source, self.field = source, field
+
+
+class _Shown(reprlib.Repr):
+    """``repr`` cut short, for quoting a spec's values in an error message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxstring, self.maxother, self.maxlist, self.maxdict = 2, 40, 40, 4, 4
+
+    def repr_int(self, value: int, level: int) -> str:
+        # repr of an integer of more than 4300 digits raises; TOML's hexadecimal integers reach that.
+        if value.bit_length() <= 128:
+            return repr(value)
+        return f"<an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits>"
+
+
+def shown(value: Any) -> str:
+    """A short, one-line ``repr`` of ``value`` for an error message."""
+    return _Shown().repr(value)
+
+
+#: Characters of a key quoted as it is in a field path; any other key is quoted with ``repr``.
+_PLAIN_KEY = set(string.ascii_letters + string.digits + "_-")
 
 
 @dataclass(frozen=True)
@@ -52,6 +89,14 @@ ANY_NUMBER = Interval()
 PROBABILITY = Interval(0.0, 1.0)
 
 
+def finite(value: int | float) -> bool:
+    """Whether ``value`` is a finite float or an integer within the range of floats."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def type_name(value: Any) -> str:
     """The TOML name of a parsed value's type, for error messages."""
     return {dict: "table", list: "array", str: "string", bool: "boolean", int: "integer", float: "float"}.get(
@@ -76,7 +121,8 @@ class Reader:
         if unknown:
             close = difflib.get_close_matches(unknown[0], fields, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise self.error(unknown[0], f"unknown {noun}{hint}", ", ".join(fields) or "none")
+            key = unknown[0] if len(unknown[0]) <= 40 and set(unknown[0]) <= _PLAIN_KEY else shown(unknown[0])
+            raise self.error(key, f"unknown {noun}{hint}", ", ".join(fields) or "none")
         self.table = table
 
     def field(self, key: str) -> str:
@@ -100,7 +146,7 @@ class Reader:
             return default
         value = self.table[key]
         if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            raise self.error(key, f"expected {expected}, got {type_name(value)} {value!r}", accepted)
+            raise self.error(key, f"expected {expected}, got {type_name(value)} {shown(value)}", accepted)
         return value
 
     def choice(self, key: str, choices: Iterable[str], default: Any = ...) -> str:
@@ -109,22 +155,25 @@ class Reader:
         accepted = ", ".join(choices)
         value = self.get(key, str, default, accepted)
         if value not in choices:
-            raise self.error(key, f"unknown value {value!r}", accepted)
+            raise self.error(key, f"unknown value {shown(value)}", accepted)
         return value
 
     def number(self, key: str, interval: Interval, default: Any = ...) -> float:
         """An integer or float inside ``interval``, as a float."""
-        value = float(self.get(key, (int, float), default, str(interval)))
-        if value not in interval:
-            raise self.error(key, f"{value!r} is out of range", str(interval))
-        return value
+        value = self.get(key, (int, float), default, str(interval))
+        if not finite(value):
+            problem = "is beyond the range of floats" if isinstance(value, int) else "is not finite"
+            raise self.error(key, f"{shown(value)} {problem}", str(interval))
+        if float(value) not in interval:
+            raise self.error(key, f"{float(value)!r} is out of range", str(interval))
+        return float(value)
 
-    def positive_int(self, key: str, default: Any = ...) -> int:
-        """An integer of at least 1."""
-        accepted = "an integer >= 1"
+    def count(self, key: str, most: int, default: Any = ...) -> int:
+        """An integer from 1 to ``most``."""
+        accepted = f"an integer from 1 to {most:,}"
         value = self.get(key, int, default, accepted)
-        if value is not None and value < 1:
-            raise self.error(key, f"must be at least 1, got {value}", accepted)
+        if value is not None and not 1 <= value <= most:
+            raise self.error(key, f"{shown(value)} is out of range", accepted)
         return value
 
     def forbid(self, keys: Iterable[str], reason: str, accepted: str = "") -> None:

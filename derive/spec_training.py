@@ -50,6 +50,8 @@ _OPTIMIZER_FIELDS = ("name", "learning_rate", "momentum", "schedule")
 #: Defaults of the ``[optimizer]`` table.
 _LEARNING_RATE = 0.01
 _MOMENTUM = 0.9
+#: The longest stair of the staircase schedule, in epochs.
+_MAX_STEP = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -103,5 +105,5 @@ def _read_schedule(source: str, raw: Any) -> ScheduleSpec:
     return ScheduleSpec(
         kind=kind,
         rate=table.number("rate", _SCHEDULE_RATES[kind]) if "rate" in fields else None,
-        step=table.positive_int("step") if "step" in fields else None,
+        step=table.count("step", _MAX_STEP) if "step" in fields else None,
     )
