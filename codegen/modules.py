@@ -5,6 +5,7 @@ statements; the Jinja templates only lay those records out.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 from sympy import Expr, exp, sstr
@@ -26,32 +27,34 @@ from .printer import PrintError, to_numpy
 
 __all__ = [
     "Function", "Initializer", "activation_functions", "vector_functions", "loss_functions",
-    "penalty_functions", "initializer_functions", "helper_functions",
+    "penalty_functions", "initializer_functions", "helper_functions", "runtime_source",
 ]
+
+#: Plain runtime code copied into every catalogue module: argument checks and dtypes.
+_RUNTIME = Path(__file__).resolve().parent / "runtime" / "catalogue_arrays.py"
 
 
 @dataclass(frozen=True)
 class Function:
     """One generated catalogue function: signature, docstring and printed statements.
 
-    ``positive`` parameters are checked (the derivation assumed them > 0);
-    ``floating`` arguments are converted to floating arrays first; ``shared``
-    runs next; with a derivative flag, ``derivative`` and ``derivative_result``
-    form the ``if derivative:`` block; then ``forward`` and ``result``.  Results
-    are returned in the dtype of ``like``.
+    ``checks`` are calls of ``codegen/runtime/catalogue_arrays.py`` that refuse
+    bad arguments and bind the working arrays and the returned dtype ``_dtype``;
+    ``shared`` runs next; with a derivative flag, ``derivative`` and
+    ``derivative_result`` form the ``if derivative:`` block; then ``forward``
+    and ``result``.  Results are NaN where one of the ``inputs`` is.
     """
 
     name: str
     arguments: list[str]
     doc: str
-    floating: list[str]
     result: str
+    checks: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
     shared: list[Statement] = field(default_factory=list)
     derivative: list[Statement] = field(default_factory=list)
     derivative_result: str | None = None
     forward: list[Statement] = field(default_factory=list)
-    like: str = "x"
-    positive: list[str] = field(default_factory=list)
 
 
 def _formula(expr: Expr) -> str:
@@ -99,10 +102,22 @@ def _activation(activation: Activation) -> Function:
     return Function(
         name=activation.name, arguments=arguments,
         doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x) = {note}.",
-        floating=["x"], result=result, shared=top.statements,
+        checks=_parameter_checks(activation.name, activation.params) + [
+            f'x, _dtype = _elementwise_argument("{activation.name}", "x", x)'],
+        inputs=["x"], result=result, shared=top.statements,
         derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
-        positive=[p.name for p in activation.params if p.positive],
     )
+
+
+def _parameter_checks(function: str, params) -> list[str]:
+    """Checks of the parameters the derivation assumed positive."""
+    return [f'_parameter("{function}", "{p.name}", {p.name})' for p in params if p.positive]
+
+
+def _rows_check(function: str, names: list[str]) -> str:
+    """The check of a row-wise function's (samples, features) arguments, binding them and ``_dtype``."""
+    pairs = ", ".join(f'"{name}", {name}' for name in names)
+    return f'{", ".join(names)}, _dtype = _rows_arguments("{function}", {pairs})'
 
 
 def vector_functions(functions: list[VectorFunction]) -> list[Function]:
@@ -121,7 +136,7 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
                 f"    d{output}_j/dx_j = {_formula(vector.jacobian_diagonal)}.  ``y_oh`` is accepted for the\n"
                 f"    seed notebook's signature and not used.  For backpropagation use ``{vector.name}_vjp``."
             ),
-            floating=["x"], result=output, shared=top.statements,
+            checks=[_rows_check(vector.name, ["x"])], inputs=["x"], result=output, shared=top.statements,
             derivative=derivative.statements, derivative_result=diagonal,
         ))
         body = Body()
@@ -134,7 +149,8 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
                 f"    the gradient {upstream} with respect to its output {output}:\n"
                 f"    {_formula(vector.vjp_output_form)}."
             ),
-            floating=["x", upstream], result=vjp, forward=body.statements,
+            checks=[_rows_check(f"{vector.name}_vjp", ["x", upstream])], inputs=["x", upstream],
+            result=vjp, forward=body.statements,
         ))
     return generated
 
@@ -155,6 +171,8 @@ def _loss(loss: Loss) -> Function:
     derivative_result = derivative.code(gradient.expr, gradient.lets, like=predictions)
     forward = top.branch()
     result = forward.code(cost.expr, cost.lets)
+    domain = loss.inputs.prediction_range
+    within = "" if domain is None else f", within=({domain[0]!r}, {domain[1]!r})"
     assumptions = "".join(f"\n    Assumes {a.description}." for a in loss.assumptions)
     return Function(
         name=loss.name,
@@ -163,9 +181,11 @@ def _loss(loss: Loss) -> Function:
             f"{loss.doc}{assumptions}\n\n    With ``derivative=True``, returns the gradient of the cost "
             f"with respect to {predictions}:\n    {_formula(loss.gradient)}."
         ),
-        floating=[targets, predictions], result=result, shared=top.statements,
-        derivative=derivative.statements, derivative_result=derivative_result,
-        forward=forward.statements, like=predictions, positive=[p.name for p in loss.params if p.positive],
+        checks=_parameter_checks(loss.name, loss.params) + [
+            f'{targets}, {predictions}, _dtype = _loss_arguments("{loss.name}", "{targets}", {targets}, '
+            f'"{predictions}", {predictions}{within})'],
+        inputs=[targets, predictions], result=result, shared=top.statements,
+        derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
     )
 
 
@@ -187,8 +207,12 @@ def _penalty(penalty: Penalty) -> Function:
             f"{penalty.doc}\n\n    Add it to a loss; with ``derivative=True``, returns its gradient "
             f"{_formula(penalty.gradient)}."
         ),
-        floating=[weights], result=result, derivative=derivative.statements,
-        derivative_result=derivative_result, forward=forward.statements, like=weights,
+        checks=[
+            f'_parameter("{penalty.name}", "{STRENGTH}", {STRENGTH}, zero_allowed=True)',
+            f'{weights}, _dtype = _elementwise_argument("{penalty.name}", "{weights}", {weights})',
+        ],
+        inputs=[weights], result=result, derivative=derivative.statements,
+        derivative_result=derivative_result, forward=forward.statements,
     )
 
 
@@ -230,5 +254,12 @@ def helper_functions(activations: list[Activation]) -> list[Function]:
             "The standard normal CDF Phi(x), from the Cephes rational approximations of erf and erfc\n"
             "    (NumPy has none); printed from derive/normal_cdf.py."
         ),
-        floating=[], result=result, forward=body.statements,
+        result=result, forward=body.statements,
     )]
+
+
+def runtime_source() -> str:
+    """The functions of ``codegen/runtime/catalogue_arrays.py``: its text after ``import numpy as np``."""
+    text = _RUNTIME.read_text(encoding="utf-8")
+    marker = "import numpy as np\n\n\n"
+    return text[text.index(marker) + len(marker):].rstrip("\n")

@@ -35,6 +35,12 @@ class Inputs(str, Enum):
     BINARY_PROBABILITIES = "targets in [0, 1], probabilities in (0, 1)"
     BINARY_LOGITS = "targets in [0, 1], logits"
 
+    @property
+    def prediction_range(self) -> tuple[int, int] | None:
+        """The closed interval predictions must lie in (probabilities: ``[0, 1]``), or None for any real."""
+        probabilities = (Inputs.ONE_HOT_PROBABILITIES, Inputs.BINARY_PROBABILITIES)
+        return (0, 1) if self in probabilities else None
+
 
 @dataclass(frozen=True)
 class Assumption:
