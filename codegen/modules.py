@@ -173,12 +173,11 @@ def _loss(loss: Loss) -> Function:
     result = forward.code(cost.expr, cost.lets)
     domain = loss.inputs.prediction_range
     within = "" if domain is None else f", within=({domain[0]!r}, {domain[1]!r})"
-    assumptions = "".join(f"\n    Assumes {a.description}." for a in loss.assumptions)
     return Function(
         name=loss.name,
         arguments=[targets, predictions, "derivative=False", *(f"{p.name}={p.default!r}" for p in loss.params)],
         doc=(
-            f"{loss.doc}{assumptions}\n\n    With ``derivative=True``, returns the gradient of the cost "
+            f"{loss.doc}\n\n    With ``derivative=True``, returns the gradient of the cost "
             f"with respect to {predictions}:\n    {_formula(loss.gradient)}."
         ),
         checks=_parameter_checks(loss.name, loss.params) + [

@@ -9,7 +9,7 @@ from .activations import elementwise
 from .catalog import CATALOG, Catalog
 from .initializers import FAN_IN, FAN_OUT, constant, normal, uniform
 from .penalties import STRENGTH, penalty
-from .losses import Assumption, Inputs, by_row_max, elementwise_stable, fused, loss
+from .losses import Inputs, by_row_max, elementwise_stable, fused, loss
 from .special import Logistic, NormalCDF, XLogY
 from .stable import saturate
 from .symbols import C, N, i, indexed, k, n, x
@@ -251,7 +251,6 @@ def _softmax_neg_log_likelihood(catalog: Catalog):
             {softmax.inputs: logits, n: row, i: column}
         ),
         inputs=Inputs.ONE_HOT_LOGITS, stabilise=by_row_max,
-        assumptions=(Assumption(_ONE_HOT, 1, "targets are one-hot: each row of y_oh sums to 1"),),
         doc="Negative log-likelihood of softmax(y_pred), taking logits; computed with log-sum-exp.",
     )
 

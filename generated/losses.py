@@ -243,10 +243,9 @@ def neg_log_likelihood(y_oh, y_pred, derivative=False):
 
 def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):
     """Negative log-likelihood of softmax(y_pred), taking logits; computed with log-sum-exp.
-    Assumes targets are one-hot: each row of y_oh sums to 1.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    (-y_oh + np.exp(y_pred)/np.sum(np.exp(y_pred), axis=1, keepdims=True))/N.
+    (-y_oh + np.sum(y_oh, axis=1, keepdims=True)*np.exp(y_pred)/np.sum(np.exp(y_pred), axis=1, keepdims=True))/N.
     """
     y_oh, y_pred, _dtype = _loss_arguments("softmax_neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred)
     N = y_pred.shape[0]
@@ -254,7 +253,7 @@ def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):
         _t0 = np.max(y_pred, axis=1, keepdims=True)
         y_pred_shifted = -_t0 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t0, 0))
         _t1 = np.exp(y_pred_shifted)
-        return _result((_t1/np.sum(_t1, axis=1, keepdims=True) - y_oh)/N, _dtype, y_oh, y_pred)
+        return _result((_t1*np.sum(y_oh, axis=1, keepdims=True)/np.sum(_t1, axis=1, keepdims=True) - y_oh)/N, _dtype, y_oh, y_pred)
     _t2 = np.max(y_pred, axis=1, keepdims=True)
     y_pred_shifted = -_t2 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t2, 0))
     return _result(np.sum(y_oh*(-y_pred_shifted + np.log(np.sum(np.exp(y_pred_shifted), axis=1, keepdims=True))))/N, _dtype, y_oh, y_pred)
