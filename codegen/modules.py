@@ -17,7 +17,8 @@ from derive.losses import Loss
 from derive.normal_cdf import NORMAL_CDF, normal_cdf_input
 from derive.penalties import STRENGTH, Penalty
 from derive.special import Logistic, NormalCDF
-from derive.symbols import C, N
+from derive.stable import holds_at_infinities, with_limits
+from derive.symbols import C, N, x, y
 from derive.vector import VectorFunction
 
 from .emit import Body, Statement
@@ -39,10 +40,10 @@ class Function:
     """One generated catalogue function: signature, docstring and printed statements.
 
     ``checks`` are calls of ``codegen/runtime/catalogue_arrays.py`` that refuse
-    bad arguments and bind the working arrays and the returned dtype ``_dtype``;
+    bad arguments and bind the working arrays and ``_out``, the dtype and NaN mask of the result;
     ``shared`` runs next; with a derivative flag, ``derivative`` and
     ``derivative_result`` form the ``if derivative:`` block; then ``forward``
-    and ``result``.  Results are NaN where one of the ``inputs`` is.
+    and ``result``.
     """
 
     name: str
@@ -50,7 +51,6 @@ class Function:
     doc: str
     result: str
     checks: list[str] = field(default_factory=list)
-    inputs: list[str] = field(default_factory=list)
     shared: list[Statement] = field(default_factory=list)
     derivative: list[Statement] = field(default_factory=list)
     derivative_result: str | None = None
@@ -83,11 +83,18 @@ def activation_functions(activations: list[Activation]) -> list[Function]:
 
 
 def _activation(activation: Activation) -> Function:
-    """f(x), and f'(x) from x when a more accurate form is given, else from y = f(x) when proven."""
+    """f(x), and f'(x) from x when a more accurate form is given, else from y = f(x) when proven.
+
+    At ``x = ±inf`` both give SymPy's limits; the output form is used only where it gives them from ``y``.
+    """
     arguments = ["x", "derivative=False", *(f"{p.name}={p.default!r}" for p in activation.params)]
     top = Body()
-    if activation.derivative_computed_as is None and activation.output_form is not None:
-        top.assign("y", activation.computed_as, like="x")
+    value = with_limits(activation.computed_as, x, activation.limits)
+    if (
+        activation.derivative_computed_as is None and activation.output_form is not None
+        and holds_at_infinities(activation.output_form, y, activation.limits, activation.derivative_limits)
+    ):
+        top.assign("y", value, like="x")
         derivative = top.branch()
         derivative_result = derivative.code(activation.output_form, like="y")
         forward, result = top.branch(), "y"
@@ -95,16 +102,17 @@ def _activation(activation: Activation) -> Function:
     else:
         form = activation.derivative_computed_as
         derivative = top.branch()
-        derivative_result = derivative.code(activation.derivative if form is None else form, like="x")
+        form = activation.derivative if form is None else form
+        derivative_result = derivative.code(with_limits(form, x, activation.derivative_limits), like="x")
         forward = top.branch()
-        result = forward.code(activation.computed_as, like="x")
+        result = forward.code(value, like="x")
         note = _formula(activation.derivative)
     return Function(
         name=activation.name, arguments=arguments,
         doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x) = {note}.",
         checks=_parameter_checks(activation.name, activation.params) + [
-            f'x, _dtype = _elementwise_argument("{activation.name}", "x", x)'],
-        inputs=["x"], result=result, shared=top.statements,
+            f'x, _out = _elementwise_argument("{activation.name}", "x", x)'],
+        result=result, shared=top.statements,
         derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
     )
 
@@ -115,9 +123,9 @@ def _parameter_checks(function: str, params) -> list[str]:
 
 
 def _rows_check(function: str, names: list[str]) -> str:
-    """The check of a row-wise function's (samples, features) arguments, binding them and ``_dtype``."""
+    """The check of a row-wise function's (samples, features) arguments, binding them and ``_out``."""
     pairs = ", ".join(f'"{name}", {name}' for name in names)
-    return f'{", ".join(names)}, _dtype = _rows_arguments("{function}", {pairs})'
+    return f'{", ".join(names)}, _out = _rows_arguments("{function}", {pairs})'
 
 
 def vector_functions(functions: list[VectorFunction]) -> list[Function]:
@@ -136,7 +144,7 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
                 f"    d{output}_j/dx_j = {_formula(vector.jacobian_diagonal)}.  ``y_oh`` is accepted for the\n"
                 f"    seed notebook's signature and not used.  For backpropagation use ``{vector.name}_vjp``."
             ),
-            checks=[_rows_check(vector.name, ["x"])], inputs=["x"], result=output, shared=top.statements,
+            checks=[_rows_check(vector.name, ["x"])], result=output, shared=top.statements,
             derivative=derivative.statements, derivative_result=diagonal,
         ))
         body = Body()
@@ -149,8 +157,7 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
                 f"    the gradient {upstream} with respect to its output {output}:\n"
                 f"    {_formula(vector.vjp_output_form)}."
             ),
-            checks=[_rows_check(f"{vector.name}_vjp", ["x", upstream])], inputs=["x", upstream],
-            result=vjp, forward=body.statements,
+            checks=[_rows_check(f"{vector.name}_vjp", ["x", upstream])], result=vjp, forward=body.statements,
         ))
     return generated
 
@@ -181,9 +188,9 @@ def _loss(loss: Loss) -> Function:
             f"with respect to {predictions}:\n    {_formula(loss.gradient)}."
         ),
         checks=_parameter_checks(loss.name, loss.params) + [
-            f'{targets}, {predictions}, _dtype = _loss_arguments("{loss.name}", "{targets}", {targets}, '
+            f'{targets}, {predictions}, _out = _loss_arguments("{loss.name}", "{targets}", {targets}, '
             f'"{predictions}", {predictions}{within})'],
-        inputs=[targets, predictions], result=result, shared=top.statements,
+        result=result, shared=top.statements,
         derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
     )
 
@@ -208,9 +215,9 @@ def _penalty(penalty: Penalty) -> Function:
         ),
         checks=[
             f'_parameter("{penalty.name}", "{STRENGTH}", {STRENGTH}, zero_allowed=True)',
-            f'{weights}, _dtype = _elementwise_argument("{penalty.name}", "{weights}", {weights})',
+            f'{weights}, _out = _elementwise_argument("{penalty.name}", "{weights}", {weights})',
         ],
-        inputs=[weights], result=result, derivative=derivative.statements,
+        result=result, derivative=derivative.statements,
         derivative_result=derivative_result, forward=forward.statements,
     )
 
@@ -260,5 +267,5 @@ def helper_functions(activations: list[Activation]) -> list[Function]:
 def runtime_source() -> str:
     """The functions of ``codegen/runtime/catalogue_arrays.py``: its text after ``import numpy as np``."""
     text = _RUNTIME.read_text(encoding="utf-8")
-    marker = "import numpy as np\n\n\n"
-    return text[text.index(marker) + len(marker):].rstrip("\n")
+    marker = "import numpy as np\n"
+    return text[text.index(marker) + len(marker):].strip("\n")

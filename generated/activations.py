@@ -11,6 +11,10 @@ import numpy as np
 __all__ = ["linear", "sigmoid", "relu", "tanh", "leaky_relu", "elu", "gaussian", "softplus", "silu", "gelu", "gelu_tanh", "softmax", "softmax_vjp", "log_softmax", "log_softmax_vjp"]
 
 
+#: What a NaN entry is replaced by while a formula runs: inside every catalogue function's domain.
+_PLACEHOLDER = 0.5
+
+
 def _real(function, name, value):
     """``value`` as a floating array (integers and booleans become float64); anything else is refused."""
     try:
@@ -24,9 +28,15 @@ def _real(function, name, value):
     return array
 
 
-def _working(array):
-    """The array a formula is evaluated on: float16 widened to float32, other floats as they are."""
-    return array.astype(np.float32) if array.dtype == np.float16 else array
+def _working(array, nan):
+    """The array a formula is evaluated on: float16 widened to float32, NaN entries replaced."""
+    array = array.astype(np.float32) if array.dtype == np.float16 else array
+    return np.where(nan, _PLACEHOLDER, array) if nan.any() else array
+
+
+def _rows(nan):
+    """A NaN mask spread over every sample (row) holding a NaN."""
+    return np.broadcast_to(nan.any(axis=1, keepdims=True), nan.shape)
 
 
 def _finite(function, name, array):
@@ -50,15 +60,16 @@ def _batch(function, name, array):
 
 
 def _elementwise_argument(function, name, value):
-    """An elementwise function's input, of any shape: the working array and the dtype returned."""
+    """An elementwise function's input, of any shape: the working array and ``(dtype, NaN mask)`` of the result."""
     array = _real(function, name, value)
-    return _working(array), array.dtype
+    nan = np.isnan(array)
+    return _working(array, nan), (array.dtype, nan)
 
 
 def _rows_arguments(function, *named):
     """A row-wise function's inputs (``name, value`` pairs), each (samples, features), finite, of one shape.
 
-    Returns the working arrays and the dtype of the first, which the result takes.
+    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the first's dtype, NaN rows.
     """
     arrays = []
     for name, value in zip(named[::2], named[1::2]):
@@ -70,14 +81,15 @@ def _rows_arguments(function, *named):
             )
         _finite(function, name, array)
         arrays.append(array)
-    return (*(_working(a) for a in arrays), arrays[0].dtype)
+    nan = _rows(np.logical_or.reduce([np.isnan(a) for a in arrays]))
+    return (*(_working(a, nan) for a in arrays), (arrays[0].dtype, nan))
 
 
 def _loss_arguments(function, targets, target_values, predictions, prediction_values, within=None):
     """A loss's targets and predictions: one shape (samples, features), at least one sample, finite.
 
     ``within`` is the closed interval the predictions must lie in (probabilities), or None.
-    Returns the working arrays and the dtype of the predictions, which the result takes.
+    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the predictions' dtype, NaN rows.
     """
     prediction_array = _real(function, predictions, prediction_values)
     _batch(function, predictions, prediction_array)
@@ -102,7 +114,8 @@ def _loss_arguments(function, targets, target_values, predictions, prediction_va
                 f"{function}: {predictions} must lie in [{low}, {high}], "
                 f"got {prediction_array[index]} at index {index}"
             )
-    return _working(target_array), _working(prediction_array), prediction_array.dtype
+    nan = _rows(np.isnan(target_array) | np.isnan(prediction_array))
+    return _working(target_array, nan), _working(prediction_array, nan), (prediction_array.dtype, nan)
 
 
 def _parameter(function, name, value, *, zero_allowed=False):
@@ -118,23 +131,16 @@ def _parameter(function, name, value, *, zero_allowed=False):
         raise ValueError(f"{function}: {name} must be {accepted}, got {value!r}")
 
 
-def _result(value, dtype, *inputs):
-    """``value`` in ``dtype``, and NaN wherever an input it was computed from holds NaN.
+def _result(value, out):
+    """``value`` in the dtype of ``out = (dtype, nan)``, NaN where ``nan`` is (a scalar: where any is).
 
-    A scalar (a cost) is NaN when any input holds one; an array is NaN at the
-    entries where an input of its shape does.  Rounding to float16 may
-    overflow to inf, as any rounding to float16 of so large a value does.
+    Rounding to float16 may overflow to inf, as rounding so large a value to float16 does.
     """
+    dtype, nan = out
     value = np.asarray(value)
     with np.errstate(over="ignore"):
         if value.ndim == 0:
-            if any(np.isnan(a).any() for a in inputs):
-                return dtype.type(np.nan)
-            return dtype.type(value)
-        nan = np.zeros(value.shape, dtype=bool)
-        for a in inputs:
-            if a.shape == value.shape:
-                nan |= np.isnan(a)
+            return dtype.type(np.nan if nan.any() else value)
         return np.asarray(np.where(nan, np.nan, value) if nan.any() else value, dtype=dtype)
 
 
@@ -161,11 +167,11 @@ def linear(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as 1.
     """
-    x, _dtype = _elementwise_argument("linear", "x", x)
+    x, _out = _elementwise_argument("linear", "x", x)
     y = x
     if derivative:
-        return _result(np.ones_like(y), _dtype, x)
-    return _result(y, _dtype, x)
+        return _result(np.ones_like(y), _out)
+    return _result(y, _out)
 
 
 def sigmoid(x, derivative=False):
@@ -173,12 +179,12 @@ def sigmoid(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = np.exp(-x)/(1 + np.exp(-x))**2.
     """
-    x, _dtype = _elementwise_argument("sigmoid", "x", x)
+    x, _out = _elementwise_argument("sigmoid", "x", x)
     if derivative:
         _t0 = np.exp(-np.abs(x))
-        return _result(_t0/(_t0 + 1)**2, _dtype, x)
+        return _result(_t0/(_t0 + 1)**2, _out)
     _t1 = np.exp(-np.abs(x))
-    return _result(np.maximum(_t1, (x >= 0))/(_t1 + 1), _dtype, x)
+    return _result(np.maximum(_t1, (x >= 0))/(_t1 + 1), _out)
 
 
 def relu(x, derivative=False):
@@ -186,11 +192,11 @@ def relu(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as (y > 0).
     """
-    x, _dtype = _elementwise_argument("relu", "x", x)
+    x, _out = _elementwise_argument("relu", "x", x)
     y = np.maximum(x, 0)
     if derivative:
-        return _result((y > 0), _dtype, x)
-    return _result(y, _dtype, x)
+        return _result((y > 0), _out)
+    return _result(y, _out)
 
 
 def tanh(x, derivative=False):
@@ -198,11 +204,12 @@ def tanh(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = 1 - np.tanh(x)**2.
     """
-    x, _dtype = _elementwise_argument("tanh", "x", x)
+    x, _out = _elementwise_argument("tanh", "x", x)
     if derivative:
-        _t0 = np.exp(-2*np.abs(np.clip(x, -400.0, 400.0)))
-        return _result(4*_t0/(_t0 + 1)**2, _dtype, x)
-    return _result(np.tanh(x), _dtype, x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.exp(-2*np.abs(np.clip(np.clip(x, -_t0, _t0), -400.0, 400.0)))
+        return _result(np.where((_t0 < x) | (_t0 < -x), 0, 4*_t1/(_t1 + 1)**2), _out)
+    return _result(np.tanh(x), _out)
 
 
 def leaky_relu(x, derivative=False, alpha=0.1):
@@ -211,11 +218,11 @@ def leaky_relu(x, derivative=False, alpha=0.1):
     With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as np.where(y <= 0, alpha, 1).
     """
     _parameter("leaky_relu", "alpha", alpha)
-    x, _dtype = _elementwise_argument("leaky_relu", "x", x)
+    x, _out = _elementwise_argument("leaky_relu", "x", x)
     y = np.where(x <= 0, alpha*x, x)
     if derivative:
-        return _result(np.where(y <= 0, alpha, 1), _dtype, x)
-    return _result(y, _dtype, x)
+        return _result(np.where(y <= 0, alpha, 1), _out)
+    return _result(y, _out)
 
 
 def elu(x, derivative=False, alpha=1.0):
@@ -224,10 +231,10 @@ def elu(x, derivative=False, alpha=1.0):
     With ``derivative=True``, returns f'(x) = np.where(x <= 0, alpha*np.exp(x), 1).
     """
     _parameter("elu", "alpha", alpha)
-    x, _dtype = _elementwise_argument("elu", "x", x)
+    x, _out = _elementwise_argument("elu", "x", x)
     if derivative:
-        return _result(np.where(x <= 0, alpha*np.exp(np.minimum(x, 0)), 1), _dtype, x)
-    return _result(np.where(x <= 0, alpha*np.expm1(np.minimum(x, 0)), x), _dtype, x)
+        return _result(np.where(x <= 0, alpha*np.exp(np.minimum(x, 0)), 1), _out)
+    return _result(np.where(x <= 0, alpha*np.expm1(np.minimum(x, 0)), x), _out)
 
 
 def gaussian(x, derivative=False):
@@ -235,14 +242,16 @@ def gaussian(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = -2*x*np.exp(-x**2).
     """
-    x, _dtype = _elementwise_argument("gaussian", "x", x)
+    x, _out = _elementwise_argument("gaussian", "x", x)
     if derivative:
-        _t0 = np.clip(x, -40.0, 40.0)
-        _t1 = np.floor(65536*_t0)
-        return _result(-2*_t0*np.exp(-1/4294967296*_t1**2)*np.exp((-_t0 + (1/65536)*_t1)*(_t0 + (1/65536)*_t1)), _dtype, x)
-    _t2 = np.clip(x, -40.0, 40.0)
-    _t3 = np.floor(65536*_t2)
-    return _result(np.exp(-1/4294967296*_t3**2)*np.exp((-_t2 + (1/65536)*_t3)*(_t2 + (1/65536)*_t3)), _dtype, x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.clip(np.clip(x, -_t0, _t0), -40.0, 40.0)
+        _t2 = np.floor(65536*_t1)
+        return _result(np.where((_t0 < x) | (_t0 < -x), 0, -2*_t1*np.exp(-1/4294967296*_t2**2)*np.exp((-_t1 + (1/65536)*_t2)*(_t1 + (1/65536)*_t2))), _out)
+    _t3 = np.finfo(x.dtype).max
+    _t4 = np.clip(np.clip(x, -_t3, _t3), -40.0, 40.0)
+    _t5 = np.floor(65536*_t4)
+    return _result(np.where((_t3 < x) | (_t3 < -x), 0, np.exp(-1/4294967296*_t5**2)*np.exp((-_t4 + (1/65536)*_t5)*(_t4 + (1/65536)*_t5))), _out)
 
 
 def softplus(x, derivative=False):
@@ -250,11 +259,12 @@ def softplus(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = np.exp(x)/(np.exp(x) + 1).
     """
-    x, _dtype = _elementwise_argument("softplus", "x", x)
+    x, _out = _elementwise_argument("softplus", "x", x)
     if derivative:
         _t0 = np.exp(-np.abs(x))
-        return _result(np.maximum(_t0, (x >= 0))/(_t0 + 1), _dtype, x)
-    return _result(np.logaddexp(0, x), _dtype, x)
+        return _result(np.maximum(_t0, (x >= 0))/(_t0 + 1), _out)
+    _t1 = np.finfo(x.dtype).max
+    return _result(np.where(_t1 < x, np.inf, np.where(_t1 < -x, 0, np.logaddexp(0, np.clip(x, -_t1, _t1)))), _out)
 
 
 def silu(x, derivative=False):
@@ -262,13 +272,17 @@ def silu(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = x*np.exp(-x)/(1 + np.exp(-x))**2 + 1/(1 + np.exp(-x)).
     """
-    x, _dtype = _elementwise_argument("silu", "x", x)
+    x, _out = _elementwise_argument("silu", "x", x)
     if derivative:
-        _t0 = np.exp(-np.abs(x))
-        _t1 = _t0 + 1
-        return _result(_t0*x/_t1**2 + np.maximum(_t0, (x >= 0))/_t1, _dtype, x)
-    _t2 = np.exp(-np.abs(x))
-    return _result(x*np.maximum(_t2, (x >= 0))/(_t2 + 1), _dtype, x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.clip(x, -_t0, _t0)
+        _t2 = np.exp(-np.abs(_t1))
+        _t3 = _t2 + 1
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t2/_t3**2 + np.maximum(_t2, (_t1 >= 0))/_t3)), _out)
+    _t4 = np.finfo(x.dtype).max
+    _t5 = np.clip(x, -_t4, _t4)
+    _t6 = np.exp(-np.abs(_t5))
+    return _result(np.where(_t4 < x, np.inf, np.where(_t4 < -x, 0, _t5*np.maximum(_t6, (_t5 >= 0))/(_t6 + 1))), _out)
 
 
 def gelu(x, derivative=False):
@@ -276,11 +290,15 @@ def gelu(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = sqrt(2)*x*exp(-x**2/2)/(2*sqrt(pi)) + erf(sqrt(2)*x/2)/2 + 1/2.
     """
-    x, _dtype = _elementwise_argument("gelu", "x", x)
+    x, _out = _elementwise_argument("gelu", "x", x)
     if derivative:
-        _t0 = np.clip(x, -40.0, 40.0)
-        return _result((1/2)*np.sqrt(2)*_t0*np.exp(-1/2*_t0**2)/np.sqrt(np.pi) + _normal_cdf(x), _dtype, x)
-    return _result(x*_normal_cdf(x), _dtype, x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.clip(x, -_t0, _t0)
+        _t2 = np.clip(_t1, -40.0, 40.0)
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, (1/2)*np.sqrt(2)*_t2*np.exp(-1/2*_t2**2)/np.sqrt(np.pi) + _normal_cdf(_t1))), _out)
+    _t3 = np.finfo(x.dtype).max
+    _t4 = np.clip(x, -_t3, _t3)
+    return _result(np.where(_t3 < x, np.inf, np.where(_t3 < -x, 0, _t4*_normal_cdf(_t4))), _out)
 
 
 def gelu_tanh(x, derivative=False):
@@ -288,20 +306,23 @@ def gelu_tanh(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = (1/2)*np.sqrt(2)*x*(1 - np.tanh(np.sqrt(2)*((8943/200000)*x**3 + x)/np.sqrt(np.pi))**2)*((26829/200000)*x**2 + 1)/np.sqrt(np.pi) + (1/2)*np.tanh(np.sqrt(2)*((8943/200000)*x**3 + x)/np.sqrt(np.pi)) + 1/2.
     """
-    x, _dtype = _elementwise_argument("gelu_tanh", "x", x)
+    x, _out = _elementwise_argument("gelu_tanh", "x", x)
     if derivative:
-        _t0 = np.clip(x, -22.0, 22.0)
-        _t1 = (8943/200000)*_t0**3 + _t0
-        _t2 = np.sqrt(2)/np.sqrt(np.pi)
-        _t3 = 2*_t2
-        _t4 = np.exp(-_t3*np.abs(_t1))
-        _t5 = np.maximum(_t4, (_t1*_t2 >= 0))/(_t4 + 1)
-        return _result(_t0*_t3*_t5*(1 - _t5)*((26829/200000)*_t0**2 + 1) + _t5, _dtype, x)
-    _t6 = np.clip(x, -22.0, 22.0)
-    _t7 = (8943/200000)*_t6**3 + _t6
-    _t8 = np.sqrt(2)/np.sqrt(np.pi)
-    _t9 = np.exp(-2*_t8*np.abs(_t7))
-    return _result(x*np.maximum(_t9, (_t7*_t8 >= 0))/(_t9 + 1), _dtype, x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.clip(np.clip(x, -_t0, _t0), -22.0, 22.0)
+        _t2 = (8943/200000)*_t1**3 + _t1
+        _t3 = np.sqrt(2)/np.sqrt(np.pi)
+        _t4 = 2*_t3
+        _t5 = np.exp(-_t4*np.abs(_t2))
+        _t6 = np.maximum(_t5, (_t2*_t3 >= 0))/(_t5 + 1)
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t4*_t6*(1 - _t6)*((26829/200000)*_t1**2 + 1) + _t6)), _out)
+    _t7 = np.finfo(x.dtype).max
+    _t8 = np.clip(x, -_t7, _t7)
+    _t9 = np.clip(_t8, -22.0, 22.0)
+    _t10 = (8943/200000)*_t9**3 + _t9
+    _t11 = np.sqrt(2)/np.sqrt(np.pi)
+    _t12 = np.exp(-2*_t11*np.abs(_t10))
+    return _result(np.where(_t7 < x, np.inf, np.where(_t7 < -x, 0, _t8*np.maximum(_t12, (_t10*_t11 >= 0))/(_t12 + 1))), _out)
 
 
 def softmax(x, y_oh=None, derivative=False):
@@ -314,14 +335,14 @@ def softmax(x, y_oh=None, derivative=False):
     ds_j/dx_j = s*(1 - s).  ``y_oh`` is accepted for the
     seed notebook's signature and not used.  For backpropagation use ``softmax_vjp``.
     """
-    x, _dtype = _rows_arguments("softmax", "x", x)
+    x, _out = _rows_arguments("softmax", "x", x)
     _t0 = np.max(x, axis=1, keepdims=True)
     x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     _t1 = np.exp(x_shifted)
     s = _t1/np.sum(_t1, axis=1, keepdims=True)
     if derivative:
-        return _result(s*(1 - s), _dtype, x)
-    return _result(s, _dtype, x)
+        return _result(s*(1 - s), _out)
+    return _result(s, _out)
 
 
 def softmax_vjp(x, g):
@@ -329,12 +350,12 @@ def softmax_vjp(x, g):
     the gradient g with respect to its output s:
     s*(g - np.sum(g*s, axis=1, keepdims=True)).
     """
-    x, g, _dtype = _rows_arguments("softmax_vjp", "x", x, "g", g)
+    x, g, _out = _rows_arguments("softmax_vjp", "x", x, "g", g)
     _t0 = np.max(x, axis=1, keepdims=True)
     x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     _t1 = np.exp(x_shifted)
     s = _t1/np.sum(_t1, axis=1, keepdims=True)
-    return _result(s*(g - np.sum(g*s, axis=1, keepdims=True)), _dtype, x, g)
+    return _result(s*(g - np.sum(g*s, axis=1, keepdims=True)), _out)
 
 
 def log_softmax(x, y_oh=None, derivative=False):
@@ -344,13 +365,13 @@ def log_softmax(x, y_oh=None, derivative=False):
     ds_j/dx_j = -np.expm1(s).  ``y_oh`` is accepted for the
     seed notebook's signature and not used.  For backpropagation use ``log_softmax_vjp``.
     """
-    x, _dtype = _rows_arguments("log_softmax", "x", x)
+    x, _out = _rows_arguments("log_softmax", "x", x)
     _t0 = np.max(x, axis=1, keepdims=True)
     x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
     if derivative:
-        return _result(-np.expm1(s), _dtype, x)
-    return _result(s, _dtype, x)
+        return _result(-np.expm1(s), _out)
+    return _result(s, _out)
 
 
 def log_softmax_vjp(x, g):
@@ -358,8 +379,8 @@ def log_softmax_vjp(x, g):
     the gradient g with respect to its output s:
     g - np.sum(g, axis=1, keepdims=True)*np.exp(s).
     """
-    x, g, _dtype = _rows_arguments("log_softmax_vjp", "x", x, "g", g)
+    x, g, _out = _rows_arguments("log_softmax_vjp", "x", x, "g", g)
     _t0 = np.max(x, axis=1, keepdims=True)
     x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
-    return _result(g - np.sum(g, axis=1, keepdims=True)*np.exp(s), _dtype, x, g)
+    return _result(g - np.sum(g, axis=1, keepdims=True)*np.exp(s), _out)

@@ -5,9 +5,16 @@ The generator copies everything below the import into each catalogue module
 Every refusal is a ValueError or TypeError naming the function, the argument,
 what is accepted and what was given.  Half precision is computed in float32
 and returned as float16: float16 overflows at 65504 inside many formulas.
+NaN entries are replaced by a placeholder before a formula sees them (NumPy
+warns on ``logaddexp(0, nan)``) and put back as NaN in the result: entry by
+entry for an elementwise function, for the whole sample (row) of a row-wise
+function or loss gradient, and for the whole cost.
 """
 
 import numpy as np
+
+#: What a NaN entry is replaced by while a formula runs: inside every catalogue function's domain.
+_PLACEHOLDER = 0.5
 
 
 def _real(function, name, value):
@@ -23,9 +30,15 @@ def _real(function, name, value):
     return array
 
 
-def _working(array):
-    """The array a formula is evaluated on: float16 widened to float32, other floats as they are."""
-    return array.astype(np.float32) if array.dtype == np.float16 else array
+def _working(array, nan):
+    """The array a formula is evaluated on: float16 widened to float32, NaN entries replaced."""
+    array = array.astype(np.float32) if array.dtype == np.float16 else array
+    return np.where(nan, _PLACEHOLDER, array) if nan.any() else array
+
+
+def _rows(nan):
+    """A NaN mask spread over every sample (row) holding a NaN."""
+    return np.broadcast_to(nan.any(axis=1, keepdims=True), nan.shape)
 
 
 def _finite(function, name, array):
@@ -49,15 +62,16 @@ def _batch(function, name, array):
 
 
 def _elementwise_argument(function, name, value):
-    """An elementwise function's input, of any shape: the working array and the dtype returned."""
+    """An elementwise function's input, of any shape: the working array and ``(dtype, NaN mask)`` of the result."""
     array = _real(function, name, value)
-    return _working(array), array.dtype
+    nan = np.isnan(array)
+    return _working(array, nan), (array.dtype, nan)
 
 
 def _rows_arguments(function, *named):
     """A row-wise function's inputs (``name, value`` pairs), each (samples, features), finite, of one shape.
 
-    Returns the working arrays and the dtype of the first, which the result takes.
+    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the first's dtype, NaN rows.
     """
     arrays = []
     for name, value in zip(named[::2], named[1::2]):
@@ -69,14 +83,15 @@ def _rows_arguments(function, *named):
             )
         _finite(function, name, array)
         arrays.append(array)
-    return (*(_working(a) for a in arrays), arrays[0].dtype)
+    nan = _rows(np.logical_or.reduce([np.isnan(a) for a in arrays]))
+    return (*(_working(a, nan) for a in arrays), (arrays[0].dtype, nan))
 
 
 def _loss_arguments(function, targets, target_values, predictions, prediction_values, within=None):
     """A loss's targets and predictions: one shape (samples, features), at least one sample, finite.
 
     ``within`` is the closed interval the predictions must lie in (probabilities), or None.
-    Returns the working arrays and the dtype of the predictions, which the result takes.
+    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the predictions' dtype, NaN rows.
     """
     prediction_array = _real(function, predictions, prediction_values)
     _batch(function, predictions, prediction_array)
@@ -101,7 +116,8 @@ def _loss_arguments(function, targets, target_values, predictions, prediction_va
                 f"{function}: {predictions} must lie in [{low}, {high}], "
                 f"got {prediction_array[index]} at index {index}"
             )
-    return _working(target_array), _working(prediction_array), prediction_array.dtype
+    nan = _rows(np.isnan(target_array) | np.isnan(prediction_array))
+    return _working(target_array, nan), _working(prediction_array, nan), (prediction_array.dtype, nan)
 
 
 def _parameter(function, name, value, *, zero_allowed=False):
@@ -117,21 +133,14 @@ def _parameter(function, name, value, *, zero_allowed=False):
         raise ValueError(f"{function}: {name} must be {accepted}, got {value!r}")
 
 
-def _result(value, dtype, *inputs):
-    """``value`` in ``dtype``, and NaN wherever an input it was computed from holds NaN.
+def _result(value, out):
+    """``value`` in the dtype of ``out = (dtype, nan)``, NaN where ``nan`` is (a scalar: where any is).
 
-    A scalar (a cost) is NaN when any input holds one; an array is NaN at the
-    entries where an input of its shape does.  Rounding to float16 may
-    overflow to inf, as any rounding to float16 of so large a value does.
+    Rounding to float16 may overflow to inf, as rounding so large a value to float16 does.
     """
+    dtype, nan = out
     value = np.asarray(value)
     with np.errstate(over="ignore"):
         if value.ndim == 0:
-            if any(np.isnan(a).any() for a in inputs):
-                return dtype.type(np.nan)
-            return dtype.type(value)
-        nan = np.zeros(value.shape, dtype=bool)
-        for a in inputs:
-            if a.shape == value.shape:
-                nan |= np.isnan(a)
+            return dtype.type(np.nan if nan.any() else value)
         return np.asarray(np.where(nan, np.nan, value) if nan.any() else value, dtype=dtype)
