@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from sympy import Expr, Indexed, IndexedBase, Symbol, diff, expand_log, log, sympify
+from sympy import Expr, Float, Indexed, IndexedBase, Rational, Symbol, diff, expand_log, log, sympify
 
 from .activations import Parameter, numeric, parameters_of
 from .errors import DefinitionError
 from .indexing import drop_range_guards, entrywise_gradient
 from .proof import prove_equal
-from .special import XLogY
+from .special import XLogY, unscaled
 from .stable import Shifted, shift_by_row_max
 from .symbols import C, N, j, m
 from .tidy import tidy
@@ -85,13 +85,16 @@ def loss(
     inputs: Inputs,
     params: Mapping[Symbol, float] | None = None,
     stabilise: Stabiliser = elementwise_stable,
+    cost_computed_as: Callable[[Expr], Expr] | None = None,
     gradient_computed_as: Callable[[Expr], Expr] | None = None,
     doc: str = "",
 ) -> Loss:
     """Derive the gradient of ``cost`` with respect to ``predictions[m, j]``.
 
-    ``gradient_computed_as``, given the derived gradient, returns an equal
-    form that is more accurate in floating point; it is proven equal first.
+    ``cost_computed_as`` and ``gradient_computed_as``, given the cost and the
+    derived gradient, return an equal form of it, each more accurate
+    in floating point (``ScaledDifference`` for a difference that may
+    overflow); each is proven equal first.
     """
     item = f"loss {name!r}"
     cost = sympify(cost)
@@ -111,8 +114,8 @@ def loss(
         inputs=inputs,
         cost=cost,
         gradient=gradient,
-        cost_computed_as=stabilise(cost, predictions, item),
-        gradient_computed_as=stabilise(_proven(item, gradient, gradient_computed_as), predictions, item),
+        cost_computed_as=stabilise(_proven(item, "cost", cost, cost_computed_as), predictions, item),
+        gradient_computed_as=stabilise(_proven(item, "gradient", gradient, gradient_computed_as), predictions, item),
         doc=doc,
     )
 
@@ -147,13 +150,15 @@ def fused(
     )
 
 
-def _proven(item: str, gradient: Expr, rewrite: Callable[[Expr], Expr] | None) -> Expr:
-    """``rewrite(gradient)`` once SymPy proves it equal to ``gradient``; the gradient itself without one."""
+def _proven(item: str, label: str, expr: Expr, rewrite: Callable[[Expr], Expr] | None) -> Expr:
+    """``rewrite(expr)`` once SymPy proves it equal to ``expr``; ``expr`` itself without one."""
     if rewrite is None:
-        return gradient
-    form = rewrite(gradient)
-    if not prove_equal(form, gradient):
-        raise DefinitionError(item, f"gradient form {form} is not proven equal to {gradient}")
+        return expr
+    form = rewrite(expr)
+    # A Float in a form is a binary number: the proof takes its exact value.
+    exact = unscaled(form).xreplace({f: Rational(f) for f in form.atoms(Float)})
+    if not prove_equal(exact, expr):
+        raise DefinitionError(item, f"{label} form {form} is not proven equal to {expr}")
     return form
 
 

@@ -11,6 +11,10 @@ import numpy as np
 __all__ = ["squared_error", "mse", "mae", "huber", "binary_cross_entropy", "sigmoid_cross_entropy", "neg_log_likelihood", "softmax_neg_log_likelihood"]
 
 
+#: What a NaN entry is replaced by while a formula runs: inside every catalogue function's domain.
+_PLACEHOLDER = 0.5
+
+
 def _real(function, name, value):
     """``value`` as a floating array (integers and booleans become float64); anything else is refused."""
     try:
@@ -24,9 +28,15 @@ def _real(function, name, value):
     return array
 
 
-def _working(array):
-    """The array a formula is evaluated on: float16 widened to float32, other floats as they are."""
-    return array.astype(np.float32) if array.dtype == np.float16 else array
+def _working(array, nan):
+    """The array a formula is evaluated on: float16 widened to float32, NaN entries replaced."""
+    array = array.astype(np.float32) if array.dtype == np.float16 else array
+    return np.where(nan, _PLACEHOLDER, array) if nan.any() else array
+
+
+def _rows(nan):
+    """A NaN mask spread over every sample (row) holding a NaN."""
+    return np.broadcast_to(nan.any(axis=1, keepdims=True), nan.shape)
 
 
 def _finite(function, name, array):
@@ -50,15 +60,16 @@ def _batch(function, name, array):
 
 
 def _elementwise_argument(function, name, value):
-    """An elementwise function's input, of any shape: the working array and the dtype returned."""
+    """An elementwise function's input, of any shape: the working array and ``(dtype, NaN mask)`` of the result."""
     array = _real(function, name, value)
-    return _working(array), array.dtype
+    nan = np.isnan(array)
+    return _working(array, nan), (array.dtype, nan)
 
 
 def _rows_arguments(function, *named):
     """A row-wise function's inputs (``name, value`` pairs), each (samples, features), finite, of one shape.
 
-    Returns the working arrays and the dtype of the first, which the result takes.
+    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the first's dtype, NaN rows.
     """
     arrays = []
     for name, value in zip(named[::2], named[1::2]):
@@ -70,14 +81,15 @@ def _rows_arguments(function, *named):
             )
         _finite(function, name, array)
         arrays.append(array)
-    return (*(_working(a) for a in arrays), arrays[0].dtype)
+    nan = _rows(np.logical_or.reduce([np.isnan(a) for a in arrays]))
+    return (*(_working(a, nan) for a in arrays), (arrays[0].dtype, nan))
 
 
 def _loss_arguments(function, targets, target_values, predictions, prediction_values, within=None):
     """A loss's targets and predictions: one shape (samples, features), at least one sample, finite.
 
     ``within`` is the closed interval the predictions must lie in (probabilities), or None.
-    Returns the working arrays and the dtype of the predictions, which the result takes.
+    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the predictions' dtype, NaN rows.
     """
     prediction_array = _real(function, predictions, prediction_values)
     _batch(function, predictions, prediction_array)
@@ -102,7 +114,8 @@ def _loss_arguments(function, targets, target_values, predictions, prediction_va
                 f"{function}: {predictions} must lie in [{low}, {high}], "
                 f"got {prediction_array[index]} at index {index}"
             )
-    return _working(target_array), _working(prediction_array), prediction_array.dtype
+    nan = _rows(np.isnan(target_array) | np.isnan(prediction_array))
+    return _working(target_array, nan), _working(prediction_array, nan), (prediction_array.dtype, nan)
 
 
 def _parameter(function, name, value, *, zero_allowed=False):
@@ -118,23 +131,16 @@ def _parameter(function, name, value, *, zero_allowed=False):
         raise ValueError(f"{function}: {name} must be {accepted}, got {value!r}")
 
 
-def _result(value, dtype, *inputs):
-    """``value`` in ``dtype``, and NaN wherever an input it was computed from holds NaN.
+def _result(value, out):
+    """``value`` in the dtype of ``out = (dtype, nan)``, NaN where ``nan`` is (a scalar: where any is).
 
-    A scalar (a cost) is NaN when any input holds one; an array is NaN at the
-    entries where an input of its shape does.  Rounding to float16 may
-    overflow to inf, as any rounding to float16 of so large a value does.
+    Rounding to float16 may overflow to inf, as rounding so large a value to float16 does.
     """
+    dtype, nan = out
     value = np.asarray(value)
     with np.errstate(over="ignore"):
         if value.ndim == 0:
-            if any(np.isnan(a).any() for a in inputs):
-                return dtype.type(np.nan)
-            return dtype.type(value)
-        nan = np.zeros(value.shape, dtype=bool)
-        for a in inputs:
-            if a.shape == value.shape:
-                nan |= np.isnan(a)
+            return dtype.type(np.nan if nan.any() else value)
         return np.asarray(np.where(nan, np.nan, value) if nan.any() else value, dtype=dtype)
 
 
@@ -144,10 +150,10 @@ def squared_error(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     -y + y_pred.
     """
-    y, y_pred, _dtype = _loss_arguments("squared_error", "y", y, "y_pred", y_pred)
+    y, y_pred, _out = _loss_arguments("squared_error", "y", y, "y_pred", y_pred)
     if derivative:
-        return _result(-y + y_pred, _dtype, y, y_pred)
-    return _result((1/2)*np.sum((y - y_pred)**2), _dtype, y, y_pred)
+        return _result(-y + y_pred, _out)
+    return _result((1/2)*np.sum((y - y_pred)**2), _out)
 
 
 def mse(y, y_pred, derivative=False):
@@ -156,12 +162,12 @@ def mse(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     (-y + y_pred)/(C*N).
     """
-    y, y_pred, _dtype = _loss_arguments("mse", "y", y, "y_pred", y_pred)
+    y, y_pred, _out = _loss_arguments("mse", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
-        return _result((-y + y_pred)/(C*N), _dtype, y, y_pred)
-    return _result((1/2)*np.sum((y - y_pred)**2)/(C*N), _dtype, y, y_pred)
+        return _result(((1/2)*y_pred - (1/2)*y)/((1/2)*C*N), _out)
+    return _result((1/2)*np.sum((y - y_pred)**2)/(C*N), _out)
 
 
 def mae(y, y_pred, derivative=False):
@@ -170,12 +176,12 @@ def mae(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     np.sign(-y + y_pred)/(C*N).
     """
-    y, y_pred, _dtype = _loss_arguments("mae", "y", y, "y_pred", y_pred)
+    y, y_pred, _out = _loss_arguments("mae", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
-        return _result(np.sign(-y + y_pred)/(C*N), _dtype, y, y_pred)
-    return _result(np.sum(np.abs(y - y_pred))/(C*N), _dtype, y, y_pred)
+        return _result(np.sign(((1/2)*y_pred - (1/2)*y))/(C*N), _out)
+    return _result(np.sum(np.abs(((1/2)*y - (1/2)*y_pred)/((1/2)*C*N))), _out)
 
 
 def huber(y, y_pred, derivative=False, delta=1.0):
@@ -185,16 +191,15 @@ def huber(y, y_pred, derivative=False, delta=1.0):
     np.where(delta >= np.abs(y - y_pred), -y + y_pred, delta*np.sign(-y + y_pred))/(C*N).
     """
     _parameter("huber", "delta", delta)
-    y, y_pred, _dtype = _loss_arguments("huber", "y", y, "y_pred", y_pred)
+    y, y_pred, _out = _loss_arguments("huber", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
-        _t0 = y - y_pred
-        _t1 = -_t0
-        return _result(np.where(delta >= np.abs(_t0), _t1, delta*np.sign(_t1))/(C*N), _dtype, y, y_pred)
-    _t2 = y - y_pred
-    _t3 = np.abs(_t2)
-    return _result(np.sum(np.where(_t3 <= delta, (1/2)*np.maximum(-delta, np.minimum(_t2, delta))**2, delta*(_t3 - 1/2*delta)))/(C*N), _dtype, y, y_pred)
+        return _result(np.where(0.5*delta >= np.abs(((1/2)*y - (1/2)*y_pred)), ((1/2)*y_pred - (1/2)*y)/((1/2)*C*N), delta*np.sign(((1/2)*y_pred - (1/2)*y))/(C*N)), _out)
+    _t0 = 0.5*delta
+    _t1 = ((1/2)*y - (1/2)*y_pred)
+    _t2 = 1/(C*N)
+    return _result(np.sum(np.where(_t0 >= np.abs(_t1), 2*_t2*np.maximum(-_t0, np.minimum(_t0, _t1))**2, delta*(-1/2*_t2*delta + np.abs(((1/2)*y - (1/2)*y_pred)/((1/2)*C*N))))), _out)
 
 
 def binary_cross_entropy(y, y_pred, derivative=False):
@@ -203,13 +208,13 @@ def binary_cross_entropy(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     (-y/np.where(y == 0, 1, y_pred) + (1 - y)/np.where(1 - y == 0, 1, 1 - y_pred))/(C*N).
     """
-    y, y_pred, _dtype = _loss_arguments("binary_cross_entropy", "y", y, "y_pred", y_pred, within=(0, 1))
+    y, y_pred, _out = _loss_arguments("binary_cross_entropy", "y", y, "y_pred", y_pred, within=(0, 1))
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
         _t0 = 1/(C*N)
-        return _result((-_t0*y)/np.where(-_t0*y == 0, 1, y_pred) + (_t0*(1 - y))/np.where(_t0*(1 - y) == 0, 1, 1 - y_pred), _dtype, y, y_pred)
-    return _result(-np.sum(y*np.log(np.where(y == 0, 1, y_pred)) + (1 - y)*np.log(np.where(1 - y == 0, 1, 1 - y_pred)))/(C*N), _dtype, y, y_pred)
+        return _result((-_t0*y)/np.where(-_t0*y == 0, 1, y_pred) + (_t0*(1 - y))/np.where(_t0*(1 - y) == 0, 1, 1 - y_pred), _out)
+    return _result(-np.sum(y*np.log(np.where(y == 0, 1, y_pred)) + (1 - y)*np.log(np.where(1 - y == 0, 1, 1 - y_pred)))/(C*N), _out)
 
 
 def sigmoid_cross_entropy(y, y_pred, derivative=False):
@@ -218,14 +223,14 @@ def sigmoid_cross_entropy(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     (-y + 1/(1 + np.exp(-y_pred)))/(C*N).
     """
-    y, y_pred, _dtype = _loss_arguments("sigmoid_cross_entropy", "y", y, "y_pred", y_pred)
+    y, y_pred, _out = _loss_arguments("sigmoid_cross_entropy", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
         _t0 = np.exp(-np.abs(y_pred))
         _t1 = 1/(_t0 + 1)
-        return _result((-_t1*y*np.maximum(_t0, (y_pred <= 0)) + _t1*(1 - y)*np.maximum(_t0, (y_pred >= 0)))/(C*N), _dtype, y, y_pred)
-    return _result(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), _dtype, y, y_pred)
+        return _result((-_t1*y*np.maximum(_t0, (y_pred <= 0)) + _t1*(1 - y)*np.maximum(_t0, (y_pred >= 0)))/(C*N), _out)
+    return _result(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), _out)
 
 
 def neg_log_likelihood(y_oh, y_pred, derivative=False):
@@ -234,11 +239,11 @@ def neg_log_likelihood(y_oh, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     -y_oh/np.where(y_oh == 0, 1, y_pred)/N.
     """
-    y_oh, y_pred, _dtype = _loss_arguments("neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred, within=(0, 1))
+    y_oh, y_pred, _out = _loss_arguments("neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred, within=(0, 1))
     N = y_pred.shape[0]
     if derivative:
-        return _result((-y_oh/N)/np.where(-y_oh/N == 0, 1, y_pred), _dtype, y_oh, y_pred)
-    return _result(-np.sum(y_oh*np.log(np.where(y_oh == 0, 1, y_pred)))/N, _dtype, y_oh, y_pred)
+        return _result((-y_oh/N)/np.where(-y_oh/N == 0, 1, y_pred), _out)
+    return _result(-np.sum(y_oh*np.log(np.where(y_oh == 0, 1, y_pred)))/N, _out)
 
 
 def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):
@@ -247,13 +252,13 @@ def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     (-y_oh + np.sum(y_oh, axis=1, keepdims=True)*np.exp(y_pred)/np.sum(np.exp(y_pred), axis=1, keepdims=True))/N.
     """
-    y_oh, y_pred, _dtype = _loss_arguments("softmax_neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred)
+    y_oh, y_pred, _out = _loss_arguments("softmax_neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred)
     N = y_pred.shape[0]
     if derivative:
         _t0 = np.max(y_pred, axis=1, keepdims=True)
         y_pred_shifted = -_t0 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t0, 0))
         _t1 = np.exp(y_pred_shifted)
-        return _result((_t1*np.sum(y_oh, axis=1, keepdims=True)/np.sum(_t1, axis=1, keepdims=True) - y_oh)/N, _dtype, y_oh, y_pred)
+        return _result((_t1*np.sum(y_oh, axis=1, keepdims=True)/np.sum(_t1, axis=1, keepdims=True) - y_oh)/N, _out)
     _t2 = np.max(y_pred, axis=1, keepdims=True)
     y_pred_shifted = -_t2 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t2, 0))
-    return _result(np.sum(y_oh*(-y_pred_shifted + np.log(np.sum(np.exp(y_pred_shifted), axis=1, keepdims=True))))/N, _dtype, y_oh, y_pred)
+    return _result(np.sum(y_oh*(-y_pred_shifted + np.log(np.sum(np.exp(y_pred_shifted), axis=1, keepdims=True))))/N, _out)
