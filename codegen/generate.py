@@ -98,8 +98,9 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
 
     from .modules import (
         activation_functions, helper_functions, initializer_functions, loss_functions, penalty_functions,
-        runtime_source, vector_functions,
+        vector_functions,
     )
+    from .runtime_source import runtime_source
     from .network_module import network_module
     from .trainer import trainer_code
 
@@ -113,7 +114,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
     if len(set(names)) != len(names):
         raise GenerationError(f"two specs share a name: {sorted(n for n in names if names.count(n) > 1)[0]!r}")
     functions = environment.get_template("functions.py.j2")
-    functions.globals["runtime"] = runtime_source()
+    functions.globals["runtime"] = runtime_source
     files = {
         "__init__.py": environment.get_template("init.py.j2").render(networks=names, source="specs/"),
         "activations.py": functions.render(

@@ -5,7 +5,6 @@ statements; the Jinja templates only lay those records out.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 from sympy import Expr, exp, sstr
@@ -28,11 +27,8 @@ from .printer import PrintError, to_numpy
 
 __all__ = [
     "Function", "Initializer", "activation_functions", "vector_functions", "loss_functions",
-    "penalty_functions", "initializer_functions", "helper_functions", "runtime_source",
+    "penalty_functions", "initializer_functions", "helper_functions",
 ]
-
-#: Plain runtime code copied into every catalogue module: argument checks and dtypes.
-_RUNTIME = Path(__file__).resolve().parent / "runtime" / "catalogue_arrays.py"
 
 
 @dataclass(frozen=True)
@@ -262,10 +258,3 @@ def helper_functions(activations: list[Activation]) -> list[Function]:
         ),
         result=result, forward=body.statements,
     )]
-
-
-def runtime_source() -> str:
-    """The functions of ``codegen/runtime/catalogue_arrays.py``: its text after ``import numpy as np``."""
-    text = _RUNTIME.read_text(encoding="utf-8")
-    marker = "import numpy as np\n"
-    return text[text.index(marker) + len(marker):].strip("\n")

@@ -85,39 +85,6 @@ def _rows_arguments(function, *named):
     return (*(_working(a, nan) for a in arrays), (arrays[0].dtype, nan))
 
 
-def _loss_arguments(function, targets, target_values, predictions, prediction_values, within=None):
-    """A loss's targets and predictions: one shape (samples, features), at least one sample, finite.
-
-    ``within`` is the closed interval the predictions must lie in (probabilities), or None.
-    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the predictions' dtype, NaN rows.
-    """
-    prediction_array = _real(function, predictions, prediction_values)
-    _batch(function, predictions, prediction_array)
-    if prediction_array.shape[0] == 0:
-        raise ValueError(
-            f"{function}: {predictions} must hold at least one sample, got shape {prediction_array.shape}"
-        )
-    target_array = _real(function, targets, target_values)
-    if target_array.shape != prediction_array.shape:
-        raise ValueError(
-            f"{function}: {targets} must have the shape of {predictions} {prediction_array.shape}, "
-            f"got shape {target_array.shape}"
-        )
-    _finite(function, targets, target_array)
-    _finite(function, predictions, prediction_array)
-    if within is not None:
-        low, high = within
-        outside = (prediction_array < low) | (prediction_array > high)
-        if outside.any():
-            index = tuple(int(k) for k in np.argwhere(outside)[0])
-            raise ValueError(
-                f"{function}: {predictions} must lie in [{low}, {high}], "
-                f"got {prediction_array[index]} at index {index}"
-            )
-    nan = _rows(np.isnan(target_array) | np.isnan(prediction_array))
-    return _working(target_array, nan), _working(prediction_array, nan), (prediction_array.dtype, nan)
-
-
 def _parameter(function, name, value, *, zero_allowed=False):
     """Refuse a parameter that is not one finite real number greater than 0 (or equal, with ``zero_allowed``)."""
     accepted = "a finite number >= 0" if zero_allowed else "a finite number > 0"

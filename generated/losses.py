@@ -59,32 +59,6 @@ def _batch(function, name, array):
         raise ValueError(f"{function}: {name} must have at least one feature, got shape {array.shape}")
 
 
-def _elementwise_argument(function, name, value):
-    """An elementwise function's input, of any shape: the working array and ``(dtype, NaN mask)`` of the result."""
-    array = _real(function, name, value)
-    nan = np.isnan(array)
-    return _working(array, nan), (array.dtype, nan)
-
-
-def _rows_arguments(function, *named):
-    """A row-wise function's inputs (``name, value`` pairs), each (samples, features), finite, of one shape.
-
-    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the first's dtype, NaN rows.
-    """
-    arrays = []
-    for name, value in zip(named[::2], named[1::2]):
-        array = _real(function, name, value)
-        _batch(function, name, array)
-        if arrays and array.shape != arrays[0].shape:
-            raise ValueError(
-                f"{function}: {name} must have the shape of {named[0]} {arrays[0].shape}, got shape {array.shape}"
-            )
-        _finite(function, name, array)
-        arrays.append(array)
-    nan = _rows(np.logical_or.reduce([np.isnan(a) for a in arrays]))
-    return (*(_working(a, nan) for a in arrays), (arrays[0].dtype, nan))
-
-
 def _loss_arguments(function, targets, target_values, predictions, prediction_values, within=None):
     """A loss's targets and predictions: one shape (samples, features), at least one sample, finite.
 

@@ -1,7 +1,7 @@
 """Argument checks and dtypes of the generated catalogue functions: plain NumPy, no mathematics.
 
-The generator copies everything below the import into each catalogue module
-(``generated/activations.py`` and the others), which import NumPy alone.
+The generator copies the definitions a catalogue module calls into it
+(``codegen/runtime_source.py``); generated modules import NumPy alone.
 Every refusal is a ValueError or TypeError naming the function, the argument,
 what is accepted and what was given.  Half precision is computed in float32
 and returned as float16: float16 overflows at 65504 inside many formulas.
