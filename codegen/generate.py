@@ -102,6 +102,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
         activation_functions, helper_functions, initializer_functions, loss_functions, penalty_functions,
         vector_functions,
     )
+    from .runtime_source import runtime_source
 
     catalog = _catalogue(catalog)
     specs = load_specs(catalog) if specs is None else specs
@@ -113,6 +114,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
     if len(set(names)) != len(names):
         raise GenerationError(f"two specs share a name: {sorted(n for n in names if names.count(n) > 1)[0]!r}")
     functions = environment.get_template("functions.py.j2")
+    functions.globals["runtime"] = runtime_source
     files = {
         "__init__.py": environment.get_template("init.py.j2").render(networks=names, source="specs/"),
         "activations.py": functions.render(

@@ -28,6 +28,7 @@ from sympy.codegen.numpy_nodes import logaddexp
 from sympy.core.relational import Relational
 
 from derive.dropout import UniformDraw
+from derive.special import ScaledDifference
 from derive.stable import Clamp, Largest, RowMax
 
 from .lowering import ALL_AXES, AxisMax, AxisSum, lower
@@ -272,6 +273,12 @@ class InplaceBody:
             self.lines.append(
                 f"np.clip({self._value(value, None, scratch)}, -{to_numpy(bound)}, {to_numpy(bound)}, out={out})"
             )
+        elif isinstance(expr, ScaledDifference):
+            # (a - b)/k as (a/2 - b/2)/(k/2), as codegen.printer prints it: the halves cannot overflow.
+            a, b, k = expr.args
+            self._fold([("", a / 2), ("np.subtract", b / 2)], out, scratch)
+            if k / 2 != 1:
+                self.lines.append(f"np.divide({out}, {to_numpy(k / 2)}, out={out})")
         elif isinstance(expr, UniformDraw):
             self.lines.append(f"rng.random(out={out})")
         else:

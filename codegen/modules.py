@@ -16,7 +16,8 @@ from derive.losses import Loss
 from derive.normal_cdf import NORMAL_CDF, normal_cdf_input
 from derive.penalties import STRENGTH, Penalty
 from derive.special import Logistic, NormalCDF
-from derive.symbols import C, N
+from derive.stable import holds_at_infinities, with_limits
+from derive.symbols import C, N, x, y
 from derive.vector import VectorFunction
 
 from .emit import Body, Statement
@@ -34,24 +35,22 @@ __all__ = [
 class Function:
     """One generated catalogue function: signature, docstring and printed statements.
 
-    ``positive`` parameters are checked (the derivation assumed them > 0);
-    ``floating`` arguments are converted to floating arrays first; ``shared``
-    runs next; with a derivative flag, ``derivative`` and ``derivative_result``
-    form the ``if derivative:`` block; then ``forward`` and ``result``.  Results
-    are returned in the dtype of ``like``.
+    ``checks`` are calls of ``codegen/runtime/catalogue_arrays.py`` that refuse
+    bad arguments and bind the working arrays and ``_out``, the dtype and NaN mask of the result;
+    ``shared`` runs next; with a derivative flag, ``derivative`` and
+    ``derivative_result`` form the ``if derivative:`` block; then ``forward``
+    and ``result``.
     """
 
     name: str
     arguments: list[str]
     doc: str
-    floating: list[str]
     result: str
+    checks: list[str] = field(default_factory=list)
     shared: list[Statement] = field(default_factory=list)
     derivative: list[Statement] = field(default_factory=list)
     derivative_result: str | None = None
     forward: list[Statement] = field(default_factory=list)
-    like: str = "x"
-    positive: list[str] = field(default_factory=list)
 
 
 def _formula(expr: Expr) -> str:
@@ -80,11 +79,18 @@ def activation_functions(activations: list[Activation]) -> list[Function]:
 
 
 def _activation(activation: Activation) -> Function:
-    """f(x), and f'(x) from x when a more accurate form is given, else from y = f(x) when proven."""
+    """f(x), and f'(x) from x when a more accurate form is given, else from y = f(x) when proven.
+
+    At ``x = ±inf`` both give SymPy's limits; the output form is used only where it gives them from ``y``.
+    """
     arguments = ["x", "derivative=False", *(f"{p.name}={p.default!r}" for p in activation.params)]
     top = Body()
-    if activation.derivative_computed_as is None and activation.output_form is not None:
-        top.assign("y", activation.computed_as, like="x")
+    value = with_limits(activation.computed_as, x, activation.limits)
+    if (
+        activation.derivative_computed_as is None and activation.output_form is not None
+        and holds_at_infinities(activation.output_form, y, activation.limits, activation.derivative_limits)
+    ):
+        top.assign("y", value, like="x")
         derivative = top.branch()
         derivative_result = derivative.code(activation.output_form, like="y")
         forward, result = top.branch(), "y"
@@ -92,17 +98,30 @@ def _activation(activation: Activation) -> Function:
     else:
         form = activation.derivative_computed_as
         derivative = top.branch()
-        derivative_result = derivative.code(activation.derivative if form is None else form, like="x")
+        form = activation.derivative if form is None else form
+        derivative_result = derivative.code(with_limits(form, x, activation.derivative_limits), like="x")
         forward = top.branch()
-        result = forward.code(activation.computed_as, like="x")
+        result = forward.code(value, like="x")
         note = _formula(activation.derivative)
     return Function(
         name=activation.name, arguments=arguments,
         doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x) = {note}.",
-        floating=["x"], result=result, shared=top.statements,
+        checks=_parameter_checks(activation.name, activation.params) + [
+            f'x, _out = _elementwise_argument("{activation.name}", "x", x)'],
+        result=result, shared=top.statements,
         derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
-        positive=[p.name for p in activation.params if p.positive],
     )
+
+
+def _parameter_checks(function: str, params) -> list[str]:
+    """Checks of the parameters the derivation assumed positive."""
+    return [f'_parameter("{function}", "{p.name}", {p.name})' for p in params if p.positive]
+
+
+def _rows_check(function: str, names: list[str]) -> str:
+    """The check of a row-wise function's (samples, features) arguments, binding them and ``_out``."""
+    pairs = ", ".join(f'"{name}", {name}' for name in names)
+    return f'{", ".join(names)}, _out = _rows_arguments("{function}", {pairs})'
 
 
 def vector_functions(functions: list[VectorFunction]) -> list[Function]:
@@ -121,7 +140,7 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
                 f"    d{output}_j/dx_j = {_formula(vector.jacobian_diagonal)}.  ``y_oh`` is accepted for the\n"
                 f"    seed notebook's signature and not used.  For backpropagation use ``{vector.name}_vjp``."
             ),
-            floating=["x"], result=output, shared=top.statements,
+            checks=[_rows_check(vector.name, ["x"])], result=output, shared=top.statements,
             derivative=derivative.statements, derivative_result=diagonal,
         ))
         body = Body()
@@ -134,7 +153,7 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
                 f"    the gradient {upstream} with respect to its output {output}:\n"
                 f"    {_formula(vector.vjp_output_form)}."
             ),
-            floating=["x", upstream], result=vjp, forward=body.statements,
+            checks=[_rows_check(f"{vector.name}_vjp", ["x", upstream])], result=vjp, forward=body.statements,
         ))
     return generated
 
@@ -155,17 +174,20 @@ def _loss(loss: Loss) -> Function:
     derivative_result = derivative.code(gradient.expr, gradient.lets, like=predictions)
     forward = top.branch()
     result = forward.code(cost.expr, cost.lets)
-    assumptions = "".join(f"\n    Assumes {a.description}." for a in loss.assumptions)
+    domain = loss.inputs.prediction_range
+    within = "" if domain is None else f", within=({domain[0]!r}, {domain[1]!r})"
     return Function(
         name=loss.name,
         arguments=[targets, predictions, "derivative=False", *(f"{p.name}={p.default!r}" for p in loss.params)],
         doc=(
-            f"{loss.doc}{assumptions}\n\n    With ``derivative=True``, returns the gradient of the cost "
+            f"{loss.doc}\n\n    With ``derivative=True``, returns the gradient of the cost "
             f"with respect to {predictions}:\n    {_formula(loss.gradient)}."
         ),
-        floating=[targets, predictions], result=result, shared=top.statements,
-        derivative=derivative.statements, derivative_result=derivative_result,
-        forward=forward.statements, like=predictions, positive=[p.name for p in loss.params if p.positive],
+        checks=_parameter_checks(loss.name, loss.params) + [
+            f'{targets}, {predictions}, _out = _loss_arguments("{loss.name}", "{targets}", {targets}, '
+            f'"{predictions}", {predictions}{within})'],
+        result=result, shared=top.statements,
+        derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
     )
 
 
@@ -187,8 +209,12 @@ def _penalty(penalty: Penalty) -> Function:
             f"{penalty.doc}\n\n    Add it to a loss; with ``derivative=True``, returns its gradient "
             f"{_formula(penalty.gradient)}."
         ),
-        floating=[weights], result=result, derivative=derivative.statements,
-        derivative_result=derivative_result, forward=forward.statements, like=weights,
+        checks=[
+            f'_parameter("{penalty.name}", "{STRENGTH}", {STRENGTH}, zero_allowed=True)',
+            f'{weights}, _out = _elementwise_argument("{penalty.name}", "{weights}", {weights})',
+        ],
+        result=result, derivative=derivative.statements,
+        derivative_result=derivative_result, forward=forward.statements,
     )
 
 
@@ -230,5 +256,5 @@ def helper_functions(activations: list[Activation]) -> list[Function]:
             "The standard normal CDF Phi(x), from the Cephes rational approximations of erf and erfc\n"
             "    (NumPy has none); printed from derive/normal_cdf.py."
         ),
-        floating=[], result=result, forward=body.statements,
+        result=result, forward=body.statements,
     )]

@@ -12,7 +12,8 @@ changes what would read badly or behave badly in generated modules:
 * ``AxisSum``/``AxisMax`` from ``lowering`` as axis reductions, ``Norm`` as ``np.linalg.norm``;
 * ``UniformDraw`` (dropout) as ``rng.random(shape)``, from the function's generator ``rng``;
 * ``XLogY``/``XDivY`` (``y*log(p)``, ``y/p``, 0 where ``y = 0``) without
-  ever evaluating ``log(0)`` or ``0/0``.
+  ever evaluating ``log(0)`` or ``0/0``;
+* ``ScaledDifference(a, b, k)``, ``(a - b)/k``, as ``(a/2 - b/2)/(k/2)``: no overflow.
 """
 
 from sympy import Expr, MatMul, MatrixExpr, Number, OneMatrix, Piecewise, S
@@ -120,6 +121,13 @@ class ArrayPrinter(NumPyPrinter):
     def _print_XDivY(self, expr: Expr) -> str:
         a, b = (self._print(arg) for arg in expr.args)
         return f"{self.parenthesize(expr.args[0], PRECEDENCE['Mul'])}/np.where({a} == 0, 1, {b})"
+
+    def _print_ScaledDifference(self, expr: Expr) -> str:
+        # (a - b)/k as (a/2 - b/2)/(k/2): halves cannot overflow (tests/test_scaled_difference.py proves it equal).
+        a, b, k = expr.args
+        difference = f"({self._print(a / 2)} - {self.parenthesize(b / 2, PRECEDENCE['Add'] + 1)})"
+        half = k / 2
+        return difference if half == 1 else f"{difference}/{self.parenthesize(half, PRECEDENCE['Mul'] + 1)}"
 
     def _print_NormalCDF(self, expr: Expr) -> str:
         # Printed from derive.normal_cdf.NORMAL_CDF into the module as this helper.

@@ -21,7 +21,7 @@ from .errors import DefinitionError
 from .output_form import find_output_form
 from .proof import prove_equal
 from .special import Logistic, XDivY
-from .stable import stable_sigmoids, unclamp
+from .stable import Limits, limits_at_infinities, stable_sigmoids, unclamp
 from .symbols import x, y
 
 __all__ = ["Activation", "Parameter", "elementwise", "numeric", "parameters_of"]
@@ -53,7 +53,9 @@ class Activation:
     equal.  ``derivative_computed_as``, when the catalogue gives one, is a
     proven form of ``f'(x)`` that is more accurate from ``x`` than the output
     form.  ``output_form`` is ``f'`` written in ``y`` alone, or None when no
-    such form exists or SymPy cannot prove one.
+    such form exists or SymPy cannot prove one.  ``limits`` and
+    ``derivative_limits`` are ``sympy.limit`` of ``f`` and ``f'`` at ``-oo``
+    and ``+oo`` (None where there is none), the values code gives at ``±inf``.
     """
 
     name: str
@@ -63,6 +65,8 @@ class Activation:
     derivative: Expr
     derivative_computed_as: Expr | None
     output_form: Expr | None
+    limits: Limits
+    derivative_limits: Limits
     doc: str
 
     @property
@@ -112,6 +116,8 @@ def elementwise(
         derivative=derivative,
         derivative_computed_as=_maybe(numeric, derivative_computed_as),
         output_form=_maybe(numeric, find_output_form(definition, derivative, x, y)),
+        limits=limits_at_infinities(definition, x),
+        derivative_limits=limits_at_infinities(derivative, x),
         doc=doc,
     )
 
@@ -163,7 +169,7 @@ def _into_quotients(expr: Expr) -> Expr:
     )
 
 def _clip_guarded(expr: Expr) -> Expr:
-    """In a branch taken only where ``|u| <= d``, write ``u`` as ``clip(u, -d, d)``.
+    """In a branch taken only where ``c*|u| <= d`` (``c > 0``), write ``u`` as ``clip(u, -d/c, d/c)``.
 
     The two are equal wherever the branch is taken; ``np.where`` evaluates
     every branch everywhere, and the clipped ``u`` keeps ``u**2`` from
@@ -176,8 +182,9 @@ def _clip_guarded(expr: Expr) -> Expr:
             if isinstance(condition, (LessThan, GreaterThan)):
                 small, bound = (condition.lhs, condition.rhs) if isinstance(condition, LessThan) else (
                     condition.rhs, condition.lhs)
-                if isinstance(small, Abs) and not small.args[0].is_Atom:
-                    u = small.args[0]
+                scale, small = small.as_coeff_Mul()
+                if isinstance(small, Abs) and not small.args[0].is_Atom and scale.is_positive:
+                    u, bound = small.args[0], bound / scale
                     value = value.xreplace({u: Max(Min(u, bound), -bound)})
             pieces.append((value, condition))
         return Piecewise(*pieces)

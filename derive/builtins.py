@@ -2,17 +2,19 @@
 
 from functools import partial
 
-from sympy import Abs, Add, Max, Min, Piecewise, Rational, Sum, Symbol, diff, erf, exp, floor, log, pi, sqrt, tanh
+from sympy import (
+    Abs, Add, Float, Max, Min, Piecewise, Rational, Sum, Symbol, diff, erf, exp, floor, log, pi, sign, sqrt, tanh,
+)
 from sympy.codegen.numpy_nodes import logaddexp
 
 from .activations import elementwise
 from .catalog import CATALOG, Catalog
 from .initializers import FAN_IN, FAN_OUT, constant, normal, uniform
 from .penalties import STRENGTH, penalty
-from .losses import Assumption, Inputs, by_row_max, elementwise_stable, fused, loss
-from .special import Logistic, NormalCDF, XLogY
+from .losses import Inputs, by_row_max, elementwise_stable, fused, loss
+from .special import Logistic, NormalCDF, ScaledDifference, XLogY
 from .stable import saturate
-from .symbols import C, N, i, indexed, k, n, x
+from .symbols import C, N, i, indexed, j, k, m, n, x
 from .vector import vector_function
 
 __all__ = ["register_builtins"]
@@ -173,11 +175,19 @@ def _squared_error():
     )
 
 
+# The regression losses scale a difference before it is taken (ScaledDifference): y - y_pred
+# overflows for y = 1e308, y_pred = -1e308, where the mean of it over two entries fits.
+#: Huber's test |r| <= delta, taken as |r/2| <= 0.5*delta: a Float keeps SymPy from rewriting it
+#: as delta >= 2*|r/2|, whose 2*|r/2| overflows where r does.
+_HALF = Float(0.5)
+
+
 def _mse():
     y, p = _TARGETS, _PREDICTIONS
     return loss(
         "mse", _entries((y[n, i] - p[n, i]) ** 2) / (2 * N * C),
         targets=y, predictions=p, inputs=Inputs.REGRESSION,
+        gradient_computed_as=lambda g: ScaledDifference(p[m, j], y[m, j], N * C),
         doc="Half the mean squared error over every entry, 0.5*mean((y - y_pred)**2).",
     )
 
@@ -187,6 +197,8 @@ def _mae():
     return loss(
         "mae", _entries(Abs(y[n, i] - p[n, i])) / (N * C),
         targets=y, predictions=p, inputs=Inputs.REGRESSION,
+        cost_computed_as=lambda c: _entries(Abs(ScaledDifference(y[n, i], p[n, i], N * C))),
+        gradient_computed_as=lambda g: sign(ScaledDifference(p[m, j], y[m, j], 2)) / (N * C),
         doc="Mean absolute error over every entry, mean(|y - y_pred|); its gradient at y = y_pred is 0.",
     )
 
@@ -198,6 +210,15 @@ def _huber():
         "huber",
         _entries(Piecewise((r**2 / 2, Abs(r) <= DELTA), (DELTA * (Abs(r) - DELTA / 2), True))) / (N * C),
         targets=y, predictions=p, inputs=Inputs.REGRESSION, params={DELTA: 1.0},
+        # |r| <= delta as |r/2| <= delta/2; each branch over N*C, scaled before the difference.
+        cost_computed_as=lambda c: _entries(Piecewise(
+            (2 * ScaledDifference(y[n, i], p[n, i], 2) ** 2 / (N * C), Abs(ScaledDifference(y[n, i], p[n, i], 2)) <= _HALF * DELTA),
+            (DELTA * (Abs(ScaledDifference(y[n, i], p[n, i], N * C)) - DELTA / (2 * N * C)), True),
+        )),
+        gradient_computed_as=lambda g: Piecewise(
+            (ScaledDifference(p[m, j], y[m, j], N * C), Abs(ScaledDifference(y[m, j], p[m, j], 2)) <= _HALF * DELTA),
+            (DELTA * sign(ScaledDifference(p[m, j], y[m, j], 2)) / (N * C), True),
+        ),
         doc="Huber loss: squared error within delta of the target, linear beyond; mean over every entry.",
     )
 
@@ -251,7 +272,6 @@ def _softmax_neg_log_likelihood(catalog: Catalog):
             {softmax.inputs: logits, n: row, i: column}
         ),
         inputs=Inputs.ONE_HOT_LOGITS, stabilise=by_row_max,
-        assumptions=(Assumption(_ONE_HOT, 1, "targets are one-hot: each row of y_oh sums to 1"),),
         doc="Negative log-likelihood of softmax(y_pred), taking logits; computed with log-sum-exp.",
     )
 

@@ -7,7 +7,7 @@ from sympy.core.relational import GreaterThan, LessThan, StrictGreaterThan, Stri
 
 from .symbols import C, N, feature_indices, i, j, m, n, sample_indices
 
-__all__ = ["drop_range_guards", "entrywise_gradient", "replace_row_sums", "rename_feature"]
+__all__ = ["drop_range_guards", "entrywise_gradient", "rename_feature"]
 
 
 #: The range every index symbol runs over: samples over the batch, features over a row.
@@ -53,22 +53,6 @@ def drop_range_guards(expr: Expr) -> Expr:
     one every generated array entry takes; any other ``Piecewise`` is kept.
     """
     return expr.replace(lambda e: isinstance(e, Piecewise) and _is_range_guard(e), lambda e: e.args[0][0])
-
-
-def replace_row_sums(expr: Expr, base: IndexedBase, value: Expr) -> Expr:
-    """Replace every whole-row sum ``Sum(base[r, w], (w, 0, C-1))`` by ``value``."""
-
-    def is_row_sum(e: Expr) -> bool:
-        if not isinstance(e, Sum) or len(e.limits) != 1:
-            return False
-        index, low, high = e.limits[0]
-        body = e.function
-        return (
-            isinstance(body, Indexed) and body.base == base and body.indices[1] == index
-            and low == 0 and high == C - 1
-        )
-
-    return expr.replace(is_row_sum, lambda e: value)
 
 
 def rename_feature(expr: Expr, old: Symbol, new: Symbol) -> Expr:

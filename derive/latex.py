@@ -134,14 +134,10 @@ def vector_blocks(vector: VectorFunction) -> list[Block]:
 
 
 def loss_blocks(loss: Loss) -> list[Block]:
-    """Cost, raw gradient, assumptions and the gradient the code uses."""
+    """Cost, gradient and the computed form the code uses."""
     p = latex(loss.predictions)
     partial = f"\\frac{{\\partial L}}{{\\partial {p}_{{m,j}}}}"
-    rows = [f"L &= {latex(loss.cost)}", f"{partial} &= {latex(loss.raw_gradient)} && {_text('by sympy.diff')}"]
-    for assumption in loss.assumptions:
-        rows.append(f"& {latex(assumption.statement)} && {_text('assumed: ' + assumption.description)}")
-    if loss.assumptions:
-        rows.append(f"{partial} &= {latex(loss.gradient)}")
+    rows = [f"L &= {latex(loss.cost)}", f"{partial} &= {latex(loss.gradient)} && {_text('by sympy.diff')}"]
     if loss.cost_computed_as.lets:
         for let in loss.cost_computed_as.lets:
             rows.append(f"{latex(let.name)}_{{n,i}} &= {latex(let.value)} && {_text('shifted logits')}")

@@ -12,18 +12,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from sympy import Eq, Expr, Indexed, IndexedBase, Sum, Symbol, diff, expand_log, log, sympify
+from sympy import Expr, Float, Indexed, IndexedBase, Rational, Symbol, diff, expand_log, log, sympify
 
 from .activations import Parameter, numeric, parameters_of
 from .errors import DefinitionError
-from .indexing import drop_range_guards, entrywise_gradient, replace_row_sums
+from .indexing import drop_range_guards, entrywise_gradient
 from .proof import prove_equal
-from .special import XLogY
+from .special import XLogY, unscaled
 from .stable import Shifted, shift_by_row_max
-from .symbols import C, N, i, j, m
+from .symbols import C, N, j, m
 from .tidy import tidy
 
-__all__ = ["Assumption", "Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable"]
+__all__ = ["Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable"]
 
 
 class Inputs(str, Enum):
@@ -35,29 +35,19 @@ class Inputs(str, Enum):
     BINARY_PROBABILITIES = "targets in [0, 1], probabilities in (0, 1)"
     BINARY_LOGITS = "targets in [0, 1], logits"
 
-
-@dataclass(frozen=True)
-class Assumption:
-    """A fact about the inputs that a gradient is simplified with, stated openly.
-
-    ``row_sum`` of ``base`` equals ``value`` on every row, e.g. one-hot targets.
-    """
-
-    base: IndexedBase
-    value: Expr
-    description: str
-
     @property
-    def statement(self) -> Eq:
-        return Eq(Sum(self.base[m, i], (i, 0, C - 1)), self.value)
+    def prediction_range(self) -> tuple[int, int] | None:
+        """The closed interval predictions must lie in (probabilities: ``[0, 1]``), or None for any real."""
+        probabilities = (Inputs.ONE_HOT_PROBABILITIES, Inputs.BINARY_PROBABILITIES)
+        return (0, 1) if self in probabilities else None
 
 
 @dataclass(frozen=True)
 class Loss:
     """A cost and its gradient with respect to the predictions (indexed ``[m, j]``).
 
-    ``raw_gradient`` is what ``sympy.diff`` gives; ``gradient`` is that after
-    the stated assumptions; the ``*_computed_as`` forms are what code evaluates.
+    ``gradient`` is what ``sympy.diff`` gives, for any targets: no assumption
+    about them simplifies it.  The ``*_computed_as`` forms are what code evaluates.
     """
 
     name: str
@@ -66,9 +56,7 @@ class Loss:
     params: tuple[Parameter, ...]
     inputs: Inputs
     cost: Expr
-    raw_gradient: Expr
     gradient: Expr
-    assumptions: tuple[Assumption, ...]
     cost_computed_as: Shifted
     gradient_computed_as: Shifted
     doc: str
@@ -96,15 +84,17 @@ def loss(
     predictions: IndexedBase,
     inputs: Inputs,
     params: Mapping[Symbol, float] | None = None,
-    assumptions: tuple[Assumption, ...] = (),
     stabilise: Stabiliser = elementwise_stable,
+    cost_computed_as: Callable[[Expr], Expr] | None = None,
     gradient_computed_as: Callable[[Expr], Expr] | None = None,
     doc: str = "",
 ) -> Loss:
     """Derive the gradient of ``cost`` with respect to ``predictions[m, j]``.
 
-    ``gradient_computed_as``, given the derived gradient, returns an equal
-    form that is more accurate in floating point; it is proven equal first.
+    ``cost_computed_as`` and ``gradient_computed_as``, given the cost and the
+    derived gradient, return an equal form of it, each more accurate
+    in floating point (``ScaledDifference`` for a difference that may
+    overflow); each is proven equal first.
     """
     item = f"loss {name!r}"
     cost = sympify(cost)
@@ -115,10 +105,7 @@ def loss(
             item, f"unknown symbol(s) {', '.join(stray)} in {cost}",
             f"accepted: {targets.label}[n, i], {predictions.label}[n, i], N, C and declared parameters",
         )
-    raw = tidy(entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
-    gradient = raw
-    for assumption in assumptions:
-        gradient = tidy(replace_row_sums(gradient, assumption.base, assumption.value))
+    gradient = tidy(entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
     return Loss(
         name=name,
         targets=targets,
@@ -126,11 +113,9 @@ def loss(
         params=parameters,
         inputs=inputs,
         cost=cost,
-        raw_gradient=raw,
         gradient=gradient,
-        assumptions=assumptions,
-        cost_computed_as=stabilise(cost, predictions, item),
-        gradient_computed_as=stabilise(_proven(item, gradient, gradient_computed_as), predictions, item),
+        cost_computed_as=stabilise(_proven(item, "cost", cost, cost_computed_as), predictions, item),
+        gradient_computed_as=stabilise(_proven(item, "gradient", gradient, gradient_computed_as), predictions, item),
         doc=doc,
     )
 
@@ -141,7 +126,6 @@ def fused(
     inner: Callable[[IndexedBase, Expr, Expr], Expr],
     *,
     inputs: Inputs,
-    assumptions: tuple[Assumption, ...] = (),
     stabilise: Stabiliser,
     gradient_computed_as: Callable[[Expr], Expr] | None = None,
     doc: str = "",
@@ -161,18 +145,20 @@ def fused(
     cost = cost.replace(XLogY, lambda a, b: a * log(b))
     return loss(
         name, cost, targets=outer.targets, predictions=logits, inputs=inputs,
-        params={p.symbol: p.default for p in outer.params}, assumptions=assumptions,
+        params={p.symbol: p.default for p in outer.params},
         stabilise=stabilise, gradient_computed_as=gradient_computed_as, doc=doc,
     )
 
 
-def _proven(item: str, gradient: Expr, rewrite: Callable[[Expr], Expr] | None) -> Expr:
-    """``rewrite(gradient)`` once SymPy proves it equal to ``gradient``; the gradient itself without one."""
+def _proven(item: str, label: str, expr: Expr, rewrite: Callable[[Expr], Expr] | None) -> Expr:
+    """``rewrite(expr)`` once SymPy proves it equal to ``expr``; ``expr`` itself without one."""
     if rewrite is None:
-        return gradient
-    form = rewrite(gradient)
-    if not prove_equal(form, gradient):
-        raise DefinitionError(item, f"gradient form {form} is not proven equal to {gradient}")
+        return expr
+    form = rewrite(expr)
+    # A Float in a form is a binary number: the proof takes its exact value.
+    exact = unscaled(form).xreplace({f: Rational(f) for f in form.atoms(Float)})
+    if not prove_equal(exact, expr):
+        raise DefinitionError(item, f"{label} form {form} is not proven equal to {expr}")
     return form
 
 

@@ -9,7 +9,7 @@ At numbers both evaluate, with the convention, so a trace can compute them.
 
 from sympy import Expr, Function, S, erf, exp, log, pi, sqrt
 
-__all__ = ["XLogY", "XDivY", "Logistic", "NormalCDF"]
+__all__ = ["XLogY", "XDivY", "Logistic", "NormalCDF", "ScaledDifference", "unscaled"]
 
 
 class XDivY(Function):
@@ -99,3 +99,32 @@ class NormalCDF(Function):
     def _latex(self, printer, exp=None) -> str:
         text = rf"\Phi\left({printer._print(self.args[0])}\right)"
         return text if exp is None else rf"{text}^{{{exp}}}"
+
+
+class ScaledDifference(Function):
+    """``ScaledDifference(a, b, k) = (a - b)/k`` for ``k > 0``, kept whole so code can scale first.
+
+    ``a - b`` overflows for ``a = 1e308, b = -1e308`` where ``(a - b)/k`` fits
+    once ``k >= 2``; code computes ``(a/2 - b/2)/(k/2)`` (``codegen.printer``),
+    proven equal in the tests.  Proofs reason about ``unscaled`` forms.
+    """
+
+    is_real = True
+
+    @classmethod
+    def eval(cls, a: Expr, b: Expr, k: Expr) -> Expr | None:
+        return (a - b) / k if a.is_Number and b.is_Number and k.is_Number else None
+
+    def fdiff(self, argindex: int = 1):
+        k = self.args[2]
+        return (1 / k, -1 / k, -self / k)[argindex - 1]
+
+    def _latex(self, printer, exp=None) -> str:
+        a, b, k = self.args
+        text = rf"\frac{{{printer._print(a - b)}}}{{{printer._print(k)}}}"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
+
+
+def unscaled(expr: Expr) -> Expr:
+    """``expr`` with every ``ScaledDifference(a, b, k)`` written ``(a - b)/k``: the form proofs reason about."""
+    return expr.replace(lambda e: isinstance(e, ScaledDifference), lambda e: (e.args[0] - e.args[1]) / e.args[2])

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 from sympy import (
-    Abs, Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Max, Piecewise, Pow, S, Sum, Symbol,
-    count_ops, exp, expand, expand_log, expand_power_exp, lambdify, simplify,
+    Abs, Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Limit, Max, Piecewise, Pow, S, Sum, Symbol,
+    count_ops, exp, expand, expand_log, expand_power_exp, lambdify, limit, nan, oo, simplify,
 )
+from sympy.calculus.accumulationbounds import AccumBounds
 from sympy.calculus.singularities import is_monotonic
 from sympy.simplify.simplify import factor_sum
 
@@ -27,7 +28,10 @@ from .errors import DefinitionError
 from .proof import is_zero
 from .symbols import i, indexed, n
 
-__all__ = ["RowMax", "Largest", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate", "stable_sigmoids"]
+__all__ = [
+    "RowMax", "Largest", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate", "stable_sigmoids",
+    "limits_at_infinities", "holds_at_infinities", "with_limits",
+]
 
 
 class RowMax(Function):
@@ -200,3 +204,71 @@ def stable_sigmoids(expr: Expr) -> Expr:
         return Max(t, Piecewise((1, a <= 0), (0, True))) / (1 + t)
 
     return expr.replace(is_logistic, rewrite)
+
+
+#: A function's limits at ``(-oo, +oo)``, each None where SymPy finds none.
+Limits = tuple[Expr | None, Expr | None]
+
+
+def limits_at_infinities(expr: Expr, x: Symbol) -> Limits:
+    """``sympy.limit`` of ``expr`` as ``x`` goes to -oo and to +oo, None where no limit exists or is found."""
+    return _limit(expr, x, -oo), _limit(expr, x, oo)
+
+
+def _limit(expr: Expr, x: Symbol, point: Expr) -> Expr | None:
+    try:
+        value = limit(expr.replace(lambda e: isinstance(e, Piecewise), lambda e: _branch_towards(e, x, point)),
+                      x, point)
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+    if value is nan or value.has(Limit, AccumBounds) or value.is_extended_real is not True:
+        return None
+    return value
+
+
+def _branch_towards(expr: Piecewise, x: Symbol, point: Expr) -> Expr:
+    """The branch of ``expr`` taken for every ``x`` beyond some bound towards ``point`` (``±oo``).
+
+    ``sympy.limit`` cannot take a Piecewise to infinity; its limit there is the limit of that branch.
+    """
+    for value, where in expr.as_expr_set_pairs(Interval(-oo, oo)):
+        bounds = [abs(b) for b in where.boundary if b.is_finite]
+        beyond = max(bounds, default=S.Zero) + 1
+        tail = Interval.open(beyond, oo) if point == oo else Interval.open(-oo, -beyond)
+        if tail.is_subset(where):
+            return value
+    raise NotImplementedError(f"no branch of {expr} holds towards {point}")
+
+
+def holds_at_infinities(form: Expr, variable: Symbol, points: Limits, limits: Limits) -> bool:
+    """True when SymPy's value of ``form`` at each of ``points`` (its variable's value there) is the limit.
+
+    SymPy's arithmetic with ``oo`` follows IEEE 754 (``oo*0`` is nan,
+    ``exp(-oo)`` is 0), so such a form already gives the limit in code.
+    """
+    for point, expected in zip(points, limits):
+        if expected is None or point is None:
+            continue
+        try:
+            value = form.subs(variable, point)
+        except (TypeError, ValueError):
+            return False
+        if value != expected:
+            return False
+    return True
+
+
+def with_limits(form: Expr, x: Symbol, limits: Limits) -> Expr:
+    """``form``, evaluated at ``x = -inf`` and ``+inf`` as the limits there, where they exist.
+
+    Unless SymPy's value of ``form`` at ``±oo`` already is the limit, infinite
+    ``x`` (beyond ``Largest(x)``) takes the limit, and ``form`` sees ``x``
+    clipped to the finite range, which changes no finite input and keeps
+    ``inf*0`` and ``inf - inf`` out of the branch ``np.where`` discards.
+    """
+    if holds_at_infinities(form, x, (-oo, oo), limits):
+        return form
+    low, high = limits
+    pieces = [(value, condition) for value, condition in (
+        (high, x > Largest(x)), (low, x < -Largest(x))) if value is not None]
+    return Piecewise(*pieces, (form.xreplace({x: Clamp(x, Largest(x))}), True))

@@ -11,15 +11,104 @@ import numpy as np
 __all__ = ["linear", "sigmoid", "relu", "tanh", "leaky_relu", "elu", "gaussian", "softplus", "silu", "gelu", "gelu_tanh", "softmax", "softmax_vjp", "log_softmax", "log_softmax_vjp"]
 
 
-def _floating(a):
-    """``a`` as an array; integer or boolean input becomes float64, float32 stays float32."""
-    a = np.asarray(a)
-    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+#: What a NaN entry is replaced by while a formula runs: inside every catalogue function's domain.
+_PLACEHOLDER = 0.5
 
 
-def _cast(value, like):
-    """``value`` in the dtype of ``like``, so float32 in gives float32 out."""
-    return np.asarray(value, dtype=like.dtype) if np.ndim(value) else like.dtype.type(value)
+def _real(function, name, value):
+    """``value`` as a floating array (integers and booleans become float64); anything else is refused."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{function}: {name} must be an array of real numbers ({error})") from None
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    if array.dtype.kind != "f":
+        raise TypeError(f"{function}: {name} must be an array of real numbers, got dtype {array.dtype}")
+    return array
+
+
+def _working(array, nan):
+    """The array a formula is evaluated on: float16 widened to float32, NaN entries replaced."""
+    array = array.astype(np.float32) if array.dtype == np.float16 else array
+    return np.where(nan, _PLACEHOLDER, array) if nan.any() else array
+
+
+def _rows(nan):
+    """A NaN mask spread over every sample (row) holding a NaN."""
+    return np.broadcast_to(nan.any(axis=1, keepdims=True), nan.shape)
+
+
+def _finite(function, name, array):
+    """Refuse an infinite entry; NaN is let through and gives NaN."""
+    infinite = np.isinf(array)
+    if infinite.any():
+        index = tuple(int(k) for k in np.argwhere(infinite)[0])
+        raise ValueError(
+            f"{function}: {name} must be finite (NaN gives NaN), got {array[index]} at index {index}"
+        )
+
+
+def _batch(function, name, array):
+    """Refuse anything but a 2-D array of shape (samples, features) with at least one feature."""
+    if array.ndim != 2:
+        raise ValueError(
+            f"{function}: {name} must be a 2-D array of shape (samples, features), got shape {array.shape}"
+        )
+    if array.shape[1] == 0:
+        raise ValueError(f"{function}: {name} must have at least one feature, got shape {array.shape}")
+
+
+def _elementwise_argument(function, name, value):
+    """An elementwise function's input, of any shape: the working array and ``(dtype, NaN mask)`` of the result."""
+    array = _real(function, name, value)
+    nan = np.isnan(array)
+    return _working(array, nan), (array.dtype, nan)
+
+
+def _rows_arguments(function, *named):
+    """A row-wise function's inputs (``name, value`` pairs), each (samples, features), finite, of one shape.
+
+    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the first's dtype, NaN rows.
+    """
+    arrays = []
+    for name, value in zip(named[::2], named[1::2]):
+        array = _real(function, name, value)
+        _batch(function, name, array)
+        if arrays and array.shape != arrays[0].shape:
+            raise ValueError(
+                f"{function}: {name} must have the shape of {named[0]} {arrays[0].shape}, got shape {array.shape}"
+            )
+        _finite(function, name, array)
+        arrays.append(array)
+    nan = _rows(np.logical_or.reduce([np.isnan(a) for a in arrays]))
+    return (*(_working(a, nan) for a in arrays), (arrays[0].dtype, nan))
+
+
+def _parameter(function, name, value, *, zero_allowed=False):
+    """Refuse a parameter that is not one finite real number greater than 0 (or equal, with ``zero_allowed``)."""
+    accepted = "a finite number >= 0" if zero_allowed else "a finite number > 0"
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise TypeError(f"{function}: {name} must be {accepted}, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{function}: {name} must be {accepted}, got {value!r}") from None
+    if not (np.isfinite(number) and (number >= 0 if zero_allowed else number > 0)):
+        raise ValueError(f"{function}: {name} must be {accepted}, got {value!r}")
+
+
+def _result(value, out):
+    """``value`` in the dtype of ``out = (dtype, nan)``, NaN where ``nan`` is (a scalar: where any is).
+
+    Rounding to float16 may overflow to inf, as rounding so large a value to float16 does.
+    """
+    dtype, nan = out
+    value = np.asarray(value)
+    with np.errstate(over="ignore"):
+        if value.ndim == 0:
+            return dtype.type(np.nan if nan.any() else value)
+        return np.asarray(np.where(nan, np.nan, value) if nan.any() else value, dtype=dtype)
 
 
 def _normal_cdf(x):
@@ -45,11 +134,11 @@ def linear(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as 1.
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("linear", "x", x)
     y = x
     if derivative:
-        return _cast(np.ones_like(y), x)
-    return _cast(y, x)
+        return _result(np.ones_like(y), _out)
+    return _result(y, _out)
 
 
 def sigmoid(x, derivative=False):
@@ -57,12 +146,12 @@ def sigmoid(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = np.exp(-x)/(1 + np.exp(-x))**2.
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("sigmoid", "x", x)
     if derivative:
         _t0 = np.exp(-np.abs(x))
-        return _cast(_t0/(_t0 + 1)**2, x)
+        return _result(_t0/(_t0 + 1)**2, _out)
     _t1 = np.exp(-np.abs(x))
-    return _cast(np.maximum(_t1, (x >= 0))/(_t1 + 1), x)
+    return _result(np.maximum(_t1, (x >= 0))/(_t1 + 1), _out)
 
 
 def relu(x, derivative=False):
@@ -70,11 +159,11 @@ def relu(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as (y > 0).
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("relu", "x", x)
     y = np.maximum(x, 0)
     if derivative:
-        return _cast((y > 0), x)
-    return _cast(y, x)
+        return _result((y > 0), _out)
+    return _result(y, _out)
 
 
 def tanh(x, derivative=False):
@@ -82,11 +171,12 @@ def tanh(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = 1 - np.tanh(x)**2.
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("tanh", "x", x)
     if derivative:
-        _t0 = np.exp(-2*np.abs(np.clip(x, -400.0, 400.0)))
-        return _cast(4*_t0/(_t0 + 1)**2, x)
-    return _cast(np.tanh(x), x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.exp(-2*np.abs(np.clip(np.clip(x, -_t0, _t0), -400.0, 400.0)))
+        return _result(np.where((_t0 < x) | (_t0 < -x), 0, 4*_t1/(_t1 + 1)**2), _out)
+    return _result(np.tanh(x), _out)
 
 
 def leaky_relu(x, derivative=False, alpha=0.1):
@@ -94,13 +184,12 @@ def leaky_relu(x, derivative=False, alpha=0.1):
 
     With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as np.where(y <= 0, alpha, 1).
     """
-    if not alpha > 0:
-        raise ValueError(f"leaky_relu: alpha must be positive, got {alpha!r}")
-    x = _floating(x)
+    _parameter("leaky_relu", "alpha", alpha)
+    x, _out = _elementwise_argument("leaky_relu", "x", x)
     y = np.where(x <= 0, alpha*x, x)
     if derivative:
-        return _cast(np.where(y <= 0, alpha, 1), x)
-    return _cast(y, x)
+        return _result(np.where(y <= 0, alpha, 1), _out)
+    return _result(y, _out)
 
 
 def elu(x, derivative=False, alpha=1.0):
@@ -108,12 +197,11 @@ def elu(x, derivative=False, alpha=1.0):
 
     With ``derivative=True``, returns f'(x) = np.where(x <= 0, alpha*np.exp(x), 1).
     """
-    if not alpha > 0:
-        raise ValueError(f"elu: alpha must be positive, got {alpha!r}")
-    x = _floating(x)
+    _parameter("elu", "alpha", alpha)
+    x, _out = _elementwise_argument("elu", "x", x)
     if derivative:
-        return _cast(np.where(x <= 0, alpha*np.exp(np.minimum(x, 0)), 1), x)
-    return _cast(np.where(x <= 0, alpha*np.expm1(np.minimum(x, 0)), x), x)
+        return _result(np.where(x <= 0, alpha*np.exp(np.minimum(x, 0)), 1), _out)
+    return _result(np.where(x <= 0, alpha*np.expm1(np.minimum(x, 0)), x), _out)
 
 
 def gaussian(x, derivative=False):
@@ -121,14 +209,16 @@ def gaussian(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = -2*x*np.exp(-x**2).
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("gaussian", "x", x)
     if derivative:
-        _t0 = np.clip(x, -40.0, 40.0)
-        _t1 = np.floor(65536*_t0)
-        return _cast(-2*_t0*np.exp(-1/4294967296*_t1**2)*np.exp((-_t0 + (1/65536)*_t1)*(_t0 + (1/65536)*_t1)), x)
-    _t2 = np.clip(x, -40.0, 40.0)
-    _t3 = np.floor(65536*_t2)
-    return _cast(np.exp(-1/4294967296*_t3**2)*np.exp((-_t2 + (1/65536)*_t3)*(_t2 + (1/65536)*_t3)), x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.clip(np.clip(x, -_t0, _t0), -40.0, 40.0)
+        _t2 = np.floor(65536*_t1)
+        return _result(np.where((_t0 < x) | (_t0 < -x), 0, -2*_t1*np.exp(-1/4294967296*_t2**2)*np.exp((-_t1 + (1/65536)*_t2)*(_t1 + (1/65536)*_t2))), _out)
+    _t3 = np.finfo(x.dtype).max
+    _t4 = np.clip(np.clip(x, -_t3, _t3), -40.0, 40.0)
+    _t5 = np.floor(65536*_t4)
+    return _result(np.where((_t3 < x) | (_t3 < -x), 0, np.exp(-1/4294967296*_t5**2)*np.exp((-_t4 + (1/65536)*_t5)*(_t4 + (1/65536)*_t5))), _out)
 
 
 def softplus(x, derivative=False):
@@ -136,11 +226,12 @@ def softplus(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = np.exp(x)/(np.exp(x) + 1).
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("softplus", "x", x)
     if derivative:
         _t0 = np.exp(-np.abs(x))
-        return _cast(np.maximum(_t0, (x >= 0))/(_t0 + 1), x)
-    return _cast(np.logaddexp(0, x), x)
+        return _result(np.maximum(_t0, (x >= 0))/(_t0 + 1), _out)
+    _t1 = np.finfo(x.dtype).max
+    return _result(np.where(_t1 < x, np.inf, np.where(_t1 < -x, 0, np.logaddexp(0, np.clip(x, -_t1, _t1)))), _out)
 
 
 def silu(x, derivative=False):
@@ -148,13 +239,17 @@ def silu(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = x*np.exp(-x)/(1 + np.exp(-x))**2 + 1/(1 + np.exp(-x)).
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("silu", "x", x)
     if derivative:
-        _t0 = np.exp(-np.abs(x))
-        _t1 = _t0 + 1
-        return _cast(_t0*x/_t1**2 + np.maximum(_t0, (x >= 0))/_t1, x)
-    _t2 = np.exp(-np.abs(x))
-    return _cast(x*np.maximum(_t2, (x >= 0))/(_t2 + 1), x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.clip(x, -_t0, _t0)
+        _t2 = np.exp(-np.abs(_t1))
+        _t3 = _t2 + 1
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t2/_t3**2 + np.maximum(_t2, (_t1 >= 0))/_t3)), _out)
+    _t4 = np.finfo(x.dtype).max
+    _t5 = np.clip(x, -_t4, _t4)
+    _t6 = np.exp(-np.abs(_t5))
+    return _result(np.where(_t4 < x, np.inf, np.where(_t4 < -x, 0, _t5*np.maximum(_t6, (_t5 >= 0))/(_t6 + 1))), _out)
 
 
 def gelu(x, derivative=False):
@@ -162,11 +257,15 @@ def gelu(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = sqrt(2)*x*exp(-x**2/2)/(2*sqrt(pi)) + erf(sqrt(2)*x/2)/2 + 1/2.
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("gelu", "x", x)
     if derivative:
-        _t0 = np.clip(x, -40.0, 40.0)
-        return _cast((1/2)*np.sqrt(2)*_t0*np.exp(-1/2*_t0**2)/np.sqrt(np.pi) + _normal_cdf(x), x)
-    return _cast(x*_normal_cdf(x), x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.clip(x, -_t0, _t0)
+        _t2 = np.clip(_t1, -40.0, 40.0)
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, (1/2)*np.sqrt(2)*_t2*np.exp(-1/2*_t2**2)/np.sqrt(np.pi) + _normal_cdf(_t1))), _out)
+    _t3 = np.finfo(x.dtype).max
+    _t4 = np.clip(x, -_t3, _t3)
+    return _result(np.where(_t3 < x, np.inf, np.where(_t3 < -x, 0, _t4*_normal_cdf(_t4))), _out)
 
 
 def gelu_tanh(x, derivative=False):
@@ -174,20 +273,23 @@ def gelu_tanh(x, derivative=False):
 
     With ``derivative=True``, returns f'(x) = (1/2)*np.sqrt(2)*x*(1 - np.tanh(np.sqrt(2)*((8943/200000)*x**3 + x)/np.sqrt(np.pi))**2)*((26829/200000)*x**2 + 1)/np.sqrt(np.pi) + (1/2)*np.tanh(np.sqrt(2)*((8943/200000)*x**3 + x)/np.sqrt(np.pi)) + 1/2.
     """
-    x = _floating(x)
+    x, _out = _elementwise_argument("gelu_tanh", "x", x)
     if derivative:
-        _t0 = np.clip(x, -22.0, 22.0)
-        _t1 = (8943/200000)*_t0**3 + _t0
-        _t2 = np.sqrt(2)/np.sqrt(np.pi)
-        _t3 = 2*_t2
-        _t4 = np.exp(-_t3*np.abs(_t1))
-        _t5 = np.maximum(_t4, (_t1*_t2 >= 0))/(_t4 + 1)
-        return _cast(_t0*_t3*_t5*(1 - _t5)*((26829/200000)*_t0**2 + 1) + _t5, x)
-    _t6 = np.clip(x, -22.0, 22.0)
-    _t7 = (8943/200000)*_t6**3 + _t6
-    _t8 = np.sqrt(2)/np.sqrt(np.pi)
-    _t9 = np.exp(-2*_t8*np.abs(_t7))
-    return _cast(x*np.maximum(_t9, (_t7*_t8 >= 0))/(_t9 + 1), x)
+        _t0 = np.finfo(x.dtype).max
+        _t1 = np.clip(np.clip(x, -_t0, _t0), -22.0, 22.0)
+        _t2 = (8943/200000)*_t1**3 + _t1
+        _t3 = np.sqrt(2)/np.sqrt(np.pi)
+        _t4 = 2*_t3
+        _t5 = np.exp(-_t4*np.abs(_t2))
+        _t6 = np.maximum(_t5, (_t2*_t3 >= 0))/(_t5 + 1)
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t4*_t6*(1 - _t6)*((26829/200000)*_t1**2 + 1) + _t6)), _out)
+    _t7 = np.finfo(x.dtype).max
+    _t8 = np.clip(x, -_t7, _t7)
+    _t9 = np.clip(_t8, -22.0, 22.0)
+    _t10 = (8943/200000)*_t9**3 + _t9
+    _t11 = np.sqrt(2)/np.sqrt(np.pi)
+    _t12 = np.exp(-2*_t11*np.abs(_t10))
+    return _result(np.where(_t7 < x, np.inf, np.where(_t7 < -x, 0, _t8*np.maximum(_t12, (_t10*_t11 >= 0))/(_t12 + 1))), _out)
 
 
 def softmax(x, y_oh=None, derivative=False):
@@ -200,14 +302,14 @@ def softmax(x, y_oh=None, derivative=False):
     ds_j/dx_j = s*(1 - s).  ``y_oh`` is accepted for the
     seed notebook's signature and not used.  For backpropagation use ``softmax_vjp``.
     """
-    x = _floating(x)
+    x, _out = _rows_arguments("softmax", "x", x)
     _t0 = np.max(x, axis=1, keepdims=True)
     x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     _t1 = np.exp(x_shifted)
     s = _t1/np.sum(_t1, axis=1, keepdims=True)
     if derivative:
-        return _cast(s*(1 - s), x)
-    return _cast(s, x)
+        return _result(s*(1 - s), _out)
+    return _result(s, _out)
 
 
 def softmax_vjp(x, g):
@@ -215,13 +317,12 @@ def softmax_vjp(x, g):
     the gradient g with respect to its output s:
     s*(g - np.sum(g*s, axis=1, keepdims=True)).
     """
-    x = _floating(x)
-    g = _floating(g)
+    x, g, _out = _rows_arguments("softmax_vjp", "x", x, "g", g)
     _t0 = np.max(x, axis=1, keepdims=True)
     x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     _t1 = np.exp(x_shifted)
     s = _t1/np.sum(_t1, axis=1, keepdims=True)
-    return _cast(s*(g - np.sum(g*s, axis=1, keepdims=True)), x)
+    return _result(s*(g - np.sum(g*s, axis=1, keepdims=True)), _out)
 
 
 def log_softmax(x, y_oh=None, derivative=False):
@@ -231,13 +332,13 @@ def log_softmax(x, y_oh=None, derivative=False):
     ds_j/dx_j = -np.expm1(s).  ``y_oh`` is accepted for the
     seed notebook's signature and not used.  For backpropagation use ``log_softmax_vjp``.
     """
-    x = _floating(x)
+    x, _out = _rows_arguments("log_softmax", "x", x)
     _t0 = np.max(x, axis=1, keepdims=True)
     x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
     if derivative:
-        return _cast(-np.expm1(s), x)
-    return _cast(s, x)
+        return _result(-np.expm1(s), _out)
+    return _result(s, _out)
 
 
 def log_softmax_vjp(x, g):
@@ -245,9 +346,8 @@ def log_softmax_vjp(x, g):
     the gradient g with respect to its output s:
     g - np.sum(g, axis=1, keepdims=True)*np.exp(s).
     """
-    x = _floating(x)
-    g = _floating(g)
+    x, g, _out = _rows_arguments("log_softmax_vjp", "x", x, "g", g)
     _t0 = np.max(x, axis=1, keepdims=True)
     x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
     s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
-    return _cast(g - np.sum(g, axis=1, keepdims=True)*np.exp(s), x)
+    return _result(g - np.sum(g, axis=1, keepdims=True)*np.exp(s), _out)

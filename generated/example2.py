@@ -99,7 +99,7 @@ def backward(params, x, y, cache):
     _t0 = np.max(out, axis=1, keepdims=True)
     out_shifted = -_t0 + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(_t0, 0))
     _t1 = np.exp(out_shifted)
-    dout = (_t1/np.sum(_t1, axis=1, keepdims=True) - y)/N
+    dout = (_t1*np.sum(y, axis=1, keepdims=True)/np.sum(_t1, axis=1, keepdims=True) - y)/N
     dinp3 = dout
     dw3 = dinp3.T @ h2
     db3 = np.sum(dinp3, axis=0, keepdims=True)
@@ -398,7 +398,9 @@ class Trainer:
         np.subtract(_s2, out_shifted, out=_s3)
         np.multiply(y, _s3, out=_s1)
         cost = _s1.sum()*_t2
-        np.divide(_t3, _t4, out=dout)
+        y.sum(axis=1, keepdims=True, out=_s2)
+        np.multiply(_t3, _s2, out=dout)
+        np.divide(dout, _t4, out=dout)
         np.subtract(dout, y, out=dout)
         np.multiply(dout, _t2*learning_rate, out=dout)
         dinp3 = dout

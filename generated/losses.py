@@ -11,15 +11,111 @@ import numpy as np
 __all__ = ["squared_error", "mse", "mae", "huber", "binary_cross_entropy", "sigmoid_cross_entropy", "neg_log_likelihood", "softmax_neg_log_likelihood"]
 
 
-def _floating(a):
-    """``a`` as an array; integer or boolean input becomes float64, float32 stays float32."""
-    a = np.asarray(a)
-    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+#: What a NaN entry is replaced by while a formula runs: inside every catalogue function's domain.
+_PLACEHOLDER = 0.5
 
 
-def _cast(value, like):
-    """``value`` in the dtype of ``like``, so float32 in gives float32 out."""
-    return np.asarray(value, dtype=like.dtype) if np.ndim(value) else like.dtype.type(value)
+def _real(function, name, value):
+    """``value`` as a floating array (integers and booleans become float64); anything else is refused."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{function}: {name} must be an array of real numbers ({error})") from None
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    if array.dtype.kind != "f":
+        raise TypeError(f"{function}: {name} must be an array of real numbers, got dtype {array.dtype}")
+    return array
+
+
+def _working(array, nan):
+    """The array a formula is evaluated on: float16 widened to float32, NaN entries replaced."""
+    array = array.astype(np.float32) if array.dtype == np.float16 else array
+    return np.where(nan, _PLACEHOLDER, array) if nan.any() else array
+
+
+def _rows(nan):
+    """A NaN mask spread over every sample (row) holding a NaN."""
+    return np.broadcast_to(nan.any(axis=1, keepdims=True), nan.shape)
+
+
+def _finite(function, name, array):
+    """Refuse an infinite entry; NaN is let through and gives NaN."""
+    infinite = np.isinf(array)
+    if infinite.any():
+        index = tuple(int(k) for k in np.argwhere(infinite)[0])
+        raise ValueError(
+            f"{function}: {name} must be finite (NaN gives NaN), got {array[index]} at index {index}"
+        )
+
+
+def _batch(function, name, array):
+    """Refuse anything but a 2-D array of shape (samples, features) with at least one feature."""
+    if array.ndim != 2:
+        raise ValueError(
+            f"{function}: {name} must be a 2-D array of shape (samples, features), got shape {array.shape}"
+        )
+    if array.shape[1] == 0:
+        raise ValueError(f"{function}: {name} must have at least one feature, got shape {array.shape}")
+
+
+def _loss_arguments(function, targets, target_values, predictions, prediction_values, within=None):
+    """A loss's targets and predictions: one shape (samples, features), at least one sample, finite.
+
+    ``within`` is the closed interval the predictions must lie in (probabilities), or None.
+    Returns the working arrays and ``(dtype, NaN mask)`` of the result: the predictions' dtype, NaN rows.
+    """
+    prediction_array = _real(function, predictions, prediction_values)
+    _batch(function, predictions, prediction_array)
+    if prediction_array.shape[0] == 0:
+        raise ValueError(
+            f"{function}: {predictions} must hold at least one sample, got shape {prediction_array.shape}"
+        )
+    target_array = _real(function, targets, target_values)
+    if target_array.shape != prediction_array.shape:
+        raise ValueError(
+            f"{function}: {targets} must have the shape of {predictions} {prediction_array.shape}, "
+            f"got shape {target_array.shape}"
+        )
+    _finite(function, targets, target_array)
+    _finite(function, predictions, prediction_array)
+    if within is not None:
+        low, high = within
+        outside = (prediction_array < low) | (prediction_array > high)
+        if outside.any():
+            index = tuple(int(k) for k in np.argwhere(outside)[0])
+            raise ValueError(
+                f"{function}: {predictions} must lie in [{low}, {high}], "
+                f"got {prediction_array[index]} at index {index}"
+            )
+    nan = _rows(np.isnan(target_array) | np.isnan(prediction_array))
+    return _working(target_array, nan), _working(prediction_array, nan), (prediction_array.dtype, nan)
+
+
+def _parameter(function, name, value, *, zero_allowed=False):
+    """Refuse a parameter that is not one finite real number greater than 0 (or equal, with ``zero_allowed``)."""
+    accepted = "a finite number >= 0" if zero_allowed else "a finite number > 0"
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise TypeError(f"{function}: {name} must be {accepted}, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{function}: {name} must be {accepted}, got {value!r}") from None
+    if not (np.isfinite(number) and (number >= 0 if zero_allowed else number > 0)):
+        raise ValueError(f"{function}: {name} must be {accepted}, got {value!r}")
+
+
+def _result(value, out):
+    """``value`` in the dtype of ``out = (dtype, nan)``, NaN where ``nan`` is (a scalar: where any is).
+
+    Rounding to float16 may overflow to inf, as rounding so large a value to float16 does.
+    """
+    dtype, nan = out
+    value = np.asarray(value)
+    with np.errstate(over="ignore"):
+        if value.ndim == 0:
+            return dtype.type(np.nan if nan.any() else value)
+        return np.asarray(np.where(nan, np.nan, value) if nan.any() else value, dtype=dtype)
 
 
 def squared_error(y, y_pred, derivative=False):
@@ -28,11 +124,10 @@ def squared_error(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     -y + y_pred.
     """
-    y = _floating(y)
-    y_pred = _floating(y_pred)
+    y, y_pred, _out = _loss_arguments("squared_error", "y", y, "y_pred", y_pred)
     if derivative:
-        return _cast(-y + y_pred, y_pred)
-    return _cast((1/2)*np.sum((y - y_pred)**2), y_pred)
+        return _result(-y + y_pred, _out)
+    return _result((1/2)*np.sum((y - y_pred)**2), _out)
 
 
 def mse(y, y_pred, derivative=False):
@@ -41,13 +136,12 @@ def mse(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     (-y + y_pred)/(C*N).
     """
-    y = _floating(y)
-    y_pred = _floating(y_pred)
+    y, y_pred, _out = _loss_arguments("mse", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
-        return _cast((-y + y_pred)/(C*N), y_pred)
-    return _cast((1/2)*np.sum((y - y_pred)**2)/(C*N), y_pred)
+        return _result(((1/2)*y_pred - (1/2)*y)/((1/2)*C*N), _out)
+    return _result((1/2)*np.sum((y - y_pred)**2)/(C*N), _out)
 
 
 def mae(y, y_pred, derivative=False):
@@ -56,13 +150,12 @@ def mae(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     np.sign(-y + y_pred)/(C*N).
     """
-    y = _floating(y)
-    y_pred = _floating(y_pred)
+    y, y_pred, _out = _loss_arguments("mae", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
-        return _cast(np.sign(-y + y_pred)/(C*N), y_pred)
-    return _cast(np.sum(np.abs(y - y_pred))/(C*N), y_pred)
+        return _result(np.sign(((1/2)*y_pred - (1/2)*y))/(C*N), _out)
+    return _result(np.sum(np.abs(((1/2)*y - (1/2)*y_pred)/((1/2)*C*N))), _out)
 
 
 def huber(y, y_pred, derivative=False, delta=1.0):
@@ -71,19 +164,16 @@ def huber(y, y_pred, derivative=False, delta=1.0):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     np.where(delta >= np.abs(y - y_pred), -y + y_pred, delta*np.sign(-y + y_pred))/(C*N).
     """
-    if not delta > 0:
-        raise ValueError(f"huber: delta must be positive, got {delta!r}")
-    y = _floating(y)
-    y_pred = _floating(y_pred)
+    _parameter("huber", "delta", delta)
+    y, y_pred, _out = _loss_arguments("huber", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
-        _t0 = y - y_pred
-        _t1 = -_t0
-        return _cast(np.where(delta >= np.abs(_t0), _t1, delta*np.sign(_t1))/(C*N), y_pred)
-    _t2 = y - y_pred
-    _t3 = np.abs(_t2)
-    return _cast(np.sum(np.where(_t3 <= delta, (1/2)*np.maximum(-delta, np.minimum(_t2, delta))**2, delta*(_t3 - 1/2*delta)))/(C*N), y_pred)
+        return _result(np.where(0.5*delta >= np.abs(((1/2)*y - (1/2)*y_pred)), ((1/2)*y_pred - (1/2)*y)/((1/2)*C*N), delta*np.sign(((1/2)*y_pred - (1/2)*y))/(C*N)), _out)
+    _t0 = 0.5*delta
+    _t1 = ((1/2)*y - (1/2)*y_pred)
+    _t2 = 1/(C*N)
+    return _result(np.sum(np.where(_t0 >= np.abs(_t1), 2*_t2*np.maximum(-_t0, np.minimum(_t0, _t1))**2, delta*(-1/2*_t2*delta + np.abs(((1/2)*y - (1/2)*y_pred)/((1/2)*C*N))))), _out)
 
 
 def binary_cross_entropy(y, y_pred, derivative=False):
@@ -92,14 +182,13 @@ def binary_cross_entropy(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     (-y/np.where(y == 0, 1, y_pred) + (1 - y)/np.where(1 - y == 0, 1, 1 - y_pred))/(C*N).
     """
-    y = _floating(y)
-    y_pred = _floating(y_pred)
+    y, y_pred, _out = _loss_arguments("binary_cross_entropy", "y", y, "y_pred", y_pred, within=(0, 1))
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
         _t0 = 1/(C*N)
-        return _cast((-_t0*y)/np.where(-_t0*y == 0, 1, y_pred) + (_t0*(1 - y))/np.where(_t0*(1 - y) == 0, 1, 1 - y_pred), y_pred)
-    return _cast(-np.sum(y*np.log(np.where(y == 0, 1, y_pred)) + (1 - y)*np.log(np.where(1 - y == 0, 1, 1 - y_pred)))/(C*N), y_pred)
+        return _result((-_t0*y)/np.where(-_t0*y == 0, 1, y_pred) + (_t0*(1 - y))/np.where(_t0*(1 - y) == 0, 1, 1 - y_pred), _out)
+    return _result(-np.sum(y*np.log(np.where(y == 0, 1, y_pred)) + (1 - y)*np.log(np.where(1 - y == 0, 1, 1 - y_pred)))/(C*N), _out)
 
 
 def sigmoid_cross_entropy(y, y_pred, derivative=False):
@@ -108,15 +197,14 @@ def sigmoid_cross_entropy(y, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     (-y + 1/(1 + np.exp(-y_pred)))/(C*N).
     """
-    y = _floating(y)
-    y_pred = _floating(y_pred)
+    y, y_pred, _out = _loss_arguments("sigmoid_cross_entropy", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
         _t0 = np.exp(-np.abs(y_pred))
         _t1 = 1/(_t0 + 1)
-        return _cast((-_t1*y*np.maximum(_t0, (y_pred <= 0)) + _t1*(1 - y)*np.maximum(_t0, (y_pred >= 0)))/(C*N), y_pred)
-    return _cast(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), y_pred)
+        return _result((-_t1*y*np.maximum(_t0, (y_pred <= 0)) + _t1*(1 - y)*np.maximum(_t0, (y_pred >= 0)))/(C*N), _out)
+    return _result(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), _out)
 
 
 def neg_log_likelihood(y_oh, y_pred, derivative=False):
@@ -125,29 +213,26 @@ def neg_log_likelihood(y_oh, y_pred, derivative=False):
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
     -y_oh/np.where(y_oh == 0, 1, y_pred)/N.
     """
-    y_oh = _floating(y_oh)
-    y_pred = _floating(y_pred)
+    y_oh, y_pred, _out = _loss_arguments("neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred, within=(0, 1))
     N = y_pred.shape[0]
     if derivative:
-        return _cast((-y_oh/N)/np.where(-y_oh/N == 0, 1, y_pred), y_pred)
-    return _cast(-np.sum(y_oh*np.log(np.where(y_oh == 0, 1, y_pred)))/N, y_pred)
+        return _result((-y_oh/N)/np.where(-y_oh/N == 0, 1, y_pred), _out)
+    return _result(-np.sum(y_oh*np.log(np.where(y_oh == 0, 1, y_pred)))/N, _out)
 
 
 def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):
     """Negative log-likelihood of softmax(y_pred), taking logits; computed with log-sum-exp.
-    Assumes targets are one-hot: each row of y_oh sums to 1.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    (-y_oh + np.exp(y_pred)/np.sum(np.exp(y_pred), axis=1, keepdims=True))/N.
+    (-y_oh + np.sum(y_oh, axis=1, keepdims=True)*np.exp(y_pred)/np.sum(np.exp(y_pred), axis=1, keepdims=True))/N.
     """
-    y_oh = _floating(y_oh)
-    y_pred = _floating(y_pred)
+    y_oh, y_pred, _out = _loss_arguments("softmax_neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred)
     N = y_pred.shape[0]
     if derivative:
         _t0 = np.max(y_pred, axis=1, keepdims=True)
         y_pred_shifted = -_t0 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t0, 0))
         _t1 = np.exp(y_pred_shifted)
-        return _cast((_t1/np.sum(_t1, axis=1, keepdims=True) - y_oh)/N, y_pred)
+        return _result((_t1*np.sum(y_oh, axis=1, keepdims=True)/np.sum(_t1, axis=1, keepdims=True) - y_oh)/N, _out)
     _t2 = np.max(y_pred, axis=1, keepdims=True)
     y_pred_shifted = -_t2 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t2, 0))
-    return _cast(np.sum(y_oh*(-y_pred_shifted + np.log(np.sum(np.exp(y_pred_shifted), axis=1, keepdims=True))))/N, y_pred)
+    return _result(np.sum(y_oh*(-y_pred_shifted + np.log(np.sum(np.exp(y_pred_shifted), axis=1, keepdims=True))))/N, _out)

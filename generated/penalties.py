@@ -10,15 +10,60 @@ import numpy as np
 __all__ = ["l1", "l2"]
 
 
-def _floating(a):
-    """``a`` as an array; integer or boolean input becomes float64, float32 stays float32."""
-    a = np.asarray(a)
-    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+#: What a NaN entry is replaced by while a formula runs: inside every catalogue function's domain.
+_PLACEHOLDER = 0.5
 
 
-def _cast(value, like):
-    """``value`` in the dtype of ``like``, so float32 in gives float32 out."""
-    return np.asarray(value, dtype=like.dtype) if np.ndim(value) else like.dtype.type(value)
+def _real(function, name, value):
+    """``value`` as a floating array (integers and booleans become float64); anything else is refused."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{function}: {name} must be an array of real numbers ({error})") from None
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    if array.dtype.kind != "f":
+        raise TypeError(f"{function}: {name} must be an array of real numbers, got dtype {array.dtype}")
+    return array
+
+
+def _working(array, nan):
+    """The array a formula is evaluated on: float16 widened to float32, NaN entries replaced."""
+    array = array.astype(np.float32) if array.dtype == np.float16 else array
+    return np.where(nan, _PLACEHOLDER, array) if nan.any() else array
+
+
+def _elementwise_argument(function, name, value):
+    """An elementwise function's input, of any shape: the working array and ``(dtype, NaN mask)`` of the result."""
+    array = _real(function, name, value)
+    nan = np.isnan(array)
+    return _working(array, nan), (array.dtype, nan)
+
+
+def _parameter(function, name, value, *, zero_allowed=False):
+    """Refuse a parameter that is not one finite real number greater than 0 (or equal, with ``zero_allowed``)."""
+    accepted = "a finite number >= 0" if zero_allowed else "a finite number > 0"
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise TypeError(f"{function}: {name} must be {accepted}, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{function}: {name} must be {accepted}, got {value!r}") from None
+    if not (np.isfinite(number) and (number >= 0 if zero_allowed else number > 0)):
+        raise ValueError(f"{function}: {name} must be {accepted}, got {value!r}")
+
+
+def _result(value, out):
+    """``value`` in the dtype of ``out = (dtype, nan)``, NaN where ``nan`` is (a scalar: where any is).
+
+    Rounding to float16 may overflow to inf, as rounding so large a value to float16 does.
+    """
+    dtype, nan = out
+    value = np.asarray(value)
+    with np.errstate(over="ignore"):
+        if value.ndim == 0:
+            return dtype.type(np.nan if nan.any() else value)
+        return np.asarray(np.where(nan, np.nan, value) if nan.any() else value, dtype=dtype)
 
 
 def l1(w, strength, derivative=False):
@@ -26,10 +71,11 @@ def l1(w, strength, derivative=False):
 
     Add it to a loss; with ``derivative=True``, returns its gradient strength*np.sign(w).
     """
-    w = _floating(w)
+    _parameter("l1", "strength", strength, zero_allowed=True)
+    w, _out = _elementwise_argument("l1", "w", w)
     if derivative:
-        return _cast(strength*np.sign(w), w)
-    return _cast(strength*np.sum(np.abs(w)), w)
+        return _result(strength*np.sign(w), _out)
+    return _result(strength*np.sum(np.abs(w)), _out)
 
 
 def l2(w, strength, derivative=False):
@@ -37,7 +83,8 @@ def l2(w, strength, derivative=False):
 
     Add it to a loss; with ``derivative=True``, returns its gradient strength*w.
     """
-    w = _floating(w)
+    _parameter("l2", "strength", strength, zero_allowed=True)
+    w, _out = _elementwise_argument("l2", "w", w)
     if derivative:
-        return _cast(strength*w, w)
-    return _cast((1/2)*strength*np.sum(w**2), w)
+        return _result(strength*w, _out)
+    return _result((1/2)*strength*np.sum(w**2), _out)

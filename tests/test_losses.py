@@ -193,3 +193,19 @@ def test_neg_log_likelihood_gradient_is_zero_where_the_target_is_zero():
         grad = losses.neg_log_likelihood(y, p, derivative=True)
     # d/dp_j of -sum(y*log p)/N is -y_j/(N p_j): -2 at the true class, 0 where y_j = 0.
     np.testing.assert_array_equal(grad, [[-2.0, 0.0, 0.0]])
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@given(BATCHES)
+def test_gradient_equals_central_differences_for_targets_whose_rows_do_not_sum_to_one(name, sizes):
+    loss = getattr(losses, name)
+    _, p = batch(name, *sizes)
+    y = np.random.default_rng(sizes[0] + 1).uniform(0.05, 0.95, size=p.shape)
+    expected = gradient(lambda q: loss(y, q), p)
+    np.testing.assert_allclose(loss(y, p, derivative=True), expected, rtol=1e-6, atol=1e-9)
+
+
+def test_softmax_neg_log_likelihood_gradient_at_half_targets_is_the_central_difference():
+    y, z = np.array([[0.5, 0.5, 0.5]]), np.array([[0.2, -1.0, 3.0]])
+    expected = gradient(lambda q: losses.softmax_neg_log_likelihood(y, q), z)
+    np.testing.assert_allclose(losses.softmax_neg_log_likelihood(y, z, derivative=True), expected, rtol=1e-7)

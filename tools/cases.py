@@ -15,7 +15,9 @@ grid (``tools.grid``):
 * a loss is called on one sample of two features, targets ``[1, 0]`` (one-hot)
   and predictions ``[t, 0.25]``; the references are its cost and the
   gradient of that cost by ``sympy.diff``.  Where the cost is undefined
-  (a log of a negative probability) the point is outside the loss's domain.
+  (a log of a negative probability), or ``t`` is outside the range the loss
+  accepts predictions in (``Inputs.prediction_range``, which the generated
+  function refuses), the point is outside the loss's domain.
 
 Vector and loss references are put over one denominator by SymPy once ``t``
 is in (an exact rewrite, see ``tools.reference``): their derivatives are
@@ -212,20 +214,25 @@ def loss_cases(loss: Loss) -> list[Case]:
     cost = loss.cost.subs({N: 1, C: 2}).doit()
     gradient = [diff(cost, p) for p in predictions]
 
+    accepted = loss.inputs.prediction_range or (-np.inf, np.inf)
+
     def evaluate(derivative: bool) -> Callable[[np.ndarray], np.ndarray]:
         targets = np.array([TARGETS])
+        refused = np.full(2 if derivative else 1, np.nan)
 
         def at(t: np.ndarray) -> np.ndarray:
             function = _generated(generated_losses, loss.name)
             return np.array([
                 np.ravel(function(targets, np.array([[point, SECOND_PREDICTION]]), derivative=derivative))
+                if accepted[0] <= point <= accepted[1] else refused
                 for point in t
             ])
 
         return at
 
-    def reference(exprs: list[Expr]) -> Reference:
-        return Reference([e.xreplace(values) for e in exprs], T, cancel_first=True)
+    def reference(exprs: list[Expr]) -> Callable[[float], list[float] | None]:
+        exact = Reference([e.xreplace(values) for e in exprs], T, cancel_first=True)
+        return lambda t: exact(t) if accepted[0] <= t <= accepted[1] else None
 
     return [
         Case(
