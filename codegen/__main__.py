@@ -16,7 +16,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from .generate import OUTPUT, GenerationError, recover, render_all, render_cached, write_all
+from .generate import OUTPUT, GenerationError, recover, render_all, render_cached, render_network, write_all
 
 
 def _failures() -> tuple[type[Exception], ...]:
@@ -97,8 +97,7 @@ def _network(arguments: argparse.Namespace) -> int:
     spec = load_spec(arguments.spec, activations=CATALOG.names("activation"), losses=CATALOG.names("loss"))
     target = arguments.output or Path(f"{spec.name}.py")
     _check_output(target)
-    files = render_all(CATALOG, [spec])
-    _write_atomically(target, files[f"{spec.name}.py"])
+    _write_atomically(target, render_network(spec, CATALOG))
     print(f"wrote {_printable(str(target))}")
     return 0
 
