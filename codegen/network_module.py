@@ -187,7 +187,7 @@ def _stage(program: Program, stage: Stage, outputs: list[str], arguments: set[st
             if assignment.expr.has(UniformDraw) and not drawing:
                 body.add("rng", "np.random.default_rng(rng)")
                 drawing = True
-            body.assign(assignment.target, assignment.expr, like=assignment.target)
+            body.assign(assignment.target, assignment.expr, like=assignment.shape)
             assigned.add(assignment.target)
         blocks.append(Block(mode.value, body.statements))
     order = {name: index for index, name in enumerate(sources)}
