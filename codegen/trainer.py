@@ -78,7 +78,8 @@ def trainer_code(program: Program) -> TrainerCode:
         start = slots[-1].stop
     size_trained = sum(slot.stop - slot.start for slot in slots[:len(trained)])
     gradients = [Slot(f"d{s.name}", s.start, s.shape) for s in slots[:len(trained)]]
-    update, velocities = folded_update(program)
+    # With every layer frozen there is nothing to update, and no velocity to keep.
+    update, velocities = folded_update(program) if trained else ([], [])
     state = {v.parameter: v.name for v in program.state}
     spec = program.spec
     shapes: dict[str, Shape] = {"x": (N, spec.inputs), "y": (N, spec.layers[-1].units)}
