@@ -6,9 +6,9 @@ assignments, its backward pass with the learning rate folded in
 one), then its update applied once to ``theta`` (every trained array end to
 end, ``Program.flat_update``), which so needs no multiplication; all printed by ``codegen.inplace``:
 parameters and gradients are views of flat arrays, intermediates are
-buffers allocated once per batch size, and consecutive elementwise
-assignments share their common subexpressions (the loss's and its
-gradient's ``exp`` of the logits).  Assignments no trained gradient,
+buffers allocated once per batch size, and the elementwise
+assignments of the whole step share their common subexpressions (the loss's and its
+gradient's ``exp`` of the logits, GELU's ``Phi`` forward and backward).  Assignments no trained gradient,
 cost or statistic needs (a frozen layer's gradients) are left out, and an
 assignment repeated unchanged (the loss's shifted logits) is computed once.
 """
