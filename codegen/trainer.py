@@ -51,7 +51,8 @@ class TrainerCode:
     ``vtheta``.  ``buffers`` are ``(name, shape code, dtype)`` per batch size,
 ``bindings`` name each intermediate and the buffer it lives in (several
 share one when their uses do not overlap, ``Buffers.storage``);
-    ``sizes`` the size statements, ``lines`` the step, ``cost`` what it returns.
+    ``sizes`` the size statements, ``lines`` the step up to the gradients, ``after`` the statistics' and
+    parameters' updates (the gradients are checked in between), ``cost`` what it returns.
     """
 
     slots: list[Slot]
@@ -64,6 +65,7 @@ share one when their uses do not overlap, ``Buffers.storage``);
     bindings: list[tuple[str, str]]
     sizes: list[tuple[str, str]]
     lines: list[str]
+    after: list[str]
     cost: str
     draws: bool
 
@@ -90,7 +92,10 @@ def trainer_code(program: Program) -> TrainerCode:
     owned = {s.name for s in slots + gradients}
     step = _needed(program, {g.name for g in gradients} | {s.name for s in program.statistics})
     owned |= {THETA, f"v{THETA}"}
-    body.assign_all([(a.target, a.expr, a.target in owned) for a in step + update])
+    gradients_step = [a for a in step if a.stage is not Stage.STATISTICS]
+    body.assign_all([(a.target, a.expr, a.target in owned) for a in gradients_step])
+    split = len(body.lines)
+    body.assign_all([(a.target, a.expr, a.target in owned) for a in step[len(gradients_step):] + update])
     holder = buffers.storage(body.lines)
     cost = "cost + penalty" if program.stage(Stage.PENALTY) else "cost"
     sizes = [(str(size), f"{array}.shape[{axis}]") for size, array, axis in ((N, "x", 0), (C, "y", 1))
@@ -102,7 +107,7 @@ def trainer_code(program: Program) -> TrainerCode:
         buffers=[(name, _shape_code(shape), dtype) for name, (shape, dtype) in buffers.shapes.items()
                  if holder[name] == name],
         bindings=list(holder.items()),
-        sizes=sizes, lines=body.lines, cost=cost, draws=any(a.expr.has(UniformDraw) for a in step),
+        sizes=sizes, lines=body.lines[:split], after=body.lines[split:], cost=cost, draws=any(a.expr.has(UniformDraw) for a in step),
     )
 
 
