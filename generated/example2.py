@@ -325,8 +325,8 @@ def _finite_gradients(grads, flat=None):
 
 
 def _params(params):
-    """Every parameter and statistic as a float64 array of its shape, else a ValueError naming it."""
-    return _arrays("params", params, {**PARAMETERS, **STATISTICS}, "every parameter and statistic")
+    """Every parameter and statistic as a finite float64 array of its shape, else a ValueError naming it."""
+    return _arrays("params", params, {**PARAMETERS, **STATISTICS}, "every parameter and statistic", True)
 
 
 def _shapes(names):
