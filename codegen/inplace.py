@@ -349,12 +349,23 @@ class InplaceBody:
             self._fold([("", base), ("np.power", power)], out, scratch)
 
     def _piecewise(self, expr: Piecewise, out: str, scratch: list[str]) -> None:
-        """Every branch computed, then the last copied into ``out`` and each earlier one where its condition holds."""
+        """The last branch computed into ``out``, then each earlier one, last first, copied in where its condition holds.
+
+        Each branch is computed just before it is copied, so its buffers are
+        free for the next; only when the statement reads ``out`` itself are
+        all branches computed before ``out`` is written.
+        """
         *branches, (default, _) = expr.args
-        values = [(self._value(v, None, scratch), self._value(c, None, scratch)) for v, c in branches]
+        if out == self._protected:
+            values = [(self._value(v, None, scratch), self._value(c, None, scratch)) for v, c in branches]
+            self._value(default, out, scratch)
+            for value, where in reversed(values):
+                self.lines.append(f"np.copyto({out}, {value}, where={where})")
+            return
         self._value(default, out, scratch)
-        for value, where in reversed(values):
-            self.lines.append(f"np.copyto({out}, {value}, where={where})")
+        for value, condition in reversed(branches):
+            where = self._value(condition, None, scratch)
+            self.lines.append(f"np.copyto({out}, {self._value(value, None, scratch)}, where={where})")
 
     def _matmul(self, expr: MatMul, out: str, scratch: list[str]) -> None:
         """A product (``np.dot``, which has less overhead than ``@``), or a sum where a ``OneMatrix`` multiplies."""
