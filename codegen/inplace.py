@@ -118,6 +118,8 @@ class InplaceBody:
     buffers: Buffers
     lines: list[str] = field(default_factory=list)
     numbers: count = field(default_factory=count)
+    #: Shapes the derivation gives targets whose expression may fold to a number (a penalty of strength 0).
+    declared: dict[str, Shape] = field(default_factory=dict)
     _protected: str | None = None
 
     def assign(self, target: str, expr: Basic, *, owned: bool = False) -> None:
@@ -163,7 +165,7 @@ class InplaceBody:
         self._statement(target, reduced, owned=owned)
 
     def _statement(self, target: str, expr: Basic, *, owned: bool) -> None:
-        shape = self._shape(expr)
+        shape = self._shape(expr) if not isinstance(expr, Number) else self.declared.get(target, ())
         self.shapes[target] = shape
         if shape == ():
             self.lines.append(f"{target} = {to_numpy(self._sums_in_place(expr))}")

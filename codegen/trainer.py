@@ -88,7 +88,7 @@ def trainer_code(program: Program) -> TrainerCode:
     shapes.update({s.name: s.shape for s in slots + gradients})
     shapes.update({THETA: (1, size_trained), f"d{THETA}": (1, size_trained), f"v{THETA}": (1, size_trained)})
     buffers = Buffers()
-    body = InplaceBody(shapes, buffers)
+    body = InplaceBody(shapes, buffers, declared={a.target: a.shape for a in program.assignments if a.shape})
     owned = {s.name for s in slots + gradients}
     step = _needed(program, {g.name for g in gradients} | {s.name for s in program.statistics})
     owned |= {THETA, f"v{THETA}"}

@@ -1,7 +1,7 @@
 """``codegen.inplace``: which buffers may share memory, and in-place code equal to the expression it prints."""
 
 import numpy as np
-from sympy import Piecewise, Symbol, exp
+from sympy import Piecewise, S, Symbol, exp
 
 from codegen.inplace import Buffers, InplaceBody
 from derive.symbols import N
@@ -72,3 +72,12 @@ def test_a_piecewise_branch_is_computed_just_before_it_is_copied():
     exec("\n".join(body.lines), {"np": np, "x": values, **work})
     expected = np.where(values < -1, np.exp(values), np.where(values < 1, np.exp(2 * values), values))
     np.testing.assert_allclose(work["result"], expected, rtol=1e-15)
+
+
+def test_a_number_assigned_to_a_declared_array_fills_a_buffer_of_its_shape():
+    body = InplaceBody({}, Buffers(), declared={"zero": (3, 2)})
+    body.assign("zero", S.Zero)
+    assert body.buffers.shapes["zero"] == ((3, 2), "float64")
+    work = {"zero": np.full((3, 2), np.nan)}
+    exec("\n".join(body.lines), {"np": np, **work})
+    np.testing.assert_array_equal(work["zero"], np.zeros((3, 2)))
