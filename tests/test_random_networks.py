@@ -29,7 +29,8 @@ def random_spec(loss, seed, depth=3, frozen=False):
     With ``frozen``, every layer has ``trainable = false`` and the optimiser is momentum.
     """
     turn = (seed * len(LOSSES) + LOSSES.index(loss)) * depth
-    rng = np.random.default_rng([seed, LOSSES.index(loss), depth])
+    rng = np.random.default_rng([seed, LOSSES.index(loss)])
+    zeros = np.random.default_rng([seed, LOSSES.index(loss), 0])
     widths = rng.integers(1, 4, size=depth)
     kinds = ["per_neuron", "shared", "none"]
     layers = [
@@ -39,7 +40,9 @@ def random_spec(loss, seed, depth=3, frozen=False):
     for layer in layers:
         penalty = str(rng.choice(["none", *CATALOG.names("penalty")]))
         if penalty != "none":
-            strength = float(rng.choice([0.0, -0.0, rng.uniform(0.01, 0.1), rng.uniform(0.01, 0.1)]))
+            strength = float(rng.uniform(0.01, 0.1))
+            if zeros.uniform() < 0.3:
+                strength = float(zeros.choice([0.0, -0.0]))  # folds the penalty to the number 0
             layer.update(penalty=penalty, penalty_strength=strength)
         if rng.uniform() < 0.5:
             # Batch normalisation's beta is the layer's shift: it takes no bias.
