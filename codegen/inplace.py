@@ -351,7 +351,7 @@ class InplaceBody:
             self._fold([("", base), ("np.power", power)], out, scratch)
 
     def _piecewise(self, expr: Piecewise, out: str, scratch: list[str]) -> None:
-        """The last branch computed into ``out``, then each earlier one, last first, copied in where its condition holds.
+        """The last branch computed into ``out``, then each earlier one, last first, copied in where it holds.
 
         Each branch is computed just before it is copied, so its buffers are
         free for the next; only when the statement reads ``out`` itself are

@@ -223,7 +223,8 @@ def init_params(rng=None):
 
 def _shape_text(shape):
     """``(N, 3)``: a shape as the messages write it, ``None`` (any size) as ``N``."""
-    return "(" + ", ".join("N" if size is None else str(size) for size in shape) + ("," if len(shape) == 1 else "") + ")"
+    sizes = ["N" if size is None else str(size) for size in shape]
+    return "(" + ", ".join(sizes) + ("," if len(sizes) == 1 else "") + ")"
 
 
 def _array(name, value, shape, finite=False, rows=False):

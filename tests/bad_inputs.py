@@ -75,7 +75,8 @@ def judge(call: Call, argument: str, kind: str) -> Outcome:
             result = call.run({**call.arrays, argument: bad})
     except (ValueError, FloatingPointError) as error:
         clear = _names(error, argument)
-        return Outcome(call.name, argument, kind, "clear error" if clear else "crash", f"{type(error).__name__}: {error}")
+        verdict = "clear error" if clear else "crash"
+        return Outcome(call.name, argument, kind, verdict, f"{type(error).__name__}: {error}")
     except Exception as error:  # noqa: BLE001 - anything else is what the matrix counts
         return Outcome(call.name, argument, kind, "crash", f"{type(error).__name__}: {error}")
     correct = _agrees(call, argument, kind, result, numbers)

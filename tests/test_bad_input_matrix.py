@@ -15,7 +15,8 @@ X, Y = RNG.normal(size=(4, 2)), RNG.normal(size=(4, 3))
 
 
 def network(optimizer, batch_norm):
-    layers = [{"units": 3, "activation": "tanh", "batch_norm": batch_norm, "bias": "none" if batch_norm else "per_neuron"},
+    bias = "none" if batch_norm else "per_neuron"
+    layers = [{"units": 3, "activation": "tanh", "batch_norm": batch_norm, "bias": bias},
               {"units": 3, "activation": "linear"}]
     return module_of(spec_of({"name": "bad", "inputs": 2, "layers": layers, "loss": "mse",
                               "optimizer": {"name": optimizer}}))
@@ -39,7 +40,8 @@ def plain_calls(m):
 
     with_w1 = {**data, "w1": params["w1"]}
     return [
-        Call("forward", lambda a: m["forward"]({**params, "w1": a["w1"]}, a["x"]), {"x": X, "w1": params["w1"]}, rows=True),
+        Call("forward", lambda a: m["forward"]({**params, "w1": a["w1"]}, a["x"]), {"x": X, "w1": params["w1"]},
+             rows=True),
         Call("predict", lambda a: m["predict"](params, a["x"]), {"x": X}, rows=True),
         Call("loss", lambda a: m["loss"](a["y"], a["out"]), {"y": Y, "out": cache["out"]}, cost=True),
         Call("penalty", lambda a: m["penalty"]({**params, "w1": a["w1"]}), {"w1": params["w1"]}),
@@ -64,7 +66,8 @@ def momentum_calls(m):
         Call("update (state)", lambda a: m["update"](params, grads, {**state, "vw1": a["vw1"]}), {"vw1": state["vw1"]}),
         Call("train_step (momentum)", lambda a: m["train_step"](params, a["x"], a["y"], state), {"x": X, "y": Y}),
         Call("step", lambda a: m["step"](params, {**grads, "dw1": a["dw1"]}, state, 0), {"dw1": grads["dw1"]}),
-        Call("running_statistics", lambda a: m["running_statistics"]({**params, "running_mean1": a["running_mean1"]}, cache),
+        Call("running_statistics",
+             lambda a: m["running_statistics"]({**params, "running_mean1": a["running_mean1"]}, cache),
              {"running_mean1": params["running_mean1"]}),
         Call("init_state", lambda a: m["init_state"]({**params, "w1": a["w1"]}), {"w1": params["w1"]}),
         Call("Trainer (state)", lambda a: m["Trainer"](params, {**state, "vw1": a["vw1"]}).state["vw1"].copy(),

@@ -94,13 +94,15 @@ def test_backward_names_a_cache_entry_it_lacks(net):
 def test_backward_refuses_the_cache_of_another_batch(net):
     params = net["init_params"](0)
     cache = net["forward"](params, X[:2], training=True)
-    raises("cache: expected the cache of the 5 rows of x, got out of shape (2, 3)", net["backward"], params, X, Y, cache)
+    raises("cache: expected the cache of the 5 rows of x, got out of shape (2, 3)",
+           net["backward"], params, X, Y, cache)
 
 
 def test_update_names_a_gradient_of_the_wrong_shape(net):
     params = net["init_params"](0)
     grads = {f"d{name}": np.zeros_like(value) for name, value in params.items()}
-    raises("dw1: expected an array of shape (4, 2), got shape (2, 4)", net["update"], params, {**grads, "dw1": np.zeros((2, 4))})
+    raises("dw1: expected an array of shape (4, 2), got shape (2, 4)",
+           net["update"], params, {**grads, "dw1": np.zeros((2, 4))})
 
 
 def test_update_refuses_a_nan_gradient(net):

@@ -4,7 +4,7 @@ Each activation is the hidden layer of a 64 -> 256 -> 10 network (linear
 output, softmax cross-entropy) trained on a batch of 2048 rows.  The first
 step allocates the batch size's buffers (``workspace``); ``peak`` is the
 most the second step allocates at once.  Run ``python -m tools.step_memory``;
-it prints a Markdown table (docs/benchmarks.md shows one).
+it prints a Markdown table (README.md shows one).
 """
 
 import tracemalloc
@@ -48,7 +48,8 @@ def step_memory(activation: str) -> tuple[int, int]:
 
 
 def main() -> None:
-    print(f"| hidden activation ({INPUTS}->{HIDDEN}->{OUTPUTS}, batch {BATCH}) | workspace (MB) | peak of a step (bytes) |")
+    network = f"{INPUTS}->{HIDDEN}->{OUTPUTS}, batch {BATCH}"
+    print(f"| hidden activation ({network}) | workspace (MB) | peak of a step (bytes) |")
     print("|---|---:|---:|")
     for activation in CATALOG.names("activation"):
         workspace, peak = step_memory(activation)
