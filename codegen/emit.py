@@ -43,12 +43,16 @@ class Body:
         self.statements.append(Statement(target, code))
         self.known.add(target)
 
-    def assign(self, target: str, expr: Expr, lets: Iterable[Let] = (), like: str | None = None) -> None:
+    def assign(self, target: str, expr: Expr, lets: Iterable[Let] = (), like: str | tuple | None = None) -> None:
         """Append statements that compute ``expr`` into ``target``."""
         self.add(target, self.code(expr, lets, like))
 
-    def code(self, expr: Expr, lets: Iterable[Let] = (), like: str | None = None) -> str:
-        """Source for ``expr``, appending the bindings and temporaries it needs first."""
+    def code(self, expr: Expr, lets: Iterable[Let] = (), like: str | tuple | None = None) -> str:
+        """Source for ``expr``, appending the bindings and temporaries it needs first.
+
+        ``like`` gives a constant its shape: the name of an array of that shape
+        and type, or the shape itself (``()``: a Python float).
+        """
         for let in lets:
             if str(let.name.label) not in self.known:
                 self.add(str(let.name.label), self.code(let.value))
@@ -65,8 +69,12 @@ class Body:
         return to_numpy(reduced)
 
 
-def _constant_like(value: Number, like: str) -> str:
-    """An array of ``like``'s shape and dtype filled with ``value``."""
+def _constant_like(value: Number, like: str | tuple) -> str:
+    """An array of ``like``'s shape and dtype (or of the shape ``like``) filled with ``value``; ``()``: a float."""
+    if like == ():
+        return repr(float(value))
+    if isinstance(like, tuple):
+        return f"np.full({like}, {repr(float(value))})"
     if value == 0:
         return f"np.zeros_like({like})"
     if value == 1:

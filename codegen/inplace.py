@@ -8,6 +8,8 @@ An operation writes into its target's buffer when it can, else into a
 scratch buffer of its shape, reused once the statement is done.  ``Buffers``
 records every buffer's shape and type, so a generated module allocates them
 once per batch size and a training step allocates nothing large.
+Functions with no NumPy call taking ``out=`` are written out first as
+operations (``codegen.inplace_forms``).
 Scalars (``1/N``, the cost) print as ordinary expressions, their whole-array
 sums over bodies computed in scratch buffers.  Reductions print as array
 methods (``g.sum(axis=0, keepdims=True, out=db1)``) and products as
@@ -21,7 +23,7 @@ from itertools import count
 
 from sympy import (
     Abs, Add, Basic, Indexed, MatAdd, MatMul, MatrixExpr, MatrixSymbol, Max, Min, Mul, Number,
-    OneMatrix, Piecewise, Pow, Rational, S, Sum, Symbol, Transpose, cse, exp, log, sign, tanh,
+    OneMatrix, Piecewise, Pow, Rational, S, Sum, Symbol, Transpose, cse, exp, floor, log, sign, tanh,
 )
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.numpy_nodes import logaddexp
@@ -31,6 +33,7 @@ from derive.dropout import UniformDraw
 from derive.special import ScaledDifference
 from derive.stable import Clamp, Largest, RowMax
 
+from .inplace_forms import expand_forms
 from .lowering import ALL_AXES, AxisMax, AxisSum, lower
 from .printer import to_numpy
 
@@ -41,7 +44,7 @@ Shape = tuple
 
 _UNARY: dict[type, str] = {
     exp: "np.exp", log: "np.log", tanh: "np.tanh", Abs: "np.abs", sign: "np.sign", expm1: "np.expm1",
-    log1p: "np.log1p",
+    log1p: "np.log1p", floor: "np.floor",
 }
 _BINARY: dict[type, str] = {Max: "np.maximum", Min: "np.minimum", logaddexp: "np.logaddexp"}
 _COMPARISONS = {">": "np.greater", ">=": "np.greater_equal", "<": "np.less", "<=": "np.less_equal",
@@ -116,6 +119,8 @@ class InplaceBody:
     buffers: Buffers
     lines: list[str] = field(default_factory=list)
     numbers: count = field(default_factory=count)
+    #: Shapes the derivation gives targets whose expression may fold to a number (a penalty of strength 0).
+    declared: dict[str, Shape] = field(default_factory=dict)
     _protected: str | None = None
 
     def assign(self, target: str, expr: Basic, *, owned: bool = False) -> None:
@@ -123,45 +128,45 @@ class InplaceBody:
         self.assign_all([(target, expr, owned)])
 
     def assign_all(self, statements: list[tuple[str, Basic, bool]]) -> None:
-        """Several ``(target, expr, owned)`` in order; consecutive elementwise ones share common subexpressions.
+        """Several ``(target, expr, owned)`` in order; the elementwise ones share common subexpressions.
 
-        A shared temporary is computed just before the first statement that needs it.
+        One ``cse`` runs over every elementwise statement, so a value the
+        forward pass and the backward pass both need (GELU's ``Phi(inp)``) is
+        computed once; each shared temporary is computed just before the first
+        statement that needs it, when every array it reads exists.
         """
-        group: list[tuple[str, Basic, bool]] = []
+        elementwise = [
+            lower(expr) if expr.has(Indexed, Sum, RowMax) else expr
+            for _, expr, owned in statements if not _is_matrix(expr, owned)
+        ]
+        temporaries, reduced = cse(elementwise, symbols=(Symbol(f"_t{n}") for n in self.numbers))
+        values, done = dict(temporaries), set()
+        results = iter(reduced)
         for target, expr, owned in statements:
             if isinstance(expr, (Symbol, MatrixSymbol)) and not owned:
-                self._shared(group)
-                group = []
                 self.lines.append(f"{target} = {expr.name}")  # the same array: no copy
                 self.shapes[target] = self.shapes[expr.name]
             elif isinstance(expr, MatrixExpr):
-                self._shared(group)
-                group = []
                 self._statement(target, expr, owned=owned)
             else:
-                group.append((target, lower(expr) if expr.has(Indexed, Sum, RowMax) else expr, owned))
-        self._shared(group)
+                result = next(results)
+                for name, value in _needed(result, values, temporaries, done):
+                    self._expanded(str(name), value, owned=False)
+                self._expanded(target, result, owned=owned)
 
-    def _shared(self, group: list[tuple[str, Basic, bool]]) -> None:
-        """Elementwise statements split by one ``cse``, each temporary placed before its first use."""
-        if not group:
-            return
-        temporaries, reduced = cse([expr for _, expr, _ in group], symbols=(Symbol(f"_t{n}") for n in self.numbers))
-        values = dict(temporaries)
-        done: set[Symbol] = set()
-        for (target, _, owned), expr in zip(group, reduced):
-            needed, frontier = set(), expr.free_symbols & values.keys()
-            while frontier:
-                needed |= frontier
-                frontier = set().union(*(values[t].free_symbols for t in frontier)) & values.keys() - needed
-            for name, value in temporaries:
-                if name in needed and name not in done:
-                    self._statement(str(name), value, owned=False)
-                    done.add(name)
+    def _expanded(self, target: str, expr: Basic, *, owned: bool) -> None:
+        """One elementwise statement, its ``FORMS`` functions written out, their repeated parts computed once."""
+        expanded = expand_forms(expr)
+        if expanded == expr:
             self._statement(target, expr, owned=owned)
+            return
+        temporaries, (reduced,) = cse(expanded, symbols=(Symbol(f"_t{n}") for n in self.numbers))
+        for name, value in temporaries:
+            self._statement(str(name), value, owned=False)
+        self._statement(target, reduced, owned=owned)
 
     def _statement(self, target: str, expr: Basic, *, owned: bool) -> None:
-        shape = self._shape(expr)
+        shape = self._shape(expr) if not isinstance(expr, Number) else self.declared.get(target, ())
         self.shapes[target] = shape
         if shape == ():
             self.lines.append(f"{target} = {to_numpy(self._sums_in_place(expr))}")
@@ -282,7 +287,8 @@ class InplaceBody:
         elif isinstance(expr, UniformDraw):
             self.lines.append(f"rng.random(out={out})")
         else:
-            # Anything else (a private helper such as _normal_cdf) is computed as usual and copied in.
+            # A function with no in-place call and no entry in inplace_forms.FORMS: computed whole, copied in.
+            # It allocates an array of its size; tests/test_step_allocation.py keeps the catalogue free of it.
             self.lines.append(f"np.copyto({out}, {to_numpy(expr)})")
 
     def _fold(self, steps: list[tuple[str, Basic]], out: str, scratch: list[str]) -> None:
@@ -352,12 +358,23 @@ class InplaceBody:
             self._fold([("", base), ("np.power", power)], out, scratch)
 
     def _piecewise(self, expr: Piecewise, out: str, scratch: list[str]) -> None:
-        """Every branch computed, then the last copied into ``out`` and each earlier one where its condition holds."""
+        """The last branch computed into ``out``, then each earlier one, last first, copied in where it holds.
+
+        Each branch is computed just before it is copied, so its buffers are
+        free for the next; only when the statement reads ``out`` itself are
+        all branches computed before ``out`` is written.
+        """
         *branches, (default, _) = expr.args
-        values = [(self._value(v, None, scratch), self._value(c, None, scratch)) for v, c in branches]
+        if out == self._protected:
+            values = [(self._value(v, None, scratch), self._value(c, None, scratch)) for v, c in branches]
+            self._value(default, out, scratch)
+            for value, where in reversed(values):
+                self.lines.append(f"np.copyto({out}, {value}, where={where})")
+            return
         self._value(default, out, scratch)
-        for value, where in reversed(values):
-            self.lines.append(f"np.copyto({out}, {value}, where={where})")
+        for value, condition in reversed(branches):
+            where = self._value(condition, None, scratch)
+            self.lines.append(f"np.copyto({out}, {self._value(value, None, scratch)}, where={where})")
 
     def _matmul(self, expr: MatMul, out: str, scratch: list[str]) -> None:
         """A product (``np.dot``, which has less overhead than ``@``), or a sum where a ``OneMatrix`` multiplies."""
@@ -392,6 +409,22 @@ class InplaceBody:
         steps = [("", terms[0])]
         steps += [("np.subtract", -t) if negative(t) else ("np.add", _broadcast(t)) for t in terms[1:]]
         self._fold(steps, out, scratch)
+
+
+def _is_matrix(expr: Basic, owned: bool) -> bool:
+    """A statement ``assign_all`` prints by itself: an alias of another array, or a matrix expression."""
+    return (isinstance(expr, (Symbol, MatrixSymbol)) and not owned) or isinstance(expr, MatrixExpr)
+
+
+def _needed(expr: Basic, values: dict, temporaries: list, done: set) -> list:
+    """The temporaries ``expr`` reads, directly or through others, not computed yet, in ``cse``'s order."""
+    needed, frontier = set(), expr.free_symbols & values.keys()
+    while frontier:
+        needed |= frontier
+        frontier = set().union(*(values[t].free_symbols for t in frontier)) & values.keys() - needed
+    fresh = [(name, value) for name, value in temporaries if name in needed and name not in done]
+    done.update(name for name, _ in fresh)
+    return fresh
 
 
 def _operands(expr: Basic) -> tuple:

@@ -6,8 +6,10 @@ module), the optimiser's initial state and the learning-rate schedule, each
 printed from its expression in ``derive``.
 """
 
+import ast
 from dataclasses import dataclass
 from itertools import groupby
+from pathlib import Path
 
 from sympy import Basic, Indexed, MatrixSymbol, Symbol
 
@@ -23,7 +25,10 @@ from .emit import Body, Statement
 from .lowering import reads_size
 from .modules import Function, Initializer, helper_functions, initializer_functions
 
-__all__ = ["Block", "StageFunction", "NetworkModule", "network_module"]
+__all__ = ["Block", "StageFunction", "NetworkModule", "network_module", "runtime_source"]
+
+#: Plain Python that generated modules include as it is (``codegen/runtime/``): no mathematics.
+RUNTIME = Path(__file__).resolve().parent / "runtime"
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,10 @@ class StageFunction:
     blocks: list[Block]
     outputs: list[str]
     training_outputs: list[str]
+
+    def reads(self, source: str) -> list[str]:
+        """The names the function reads from the argument ``source`` (``"cache"``, ``"grads"``), in order."""
+        return [name for name, origin in self.unpack if origin == source]
 
     @property
     def statements(self) -> list[Statement]:
@@ -90,6 +99,7 @@ class NetworkModule:
     schedule: StageFunction
     central_difference: str
     relative_error: str
+    checks: str
 
 
 def names_in(expr: Basic) -> set[str]:
@@ -140,7 +150,15 @@ def network_module(program: Program, catalog: Catalog) -> NetworkModule:
         **_initialisers(program, catalog), state=_initial_state(program), schedule=_schedule(program),
         helpers=helper_functions(list(program.activations)),
         central_difference=Body().code(CENTRAL_DIFFERENCE), relative_error=Body().code(RELATIVE_ERROR),
+        checks=runtime_source("network_checks.py"),
     )
+
+
+def runtime_source(name: str) -> str:
+    """Every top-level function of ``codegen/runtime/<name>``, as written, for a template to include."""
+    text = (RUNTIME / name).read_text(encoding="utf-8")
+    functions = [node for node in ast.parse(text).body if isinstance(node, ast.FunctionDef)]
+    return "\n\n\n".join(ast.get_source_segment(text, node) for node in functions)
 
 
 def _initialisers(program: Program, catalog: Catalog) -> dict:
@@ -190,7 +208,7 @@ def _stage(program: Program, stage: Stage, outputs: list[str], arguments: set[st
             if assignment.expr.has(UniformDraw) and not drawing:
                 body.add("rng", "np.random.default_rng(rng)")
                 drawing = True
-            body.assign(assignment.target, assignment.expr, like=assignment.target)
+            body.assign(assignment.target, assignment.expr, like=assignment.shape)
             assigned.add(assignment.target)
         blocks.append(Block(mode.value, body.statements))
     order = {name: index for index, name in enumerate(sources)}

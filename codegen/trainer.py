@@ -6,9 +6,9 @@ assignments, its backward pass with the learning rate folded in
 one), then its update applied once to ``theta`` (every trained array end to
 end, ``Program.flat_update``), which so needs no multiplication; all printed by ``codegen.inplace``:
 parameters and gradients are views of flat arrays, intermediates are
-buffers allocated once per batch size, and consecutive elementwise
-assignments share their common subexpressions (the loss's and its
-gradient's ``exp`` of the logits).  Assignments no trained gradient,
+buffers allocated once per batch size, and the elementwise
+assignments of the whole step share their common subexpressions (the loss's and its
+gradient's ``exp`` of the logits, GELU's ``Phi`` forward and backward).  Assignments no trained gradient,
 cost or statistic needs (a frozen layer's gradients) are left out, and an
 assignment repeated unchanged (the loss's shifted logits) is computed once.
 """
@@ -51,7 +51,8 @@ class TrainerCode:
     ``vtheta``.  ``buffers`` are ``(name, shape code, dtype)`` per batch size,
 ``bindings`` name each intermediate and the buffer it lives in (several
 share one when their uses do not overlap, ``Buffers.storage``);
-    ``sizes`` the size statements, ``lines`` the step, ``cost`` what it returns.
+    ``sizes`` the size statements, ``lines`` the step up to the gradients, ``after`` the statistics' and
+    parameters' updates (the gradients are checked in between), ``cost`` what it returns.
     """
 
     slots: list[Slot]
@@ -64,6 +65,7 @@ share one when their uses do not overlap, ``Buffers.storage``);
     bindings: list[tuple[str, str]]
     sizes: list[tuple[str, str]]
     lines: list[str]
+    after: list[str]
     cost: str
     draws: bool
 
@@ -78,18 +80,22 @@ def trainer_code(program: Program) -> TrainerCode:
         start = slots[-1].stop
     size_trained = sum(slot.stop - slot.start for slot in slots[:len(trained)])
     gradients = [Slot(f"d{s.name}", s.start, s.shape) for s in slots[:len(trained)]]
-    update, velocities = folded_update(program)
+    # With every layer frozen there is nothing to update, and no velocity to keep.
+    update, velocities = folded_update(program) if trained else ([], [])
     state = {v.parameter: v.name for v in program.state}
     spec = program.spec
     shapes: dict[str, Shape] = {"x": (N, spec.inputs), "y": (N, spec.layers[-1].units)}
     shapes.update({s.name: s.shape for s in slots + gradients})
     shapes.update({THETA: (1, size_trained), f"d{THETA}": (1, size_trained), f"v{THETA}": (1, size_trained)})
     buffers = Buffers()
-    body = InplaceBody(shapes, buffers)
+    body = InplaceBody(shapes, buffers, declared={a.target: a.shape for a in program.assignments if a.shape})
     owned = {s.name for s in slots + gradients}
     step = _needed(program, {g.name for g in gradients} | {s.name for s in program.statistics})
     owned |= {THETA, f"v{THETA}"}
-    body.assign_all([(a.target, a.expr, a.target in owned) for a in step + update])
+    gradients_step = [a for a in step if a.stage is not Stage.STATISTICS]
+    body.assign_all([(a.target, a.expr, a.target in owned) for a in gradients_step])
+    split = len(body.lines)
+    body.assign_all([(a.target, a.expr, a.target in owned) for a in step[len(gradients_step):] + update])
     holder = buffers.storage(body.lines)
     cost = "cost + penalty" if program.stage(Stage.PENALTY) else "cost"
     sizes = [(str(size), f"{array}.shape[{axis}]") for size, array, axis in ((N, "x", 0), (C, "y", 1))
@@ -101,7 +107,7 @@ def trainer_code(program: Program) -> TrainerCode:
         buffers=[(name, _shape_code(shape), dtype) for name, (shape, dtype) in buffers.shapes.items()
                  if holder[name] == name],
         bindings=list(holder.items()),
-        sizes=sizes, lines=body.lines, cost=cost, draws=any(a.expr.has(UniformDraw) for a in step),
+        sizes=sizes, lines=body.lines[:split], after=body.lines[split:], cost=cost, draws=any(a.expr.has(UniformDraw) for a in step),
     )
 
 

@@ -64,6 +64,8 @@ class Assignment:
     same quantity as defined (``1/(1 + exp(-inp1))`` rather than its stable
     piecewise form), which is what a reader wants to see.  A target computed
     one way in training and another in inference has one assignment per mode.
+    ``shape`` is the target's shape, ``()`` for a number, where the expression
+    may fold to a constant that no longer shows it (a penalty of strength 0).
     """
 
     target: str
@@ -73,6 +75,7 @@ class Assignment:
     role: str
     definition: Basic | None = None
     mode: Mode = Mode.ALWAYS
+    shape: tuple[int, ...] | None = None
 
     @property
     def shown(self) -> Basic:
@@ -185,7 +188,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     loss_stage = _lets(cost, Stage.LOSS) + [
         Assignment("cost", cost.expr, Stage.LOSS, 0, f"loss {loss.name}", loss.cost.xreplace(replacements))
     ]
-    penalty_stage = [Assignment("penalty", Add(*(p.cost for p in penalty)), Stage.PENALTY, 0, "penalty")]
+    penalty_stage = [Assignment("penalty", Add(*(p.cost for p in penalty)), Stage.PENALTY, 0, "penalty", shape=())]
     gradient = _rename(loss.gradient_computed_as, replacements, predictions)
     backward += _lets(gradient, Stage.BACKWARD)
     backward.append(Assignment(
@@ -209,7 +212,9 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         grad_w = rule.grad_W
         if number in penalised:
             term = penalised[number]
-            backward.append(Assignment(term.target, term.gradient, Stage.BACKWARD, number, "penalty gradient"))
+            backward.append(Assignment(
+                term.target, term.gradient, Stage.BACKWARD, number, "penalty gradient", shape=tuple(rule.W.shape),
+            ))
             grad_w = grad_w + MatrixSymbol(term.target, *rule.W.shape)
         backward.append(Assignment(f"dw{number}", grad_w, Stage.BACKWARD, number, "weight gradient"))
         if rule.grad_b is not None:

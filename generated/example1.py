@@ -48,6 +48,7 @@ def forward(params, x, training=False, rng=None):
     dropout draws its masks from ``rng`` (a Generator or a seed; nothing is
     drawn otherwise); inference uses the running statistics and keeps every unit.
     """
+    params, x = _params(params), _array("x", x, (None, INPUTS), rows=True)
     w1 = params["w1"]
     b1 = params["b1"]
     w2 = params["w2"]
@@ -69,17 +70,26 @@ def forward(params, x, training=False, rng=None):
 
 def loss(y, out):
     """The cost of predictions ``out`` for targets ``y``, before any weight penalty."""
+    y = _array("y", y, (None, OUTPUTS), rows=True)
+    out = _array("out", out, (len(y), OUTPUTS))
     cost = (1/2)*np.sum((-out + y)**2)
     return cost
 
 
 def penalty(params):
     """The weight penalties of the spec's layers: none in this network."""
+    _params(params)
     return 0.0
 
 
 def backward(params, x, y, cache):
-    """Gradient of the cost and penalties with respect to every parameter, given ``forward``'s training cache."""
+    """Gradient of the cost and penalties with respect to every parameter, given ``forward``'s training cache.
+
+    A NaN or infinite gradient is a FloatingPointError naming it.
+    """
+    params = _params(params)
+    x, y = _data(x, y, INPUTS, OUTPUTS)
+    cache = _cache(cache, ["h1", "out"], len(x))
     w2 = params["w2"]
     h1 = cache["h1"]
     out = cache["out"]
@@ -91,23 +101,25 @@ def backward(params, x, y, cache):
     dinp1 = dh1*h1*(1 - h1)
     dw1 = dinp1.T @ x
     db1 = np.sum(dinp1, keepdims=True)
-    return {
+    return _finite_gradients({
         "dw1": dw1,
         "db1": db1,
         "dw2": dw2,
         "db2": db2,
-    }
+    })
 
 
 def _training_pass(params, x, y, rng=None):
     """Forward in training mode, the cost with its penalties and every gradient: ``(cache, cost, grads)``."""
     cache = forward(params, x, training=True, rng=rng)
-    cost = loss(y, cache["out"]) + penalty(params)
+    cost = _finite_cost(loss(y, cache["out"]) + penalty(params))
     return cache, cost, backward(params, x, y, cache)
 
 
 def update(params, grads, learning_rate=LEARNING_RATE):
     """One gradient-descent step: returns new parameters and leaves ``params`` untouched."""
+    params, grads = _params(params), _gradients(grads)
+    learning_rate = _number("learning_rate", learning_rate)
     w1 = params["w1"]
     b1 = params["b1"]
     w2 = params["w2"]
@@ -129,7 +141,10 @@ def update(params, grads, learning_rate=LEARNING_RATE):
 
 
 def train_step(params, x, y, learning_rate=LEARNING_RATE, rng=None):
-    """Forward, cost, backward and update; returns ``(new_params, cost)``, the cost before the step."""
+    """Forward, cost, backward and update; returns ``(new_params, cost)``, the cost before the step.
+
+    A NaN or infinite cost or gradient is a FloatingPointError naming it, before any update.
+    """
     cache, cost, grads = _training_pass(params, x, y, rng)
     new_params = update(params, grads, learning_rate)
     return new_params, cost
@@ -137,11 +152,13 @@ def train_step(params, x, y, learning_rate=LEARNING_RATE, rng=None):
 
 def learning_rate(epoch, base=LEARNING_RATE):
     """The learning rate at ``epoch`` (counted from 0), schedule ``none`` from the base rate."""
+    epoch, base = _number("epoch", epoch, minimum=0, integer=True), _number("base", base)
     return base
 
 
 def init_state(params):
     """The optimiser's state before the first update (gradient descent keeps none)."""
+    params = _params(params)
     return {}
 
 
@@ -172,36 +189,123 @@ def init_params(rng=None):
     }
 
 
-def _array(name, value, shape, finite=False):
+def _shape_text(shape):
+    """``(N, 3)``: a shape as the messages write it, ``None`` (any size) as ``N``."""
+    sizes = ["N" if size is None else str(size) for size in shape]
+    return "(" + ", ".join(sizes) + ("," if len(sizes) == 1 else "") + ")"
+
+
+def _array(name, value, shape, finite=False, rows=False):
     """``value`` as a float64 array of ``shape`` (``None`` entries: any size), else a ValueError naming both.
 
-    With ``finite``, a NaN or infinite entry is a ValueError naming its position.
+    A float64 array is used as it is (no copy); anything else of real
+    numbers is converted.  With ``rows``, an array of 0 rows is refused;
+    with ``finite``, a NaN or infinite entry is, naming its position.
     """
-    array = np.asarray(value, dtype=np.float64)
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        array = value
+    else:
+        if np.iscomplexobj(value):
+            raise ValueError(f"{name}: expected real numbers of shape {_shape_text(shape)}, got complex numbers")
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"{name}: expected an array of real numbers of shape {_shape_text(shape)}, "
+                f"got {type(value).__name__} that is not one ({error})"
+            ) from None
     if array.ndim != len(shape) or any(want is not None and got != want for got, want in zip(array.shape, shape)):
-        expected = "(" + ", ".join("N" if want is None else str(want) for want in shape) + ")"
-        raise ValueError(f"{name}: expected an array of shape {expected}, got shape {array.shape}")
+        raise ValueError(f"{name}: expected an array of shape {_shape_text(shape)}, got shape {array.shape}")
+    if rows and array.shape[0] == 0:
+        raise ValueError(f"{name}: expected at least one row of shape {_shape_text(shape)}, got shape {array.shape}")
     if finite and not np.all(np.isfinite(array)):
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         raise ValueError(f"{name}: expected finite numbers, got {array[where]} at {where} of shape {array.shape}")
     return array
 
 
-def _data(x, y, x_name="x", y_name="y", finite=False):
-    """Inputs and targets checked against the network and against each other (and for NaN with ``finite``)."""
-    x = _array(x_name, x, (None, INPUTS), finite)
-    y = _array(y_name, y, (None, OUTPUTS), finite)
+def _data(x, y, inputs, outputs, x_name="x", y_name="y", finite=False):
+    """Inputs ``(N, inputs)`` and targets ``(N, outputs)``, at least one row, as many rows each."""
+    x = _array(x_name, x, (None, inputs), finite, rows=True)
+    y = _array(y_name, y, (None, outputs), finite, rows=True)
     if len(x) != len(y):
         raise ValueError(f"{y_name}: expected {len(x)} rows like {x_name}, got shape {y.shape}")
     return x, y
 
 
-def _params(params):
-    """Every parameter and statistic as a float64 array of its shape, else a ValueError naming it."""
-    missing = [name for name in {**PARAMETERS, **STATISTICS} if name not in params]
+def _mapping(name, value, names, hint):
+    """``value`` as a dict holding every one of ``names``, else a ValueError naming the missing ones."""
+    if not hasattr(value, "keys") or not hasattr(value, "__getitem__"):
+        raise ValueError(f"{name}: expected a dict of {', '.join(names)} ({hint}), got {type(value).__name__}")
+    missing = [key for key in names if key not in value]
     if missing:
-        raise ValueError(f"params: missing {', '.join(missing)}; expected {', '.join({**PARAMETERS, **STATISTICS})}")
-    return {name: _array(name, params[name], shape) for name, shape in {**PARAMETERS, **STATISTICS}.items()}
+        raise ValueError(f"{name}: missing {', '.join(missing)}; expected {', '.join(names)} ({hint})")
+    return value
+
+
+def _arrays(name, value, shapes, hint, finite=False):
+    """Each array of the dict ``value`` named in ``shapes``, as float64 of its shape (``_array``)."""
+    value = _mapping(name, value, list(shapes), hint)
+    return {key: _array(key, value[key], shape, finite) for key, shape in shapes.items()}
+
+
+def _cache(cache, names, rows=None):
+    """``forward``'s cache: a dict holding ``names``, its output of ``rows`` rows (the batch's) when given."""
+    cache = _mapping("cache", cache, names, "the cache of forward(params, x, training=True) on the same x")
+    if rows is not None and "out" in cache and np.shape(cache["out"])[:1] != (rows,):
+        raise ValueError(
+            f"cache: expected the cache of the {rows} rows of x, got out of shape {np.shape(cache['out'])}"
+        )
+    return cache
+
+
+def _number(name, value, minimum=None, integer=False, positive=False):
+    """A finite real number (an integer with ``integer``), at least ``minimum`` or above 0, else a ValueError."""
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    wanted = "an integer" if integer else "a finite real number"
+    wanted += f" >= {minimum}" if minimum is not None else " > 0" if positive else ""
+    if isinstance(value, bool) or not isinstance(value, kinds) or not np.isfinite(value):
+        raise ValueError(f"{name}: expected {wanted}, got {value!r}")
+    if (minimum is not None and value < minimum) or (positive and value <= 0):
+        raise ValueError(f"{name}: expected {wanted}, got {value!r}")
+    return value
+
+
+def _finite_cost(cost):
+    """A FloatingPointError when the cost is NaN or infinite."""
+    if not np.isfinite(cost):
+        raise FloatingPointError(f"the cost is {cost}")
+    return cost
+
+
+def _finite_gradients(grads, flat=None):
+    """A FloatingPointError naming the first gradient with a NaN or infinite entry, and where.
+
+    ``flat``, every gradient in one array, is checked first by its largest
+    and smallest entries (NaN propagates through both), which allocates nothing.
+    """
+    if flat is not None and np.isfinite(flat.max(initial=0.0)) and np.isfinite(flat.min(initial=0.0)):
+        return grads
+    for name, grad in grads.items():
+        if not np.all(np.isfinite(grad)):
+            where = tuple(int(i) for i in np.argwhere(~np.isfinite(grad))[0])
+            raise FloatingPointError(f"the gradient {name} is {grad[where]} at {where} of shape {grad.shape}")
+    return grads
+
+
+def _params(params):
+    """Every parameter and statistic as a finite float64 array of its shape, else a ValueError naming it."""
+    return _arrays("params", params, {**PARAMETERS, **STATISTICS}, "every parameter and statistic", True)
+
+
+def _shapes(names):
+    """The shape of each of ``names``, a gradient ``dK`` or a velocity ``vK``: that of its parameter ``K``."""
+    return {name: PARAMETERS[name[1:]] for name in names}
+
+
+def _gradients(grads):
+    """The gradient of every trained array, float64 of its shape and finite, else a ValueError naming it."""
+    return _arrays("grads", grads, _shapes(["dw1", "db1", "dw2", "db2"]), "backward's", True)
 
 
 def _cost(params, x, y, training=False, rng=None):
@@ -214,7 +318,7 @@ def predict(params, x, check_finite=False):
 
     With ``check_finite``, NaN or infinity in ``x`` is a ValueError.
     """
-    return forward(_params(params), _array("x", x, (None, INPUTS), check_finite))["out"]
+    return forward(params, _array("x", x, (None, INPUTS), check_finite, rows=True))["out"]
 
 
 def gradient_check(params, x, y, eps=1e-6, seed=0):
@@ -227,7 +331,8 @@ def gradient_check(params, x, y, eps=1e-6, seed=0):
     batch statistics, and with the same dropout masks, drawn from ``seed``, every time.
     """
     params = _params(params)
-    x, y = _data(x, y)
+    x, y = _data(x, y, INPUTS, OUTPUTS)
+    eps = _number("eps", eps, positive=True)
     grads = backward(params, x, y, forward(params, x, training=True, rng=np.random.default_rng(seed)))
     errors = {}
     for name in PARAMETERS:
@@ -297,7 +402,14 @@ class Trainer:
         return self._workspaces[N]
 
     def train_step(self, x, y, learning_rate=LEARNING_RATE):
-        """One step on the batch ``x``, ``y`` (float64 arrays); returns the cost before it, penalties included."""
+        """One step on the batch ``x``, ``y``; returns the cost before it, penalties included.
+
+        Float64 arrays are used as they are; other arrays of numbers are
+        converted first.  A NaN or infinite cost or gradient is a
+        FloatingPointError, raised before anything is updated.
+        """
+        x, y = _data(x, y, INPUTS, OUTPUTS)
+        learning_rate = _number("learning_rate", learning_rate)
         work = self._workspace(x.shape[0])
         w1 = self.params["w1"]
         b1 = self.params["b1"]
@@ -354,6 +466,8 @@ class Trainer:
         np.multiply(dinp1, _s1, out=dinp1)
         np.dot(dinp1.T, x, out=dw1)
         dinp1.sum(keepdims=True, out=db1)
+        _finite_cost(cost)
+        _finite_gradients(self.scaled_grads, dtheta)
         np.subtract(theta, dtheta, out=theta)
         return cost
 
@@ -374,14 +488,17 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
     not improved for ``patience`` epochs, and a copy of the parameters of the
     best epoch (``history["best_epoch"]``) is returned.  With ``verbose`` > 0
     a progress line is printed every ``every`` epochs and after the last.
-    With ``check_finite``, NaN or infinity in the data is a ValueError.
+    With ``check_finite``, NaN or infinity in the data is a ValueError; without,
+    a NaN or infinite cost or gradient (or validation cost) stops training with
+    a FloatingPointError naming the epoch and the batch.
     Dropout masks are drawn from ``rng`` too.
     """
     params = _params(params)
-    x, y = _data(x, y, finite=check_finite)
+    x, y = _data(x, y, INPUTS, OUTPUTS, finite=check_finite)
+    epochs = _number("epochs", epochs, minimum=0, integer=True)
     validating = x_val is not None or y_val is not None
     if validating:
-        x_val, y_val = _data(x_val, y_val, "x_val", "y_val", check_finite)
+        x_val, y_val = _data(x_val, y_val, INPUTS, OUTPUTS, "x_val", "y_val", check_finite)
     if patience is not None and not validating:
         raise ValueError("patience: early stopping needs x_val and y_val")
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
@@ -398,12 +515,19 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
         for start in range(0, len(x), size):
             batch = slice(start, start + size) if order is None else order[start:start + size]
             x_batch, y_batch = x[batch], y[batch]
-            costs.append(trainer.train_step(x_batch, y_batch, rate))
+            try:
+                costs.append(trainer.train_step(x_batch, y_batch, rate))
+            except FloatingPointError as error:
+                raise FloatingPointError(
+                    f"fit: epoch {epoch}, batch {len(costs)} (rows {start} to {start + len(x_batch) - 1}): {error}"
+                ) from error
             rows.append(len(x_batch))
         history["cost"].append(float(np.average(costs, weights=rows)))
         line = f"epoch {epoch}: cost {history['cost'][-1]:.6g}"
         if validating:
             history["val_cost"].append(float(_cost(trainer.params, x_val, y_val)))
+            if not np.isfinite(history["val_cost"][-1]):
+                raise FloatingPointError(f"fit: epoch {epoch}: the validation cost is {history['val_cost'][-1]}")
             line += f", val_cost {history['val_cost'][-1]:.6g}"
             if best is None or history["val_cost"][-1] < history["val_cost"][history["best_epoch"]]:
                 best = trainer.copy_params()

@@ -1,7 +1,7 @@
 """``codegen.inplace``: which buffers may share memory, and in-place code equal to the expression it prints."""
 
 import numpy as np
-from sympy import Piecewise, Symbol, exp
+from sympy import Piecewise, S, Symbol, exp
 
 from codegen.inplace import Buffers, InplaceBody
 from derive.symbols import N
@@ -48,3 +48,36 @@ def test_in_place_code_computes_the_expression():
     exec("\n".join(body.lines), {"np": np, "x": values, **work})
     expected = np.where(values < 0, np.expm1(values), values) * 2 + 1 / (1 + np.exp(-values))
     np.testing.assert_allclose(work["result"], expected, rtol=1e-15)
+
+
+def test_a_piecewise_statement_that_reads_its_target_computes_every_branch_first():
+    w = Symbol("w", real=True)
+    body = InplaceBody({"w": (N, 3)}, Buffers())
+    body.assign("w", Piecewise((exp(w), w < 0), (2 * w, True)), owned=True)
+    values = np.array([[-2.0, 0.0, 3.0], [0.5, -0.5, 40.0]])
+    start = values.copy()
+    work = {name: np.empty((2, 3), dtype=dtype) for name, (_, dtype) in body.buffers.shapes.items()}
+    exec("\n".join(body.lines), {"np": np, "w": values, **work})
+    np.testing.assert_array_equal(values, np.where(start < 0, np.exp(start), 2 * start))
+
+
+def test_a_piecewise_branch_is_computed_just_before_it_is_copied():
+    x = Symbol("x", real=True)
+    body = InplaceBody({"x": (N, 3)}, Buffers())
+    body.assign("result", Piecewise((exp(x), x < -1), (exp(2 * x), x < 1), (x, True)))
+    copies = [index for index, line in enumerate(body.lines) if line.startswith("np.copyto(result") and "where" in line]
+    assert body.lines[copies[0] - 1].startswith("np.exp(") and body.lines[copies[1] - 1].startswith("np.exp(")
+    values = np.array([[-2.0, 0.0, 3.0], [0.5, -0.5, 40.0]])
+    work = {name: np.empty((2, 3), dtype=dtype) for name, (_, dtype) in body.buffers.shapes.items()}
+    exec("\n".join(body.lines), {"np": np, "x": values, **work})
+    expected = np.where(values < -1, np.exp(values), np.where(values < 1, np.exp(2 * values), values))
+    np.testing.assert_allclose(work["result"], expected, rtol=1e-15)
+
+
+def test_a_number_assigned_to_a_declared_array_fills_a_buffer_of_its_shape():
+    body = InplaceBody({}, Buffers(), declared={"zero": (3, 2)})
+    body.assign("zero", S.Zero)
+    assert body.buffers.shapes["zero"] == ((3, 2), "float64")
+    work = {"zero": np.full((3, 2), np.nan)}
+    exec("\n".join(body.lines), {"np": np, **work})
+    np.testing.assert_array_equal(work["zero"], np.zeros((3, 2)))

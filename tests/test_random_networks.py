@@ -1,5 +1,8 @@
 """Networks built from random specs: every catalogue activation, loss, bias kind, penalty and batch norm.
 
+The specs also draw penalties of strength 0 (which fold to the number 0),
+deep stacks of layers, and networks with every layer frozen under momentum.
+
 Each spec is generated through the same path as ``make generate`` (in memory),
 and every gradient of its ``backward`` is checked against central finite
 differences of its own training cost, ``loss(y, forward(params, x, training=True)["out"]) + penalty(params)``.
@@ -20,11 +23,15 @@ LOSSES = CATALOG.names("loss")
 PROBABILITIES = {Inputs.ONE_HOT_PROBABILITIES, Inputs.BINARY_PROBABILITIES}
 
 
-def random_spec(loss, seed):
-    """A three-layer spec for ``loss``; over seeds and losses, activations take turns so each one is used."""
-    turn = (seed * len(LOSSES) + LOSSES.index(loss)) * 3
+def random_spec(loss, seed, depth=3, frozen=False):
+    """A spec of ``depth`` layers for ``loss``; over seeds and losses, activations take turns so each one is used.
+
+    With ``frozen``, every layer has ``trainable = false`` and the optimiser is momentum.
+    """
+    turn = (seed * len(LOSSES) + LOSSES.index(loss)) * depth
     rng = np.random.default_rng([seed, LOSSES.index(loss)])
-    widths = rng.integers(1, 4, size=3)
+    zeros = np.random.default_rng([seed, LOSSES.index(loss), 0])
+    widths = rng.integers(1, 4, size=depth)
     kinds = ["per_neuron", "shared", "none"]
     layers = [
         {"units": int(w), "activation": ACTIVATIONS[(turn + k) % len(ACTIVATIONS)], "bias": str(rng.choice(kinds))}
@@ -33,14 +40,21 @@ def random_spec(loss, seed):
     for layer in layers:
         penalty = str(rng.choice(["none", *CATALOG.names("penalty")]))
         if penalty != "none":
-            layer.update(penalty=penalty, penalty_strength=float(rng.uniform(0.01, 0.1)))
+            strength = float(rng.uniform(0.01, 0.1))
+            if zeros.uniform() < 0.3:
+                strength = float(zeros.choice([0.0, -0.0]))  # folds the penalty to the number 0
+            layer.update(penalty=penalty, penalty_strength=strength)
         if rng.uniform() < 0.5:
             # Batch normalisation's beta is the layer's shift: it takes no bias.
             layer.update(batch_norm=True, bias="none")
     layers[-1]["units"] = 3
     if CATALOG.get(loss).inputs in PROBABILITIES:
         layers[-1]["activation"] = "sigmoid"
+    for layer in layers if frozen else []:
+        layer["trainable"] = False
     data = {"name": f"random_{loss}", "inputs": 2, "layers": layers, "loss": loss}
+    if frozen:
+        data["optimizer"] = {"name": "momentum", "momentum": float(rng.uniform(0.1, 0.9))}
     return parse_spec(data, source="random", default_name="random", activations=ACTIVATIONS, losses=LOSSES)
 
 
@@ -60,14 +74,12 @@ def targets(loss, rng, rows):
     return rng.normal(size=(rows, 3))
 
 
-@pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("loss", LOSSES)
-def test_every_gradient_equals_finite_differences(loss, seed):
-    spec = random_spec(loss, seed)
+def check_gradients(spec, seed):
+    """Every gradient of ``spec``'s ``backward`` against central differences of its training cost."""
     module = module_of(spec)
     rng = np.random.default_rng(100 + seed)
     params = random_params(module, rng)
-    x, y = rng.normal(size=(4, 2)), targets(loss, rng, 4)
+    x, y = rng.normal(size=(4, 2)), targets(spec.loss, rng, 4)
     grads = module["backward"](params, x, y, module["forward"](params, x, training=True))
 
     def cost_at(name, value):
@@ -79,6 +91,36 @@ def test_every_gradient_equals_finite_differences(loss, seed):
         np.testing.assert_allclose(grads[f"d{name}"], expected, rtol=1e-5, atol=1e-7, err_msg=f"{spec.layers} d{name}")
 
 
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("loss", LOSSES)
+def test_every_gradient_equals_finite_differences(loss, seed):
+    check_gradients(random_spec(loss, seed), seed)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_every_gradient_of_a_deep_spec_equals_finite_differences(loss):
+    check_gradients(random_spec(loss, 3, depth=6), 3)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_every_gradient_of_an_all_frozen_momentum_spec_equals_finite_differences(loss):
+    check_gradients(random_spec(loss, 4, frozen=True), 4)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_an_all_frozen_momentum_spec_trains_nothing(loss):
+    module = module_of(random_spec(loss, 4, frozen=True))
+    rng = np.random.default_rng(5)
+    params = random_params(module, rng)
+    x, y = rng.normal(size=(4, 2)), targets(loss, rng, 4)
+    trainer = module["Trainer"](params)
+    trainer.train_step(x, y, 0.5)
+    stepped, _, _ = module["train_step"](params, x, y, module["init_state"](params), 0.5)
+    for name in module["PARAMETERS"]:
+        np.testing.assert_array_equal(trainer.params[name], params[name])
+        np.testing.assert_array_equal(stepped[name], params[name])
+
+
 def test_the_random_specs_mix_every_activation_bias_kind_penalty_and_batch_norm():
     specs = [random_spec(loss, seed) for seed in range(3) for loss in LOSSES]
     layers = [layer for spec in specs for layer in spec.layers]
@@ -86,3 +128,4 @@ def test_the_random_specs_mix_every_activation_bias_kind_penalty_and_batch_norm(
     assert {layer.bias.value for layer in layers} == {"per_neuron", "shared", "none"}
     assert {layer.penalty for layer in layers} == {None, *CATALOG.names("penalty")}
     assert {layer.batch_norm for layer in layers} == {True, False}
+    assert 0.0 in {layer.penalty_strength for layer in layers if layer.penalty is not None}

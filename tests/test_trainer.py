@@ -101,3 +101,18 @@ def test_dropout_masks_come_from_the_trainers_generator():
     costs = [[trainer.train_step(x, y, 0.1) for _ in range(3)] for trainer in runs]
     assert costs[0] == costs[1] and costs[0] != costs[2]
 
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum"])
+def test_an_all_frozen_network_does_not_change(optimizer):
+    layers = [{"units": 3, "activation": "tanh", "trainable": False},
+              {"units": 2, "activation": "linear", "trainable": False}]
+    module = module_of(spec_of({"name": "still", "inputs": 2, "layers": layers, "loss": "mse",
+                                "optimizer": {"name": optimizer}}))
+    params = module["init_params"](0)
+    x, y = np.ones((3, 2)), np.zeros((3, 2))
+    trainer = module["Trainer"](params)
+    costs = [trainer.train_step(x, y, 0.1) for _ in range(2)]
+    assert costs[0] == costs[1] == pytest.approx(training_cost(module, params, x, y), rel=1e-14)
+    for name in params:
+        np.testing.assert_array_equal(trainer.params[name], params[name])

@@ -1,11 +1,11 @@
 """Every generated catalogue function on NaN, inf, empty, mis-shaped, integer, half and single
 precision, list, 3-D, 0-d, complex, text and non-contiguous input: each call returns the value
 of the SymPy definition or refuses with a ValueError/TypeError naming the function.  Never a
-crash, a warning or a silently wrong answer (see ``bad_input_matrix``)."""
+crash, a warning or a silently wrong answer (see ``catalogue_bad_inputs``)."""
 
 import pytest
 
-from bad_input_matrix import calls, judge
+from catalogue_bad_inputs import calls, judge
 from generated import activations, losses, penalties
 
 CALLS = calls(activations, losses, penalties)
