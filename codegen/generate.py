@@ -108,8 +108,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
     specs = load_specs(catalog) if specs is None else specs
     environment = _environment()
     for spec in specs:
-        if spec.name in _CATALOGUE_MODULES:
-            raise GenerationError(f"{spec.source}: name: {spec.name!r} is taken by a catalogue module")
+        _check_name(spec)
     names = [spec.name for spec in specs]
     if len(set(names)) != len(names):
         raise GenerationError(f"two specs share a name: {sorted(n for n in names if names.count(n) > 1)[0]!r}")
@@ -158,9 +157,16 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
 
 def render_network(spec: NetworkSpec, catalog: Catalog | None = None) -> str:
     """The source of ``spec``'s module alone: derives only the catalogue items the spec uses."""
+    _check_name(spec)
     text = _network_source(spec, _catalogue(catalog), _environment())
     _check_syntax(f"{spec.name}.py", text)
     return text
+
+
+def _check_name(spec: NetworkSpec) -> None:
+    """Refuse a spec named as a catalogue module: in generated/ one would overwrite the other."""
+    if spec.name in _CATALOGUE_MODULES:
+        raise GenerationError(f"{spec.source}: name: {spec.name!r} is taken by a catalogue module")
 
 
 def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environment) -> str:
