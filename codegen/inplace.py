@@ -33,7 +33,7 @@ from derive.dropout import UniformDraw
 from derive.special import ScaledDifference
 from derive.stable import Clamp, Largest, RowMax
 
-from .inplace_forms import expand_forms
+from .inplace_forms import split_form
 from .lowering import ALL_AXES, AxisMax, AxisSum, lower
 from .printer import to_numpy
 
@@ -156,11 +156,7 @@ class InplaceBody:
 
     def _expanded(self, target: str, expr: Basic, *, owned: bool) -> None:
         """One elementwise statement, its ``FORMS`` functions written out, their repeated parts computed once."""
-        expanded = expand_forms(expr)
-        if expanded == expr:
-            self._statement(target, expr, owned=owned)
-            return
-        temporaries, (reduced,) = cse(expanded, symbols=(Symbol(f"_t{n}") for n in self.numbers))
+        temporaries, reduced = split_form(expr, (Symbol(f"_t{n}") for n in self.numbers))
         for name, value in temporaries:
             self._statement(str(name), value, owned=False)
         self._statement(target, reduced, owned=owned)

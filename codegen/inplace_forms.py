@@ -12,14 +12,15 @@ its replacement; a new class adds an entry (``tests/test_inplace_forms.py``
 proves each one equal to the function).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import cache
 
-from sympy import Basic, Eq, Expr, Piecewise, S, log
+from sympy import Basic, Dummy, Eq, Expr, Piecewise, S, Symbol, cse, evaluate, log
 
 from derive.normal_cdf import NORMAL_CDF, normal_cdf_input
 from derive.special import NormalCDF, XDivY, XLogY
 
-__all__ = ["FORMS", "expand_forms"]
+__all__ = ["FORMS", "expand_forms", "split_form"]
 
 
 def _normal_cdf(x: Expr) -> Expr:
@@ -48,3 +49,31 @@ def expand_forms(expr: Basic) -> Basic:
     for function, form in FORMS.items():
         expr = expr.replace(lambda e, f=function: isinstance(e, f), lambda e, g=form: g(*e.args))
     return expr
+
+
+def split_form(expr: Basic, names: Iterator[Symbol]) -> tuple[list[tuple[Symbol, Basic]], Basic]:
+    """``expr`` with its ``FORMS`` functions written out and split by ``cse``: temporaries named from ``names``.
+
+    A function of real symbols (GELU's ``NormalCDF(inp3)``, once a layer) reuses
+    the split of its form of generic arguments, the symbols put in without
+    evaluating again: a deep network's hundred splits cost one ``cse``.
+    """
+    function = type(expr)
+    if function in FORMS and all(isinstance(a, Symbol) and a.is_real for a in expr.args):
+        arguments, temporaries, reduced = _generic_split(function, len(expr.args))
+        renaming = {**dict(zip(arguments, expr.args)), **{name: next(names) for name, _ in temporaries}}
+        with evaluate(False):
+            return [(renaming[t], value.xreplace(renaming)) for t, value in temporaries], reduced.xreplace(renaming)
+    expanded = expand_forms(expr)
+    if expanded == expr:
+        return [], expr
+    temporaries, (reduced,) = cse(expanded, symbols=names)
+    return temporaries, reduced
+
+
+@cache
+def _generic_split(function: type, arity: int) -> tuple[tuple[Dummy, ...], list[tuple[Dummy, Basic]], Basic]:
+    """``function``'s form of ``arity`` real dummies, split by ``cse`` into dummy temporaries."""
+    arguments = tuple(Dummy(f"a{i}", real=True) for i in range(arity))
+    temporaries, (reduced,) = cse(FORMS[function](*arguments), symbols=(Dummy(f"t{n}") for n in range(10**6)))
+    return arguments, temporaries, reduced
