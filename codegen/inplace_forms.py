@@ -14,8 +14,9 @@ proves each one equal to the function).
 
 from collections.abc import Callable, Iterator
 from functools import cache
+from itertools import count
 
-from sympy import Basic, Dummy, Eq, Expr, Piecewise, S, Symbol, cse, evaluate, log
+from sympy import Basic, Eq, Expr, Piecewise, S, Symbol, cse, evaluate, log
 
 from derive.normal_cdf import NORMAL_CDF, normal_cdf_input
 from derive.special import NormalCDF, XDivY, XLogY
@@ -72,8 +73,8 @@ def split_form(expr: Basic, names: Iterator[Symbol]) -> tuple[list[tuple[Symbol,
 
 
 @cache
-def _generic_split(function: type, arity: int) -> tuple[tuple[Dummy, ...], list[tuple[Dummy, Basic]], Basic]:
-    """``function``'s form of ``arity`` real dummies, split by ``cse`` into dummy temporaries."""
-    arguments = tuple(Dummy(f"a{i}", real=True) for i in range(arity))
-    temporaries, (reduced,) = cse(FORMS[function](*arguments), symbols=(Dummy(f"t{n}") for n in range(10**6)))
+def _generic_split(function: type, arity: int) -> tuple[tuple[Symbol, ...], list[tuple[Symbol, Basic]], Basic]:
+    """``function``'s form of ``arity`` real symbols, split by ``cse``; every name is replaced when it is used."""
+    arguments = tuple(Symbol(f"_a{i}", real=True) for i in range(arity))
+    temporaries, (reduced,) = cse(FORMS[function](*arguments), symbols=(Symbol(f"_t{n}") for n in count()))
     return arguments, temporaries, reduced
