@@ -117,3 +117,21 @@ def test_rendering_one_network_derives_only_the_items_it_uses():
         for name in (layer.activation, layer.weight_init, layer.bias_init, layer.penalty) if name is not None
     }
     assert set(catalog.derived_names()) == used
+
+
+def test_a_deep_network_derives_the_dense_rule_once_per_bias_kind_and_each_catalogue_item_once():
+    from derive.dense import _derived
+    from derive.network import derive_network
+    from network_modules import spec_of
+
+    layers = [{"units": 3, "activation": ["relu", "tanh"][n % 2], "bias": ["per_neuron", "none"][n // 6]}
+              for n in range(12)]
+    catalog = Catalog()
+    register_builtins(catalog)
+    calls = []  # every recipe the catalogue runs, counted
+    catalog._recipes = {name: (kind, lambda r=recipe, n=name: calls.append(n) or r())
+                        for name, (kind, recipe) in catalog._recipes.items()}
+    _derived.cache_clear()
+    derive_network(spec_of({"name": "deep", "inputs": 2, "layers": layers, "loss": "mse"}), catalog)
+    assert _derived.cache_info().misses == 2
+    assert sorted(calls) == ["mse", "relu", "tanh"]
