@@ -24,7 +24,7 @@ def _failures() -> tuple[type[Exception], ...]:
 
     Imported only once something failed: their modules load SymPy.
     """
-    from derive.errors import DefinitionError
+    from derive.core.errors import DefinitionError
     from derive.spec import SpecError
 
     from .lowering import LoweringError
@@ -91,10 +91,10 @@ def _check_output(target: Path) -> None:
 
 
 def _network(arguments: argparse.Namespace) -> int:
-    from derive.builtins import CATALOG
+    from derive.catalog.standard import CATALOG
     from derive.spec import load_spec
 
-    spec = load_spec(arguments.spec, activations=CATALOG.names("activation"), losses=CATALOG.names("loss"))
+    spec = load_spec(arguments.spec, CATALOG.vocabulary())
     target = arguments.output or Path(f"{spec.name}.py")
     _check_output(target)
     _write_atomically(target, render_network(spec, CATALOG))

@@ -5,7 +5,7 @@ the string early, form an invalid escape (a ``SyntaxWarning``) or change on
 reading (a carriage return would become a newline).
 """
 
-from derive.spec_reader import one_line
+from derive.spec.reader import one_line
 
 __all__ = ["docstring_text"]
 

@@ -11,7 +11,7 @@ from itertools import count
 
 from sympy import Expr, Indexed, MatrixExpr, Number, Sum, Symbol, cse
 
-from derive.stable import Let, RowMax
+from derive.core.stable_forms import Let, RowMax
 
 from .lowering import lower
 from .printer import to_numpy

@@ -38,7 +38,7 @@ except ImportError:  # not POSIX: writers are not serialised, each still swaps i
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from derive.catalog import Catalog
+    from derive.catalog.registry import Catalog
     from derive.spec import NetworkSpec
 
 __all__ = [
@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "generated"
 #: ``derive.spec.SPEC_DIR``, named here so that a cache hit need not import ``derive``.
 SPECS = ROOT / "specs"
-#: Rendered files by input digest, beside ``derive.cache``'s folder (``.cache/`` is ignored by git).
+#: Rendered files by input digest, beside ``derive.catalog.cache``'s folder (``.cache/`` is ignored by git).
 OUTPUT_CACHE = ROOT / ".cache" / "generated"
 _CATALOGUE_MODULES = ("__init__", "activations", "losses", "penalties", "initializers")
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -77,7 +77,7 @@ def _environment() -> Environment:
 
 def _catalogue(catalog: Catalog | None) -> Catalog:
     """``catalog``, or the built-in one (imported here: it loads SymPy and derives)."""
-    from derive.builtins import CATALOG
+    from derive.catalog.standard import CATALOG
 
     return CATALOG if catalog is None else catalog
 
@@ -90,9 +90,7 @@ def load_specs(catalog: Catalog | None = None, spec_dir: Path = SPECS) -> list[N
     specs = []
     for path in sorted(spec_dir.glob("*.toml")):
         display = os.path.relpath(path, ROOT) if path.is_relative_to(ROOT) else str(path)
-        specs.append(load_spec(
-            path, activations=catalog.names("activation"), losses=catalog.names("loss"), display=display,
-        ))
+        specs.append(load_spec(path, catalog.vocabulary(), display=display))
     return specs
 
 
@@ -117,7 +115,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
     files = {
         "__init__.py": environment.get_template("init.py.j2").render(networks=names, source="specs/"),
         "activations.py": functions.render(
-            source="derive/builtins.py (the catalogue)",
+            source="derive/catalog/standard.py (the catalogue)",
             title="Activation functions with the seed notebook's signatures.",
             summary=(
                 "Each function is printed from one SymPy definition in the catalogue; its derivative is\n"
@@ -127,7 +125,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
             helpers=helper_functions(catalog.activations()),
         ),
         "losses.py": functions.render(
-            source="derive/builtins.py (the catalogue)",
+            source="derive/catalog/standard.py (the catalogue)",
             title="Losses with the seed notebook's signatures: ``loss(targets, predictions, derivative=False)``.",
             summary=(
                 "Costs and gradients are printed from SymPy; every gradient is the true gradient of\n"
@@ -137,14 +135,14 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
             helpers=[],
         ),
         "penalties.py": functions.render(
-            source="derive/builtins.py (the catalogue)",
+            source="derive/catalog/standard.py (the catalogue)",
             title="Weight penalties: ``name(w, strength, derivative=False)``, added to a loss.",
             summary="Each cost and gradient is printed from SymPy.",
             functions=penalty_functions(catalog.penalties()),
             helpers=[],
         ),
         "initializers.py": environment.get_template("initializers.py.j2").render(
-            source="derive/builtins.py (the catalogue)",
+            source="derive/catalog/standard.py (the catalogue)",
             functions=initializer_functions(catalog.initializers()),
         ),
     }
@@ -171,14 +169,14 @@ def _check_name(spec: NetworkSpec) -> None:
 
 def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environment) -> str:
     """``spec``'s module printed from its derived program."""
-    from derive.network import derive_network
+    from derive.program.network import derive_network
 
     from .network_module import network_module
     from .trainer import trainer_code
 
     program = derive_network(spec, catalog)
     return environment.get_template("network.py.j2").render(
-        m=network_module(program, catalog), t=trainer_code(program), source=f"{spec.source} via derive/network.py",
+        m=network_module(program, catalog), t=trainer_code(program), source=f"{spec.source} via derive/program/network.py",
     )
 
 
@@ -191,7 +189,7 @@ def _check_syntax(name: str, text: str) -> None:
 
 
 def _extension_files() -> list[Path]:
-    """The files ``derive.extensions.extension_files`` runs, listed without importing ``derive``."""
+    """The files ``derive.catalog.extensions.extension_files`` runs, listed without importing ``derive``."""
     named = [Path(p) for p in os.environ.get("SYMPROP_EXTENSIONS", "").split(os.pathsep) if p]
     return sorted(_EXTENSIONS.glob("*.py")) + named
 

@@ -29,9 +29,9 @@ from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.numpy_nodes import logaddexp
 from sympy.core.relational import Relational
 
-from derive.dropout import UniformDraw
-from derive.special import ScaledDifference
-from derive.stable import Clamp, Largest, RowMax
+from derive.layers.dropout import UniformDraw
+from derive.core.functions import ScaledDifference
+from derive.core.stable_forms import Clamp, Largest, RowMax
 
 from .inplace_forms import split_form
 from .lowering import ALL_AXES, AxisMax, AxisSum, lower

@@ -4,7 +4,7 @@
 function it has no call for would be computed whole and copied in, allocating
 an array of the batch's size every step; each function a catalogue
 activation or loss uses is therefore replaced here by an expression of
-operations first: ``NormalCDF`` by ``derive.normal_cdf.NORMAL_CDF``, the
+operations first: ``NormalCDF`` by ``derive.core.normal_cdf.NORMAL_CDF``, the
 form every other printer evaluates, and ``XLogY``/``XDivY`` by their
 convention (0 where the first argument is 0) as a ``Piecewise``, the same
 ``np.where`` the array printer writes.  ``FORMS`` maps a function class to
@@ -18,8 +18,8 @@ from itertools import count
 
 from sympy import Basic, Eq, Expr, Piecewise, S, Symbol, cse, evaluate, log
 
-from derive.normal_cdf import NORMAL_CDF, normal_cdf_input
-from derive.special import NormalCDF, XDivY, XLogY
+from derive.core.normal_cdf import NORMAL_CDF, normal_cdf_input
+from derive.core.functions import NormalCDF, XDivY, XLogY
 
 __all__ = ["FORMS", "expand_forms", "split_form"]
 

@@ -8,7 +8,7 @@ lets ``cse`` share ``exp(z)`` between a numerator and its row sum.
 
 from sympy import Expr, Function, Indexed, Integer, MatrixExpr, Sum, Symbol
 
-from derive.stable import Largest, RowMax
+from derive.core.stable_forms import Largest, RowMax
 
 __all__ = ["AxisSum", "AxisMax", "LoweringError", "lower", "reads_size"]
 

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from sympy import Expr, exp, sstr
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
-from derive.activations import Activation
-from derive.initializers import Initializer as InitializerItem
-from derive.losses import Loss
-from derive.normal_cdf import NORMAL_CDF, normal_cdf_input
-from derive.penalties import STRENGTH, Penalty
-from derive.special import Logistic, NormalCDF
-from derive.stable import holds_at_infinities, with_limits
-from derive.symbols import C, N, x, y
-from derive.vector import VectorFunction
+from derive.catalog.activations import Activation
+from derive.catalog.initializers import Initializer as InitializerItem
+from derive.catalog.losses import Loss
+from derive.core.normal_cdf import NORMAL_CDF, normal_cdf_input
+from derive.catalog.penalties import STRENGTH, Penalty
+from derive.core.functions import Logistic, NormalCDF
+from derive.core.stable_forms import holds_at_infinities, with_limits
+from derive.core.symbols import C, N, x, y
+from derive.catalog.vector_functions import VectorFunction
 
 from .emit import Body, Statement
 from .errors import GenerationError
@@ -254,7 +254,7 @@ def helper_functions(activations: list[Activation]) -> list[Function]:
         name="_normal_cdf", arguments=[str(normal_cdf_input)],
         doc=(
             "The standard normal CDF Phi(x), from the Cephes rational approximations of erf and erfc\n"
-            "    (NumPy has none); printed from derive/normal_cdf.py."
+            "    (NumPy has none); printed from derive/core/normal_cdf.py."
         ),
         result=result, forward=body.statements,
     )]

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from sympy import Basic, Indexed, MatrixSymbol, Symbol
 
-from derive.catalog import Catalog
-from derive.gradient_check import CENTRAL_DIFFERENCE, RELATIVE_ERROR
-from derive.dropout import UniformDraw
-from derive.network import Mode, Program, Stage
-from derive.optimizers import LEARNING_RATE, MOMENTUM
-from derive.symbols import C, N
+from derive.catalog.registry import Catalog
+from derive.program.gradient_check import CENTRAL_DIFFERENCE, RELATIVE_ERROR
+from derive.layers.dropout import UniformDraw
+from derive.program.network import Mode, Program, Stage
+from derive.layers.optimizers import LEARNING_RATE, MOMENTUM
+from derive.core.symbols import C, N
 
 from .docstring import docstring_text
 from .emit import Body, Statement

@@ -130,7 +130,7 @@ class ArrayPrinter(NumPyPrinter):
         return difference if half == 1 else f"{difference}/{self.parenthesize(half, PRECEDENCE['Mul'] + 1)}"
 
     def _print_NormalCDF(self, expr: Expr) -> str:
-        # Printed from derive.normal_cdf.NORMAL_CDF into the module as this helper.
+        # Printed from derive.core.normal_cdf.NORMAL_CDF into the module as this helper.
         return f"_normal_cdf({self._print(expr.args[0])})"
 
     def _print_Largest(self, expr: Expr) -> str:

@@ -2,7 +2,7 @@
 
 The step is the program's training-mode forward, loss and penalty
 assignments, its backward pass with the learning rate folded in
-(``derive.fold``: every gradient comes out ``learning_rate`` times the true
+(``derive.program.fold``: every gradient comes out ``learning_rate`` times the true
 one), then its update applied once to ``theta`` (every trained array end to
 end, ``Program.flat_update``), which so needs no multiplication; all printed by ``codegen.inplace``:
 parameters and gradients are views of flat arrays, intermediates are
@@ -15,10 +15,10 @@ assignment repeated unchanged (the loss's shifted logits) is computed once.
 
 from dataclasses import dataclass
 
-from derive.dropout import UniformDraw
-from derive.fold import folded_backward, folded_update
-from derive.network import THETA, Assignment, Mode, Program, Stage
-from derive.symbols import C, N
+from derive.layers.dropout import UniformDraw
+from derive.program.fold import folded_backward, folded_update
+from derive.program.network import THETA, Assignment, Mode, Program, Stage
+from derive.core.symbols import C, N
 
 from .emit import Body
 from .inplace import Buffers, InplaceBody, Shape

@@ -1,9 +1,13 @@
 """symprop's symbolic side: activations, losses, layers and networks as SymPy data.
 
-Everything here is mathematics held in plain dataclasses of SymPy objects.
-Nothing in this package prints Python source: that is ``codegen``'s job.
-Importing the package also lets Jupyter show each derivation as mathematics
-(``derive.display``).
-"""
+The sub-packages depend on each other in one direction:
 
-from . import display  # noqa: F401  (attaches _repr_latex_ to the derivation dataclasses)
+* ``spec``: a TOML network spec read and checked (no SymPy, no catalogue);
+* ``core``: symbols, errors, proofs, the custom functions, stable forms, indexing, the output-form search;
+* ``catalog`` and ``layers``: named activations, losses, penalties and initialisers; dense, batch-norm,
+  dropout and optimiser rules;
+* ``program``: a network's derived program, its folded training step, traces and gradient checks;
+* ``presentation``: LaTeX, Markdown, walk-throughs, docs and plots, which read derivations and never feed them.
+
+Importing ``derive`` loads none of them; nothing here prints Python source (that is ``codegen``'s job).
+"""

@@ -11,15 +11,15 @@
 import argparse
 import sys
 
-from .builtins import CATALOG
-from .docs import MARKDOWN, is_current, write_markdown
-from .errors import DefinitionError
-from .explain import ExplainError, explain
-from .explain_render import FORMATS, render
-from .latex import dense_latex, item_latex, program_latex, training_layers_latex
-from .networks import load_program, network_paths
-from .spec import SpecError
-from .trace import TraceError
+from derive.catalog.standard import CATALOG
+from derive.presentation.docs import MARKDOWN, is_current, write_markdown
+from derive.core.errors import DefinitionError
+from derive.presentation.walkthrough import ExplainError, explain
+from derive.presentation.walkthrough_text import FORMATS, render
+from derive.presentation.latex import dense_latex, item_latex, program_latex, training_layers_latex
+from derive.program.named_specs import load_program, network_paths
+from derive.spec import SpecError
+from derive.program.trace import TraceError
 
 _PARAM_HELP = (
     "one entry of a weight or bias array, written NAME[ROW,COLUMN]: w2[0,0] is row 0, column 0 of w2, "
@@ -103,7 +103,7 @@ def _docs(arguments: argparse.Namespace) -> int:
 
 def _plots(arguments: argparse.Namespace) -> int:
     try:  # matplotlib is an optional extra: import it only when plots are asked for
-        from .plots import write_plots
+        from derive.presentation.plots import write_plots
     except ImportError as error:
         print(f"error: {error}; install the docs extra: pip install -e '.[docs]' (or run `make docs`)",
               file=sys.stderr)

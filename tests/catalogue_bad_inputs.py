@@ -15,7 +15,7 @@ from types import ModuleType
 import numpy as np
 
 import catalogue_reference as reference
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 
 __all__ = ["Call", "calls", "judge"]
 

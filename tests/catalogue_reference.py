@@ -13,9 +13,9 @@ import mpmath
 import numpy as np
 from sympy import Symbol, diff, lambdify, limit, oo
 
-from derive.catalog import CATALOG
-from derive.penalties import STRENGTH
-from derive.symbols import C, N, i, n, x
+from derive.catalog.registry import CATALOG
+from derive.catalog.penalties import STRENGTH
+from derive.core.symbols import C, N, i, n, x
 from tools.reference import spelt_out
 
 __all__ = ["activation", "limit_at", "vector", "vector_jacobian_product", "loss", "penalty"]

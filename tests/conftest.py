@@ -10,7 +10,7 @@ run never writes into the repository.
 
 from hypothesis import HealthCheck, settings
 
-import derive.builtins  # noqa: F401  (registers the built-in catalogue in derive.catalog.CATALOG)
+import derive.catalog.standard  # noqa: F401  (registers the built-in catalogue in derive.catalog.registry.CATALOG)
 from codegen.generate import OUTPUT, recover
 
 recover(OUTPUT)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from tools.cases import catalogue_cases
 from tools.measure import measure
 

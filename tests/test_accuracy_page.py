@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from tools.accuracy import PAGE, measured_in_parallel, measurements, page
 from tools.cases import catalogue_cases
 from tools.table import COLUMNS

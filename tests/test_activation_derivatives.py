@@ -11,8 +11,8 @@ import pytest
 import sympy
 from hypothesis import given, strategies as st
 
-from derive.catalog import CATALOG
-from derive.symbols import x
+from derive.catalog.registry import CATALOG
+from derive.core.symbols import x
 from finite_differences import derivative
 from generated import activations
 

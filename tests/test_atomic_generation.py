@@ -13,8 +13,10 @@ import codegen.__main__ as cli
 import codegen.generate
 from codegen.generate import load_specs, render_all, write_all
 from codegen.printer import ArrayPrinter, PrintError
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from derive.spec import SpecError, parse_spec
+
+VOCABULARY = CATALOG.vocabulary()
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
@@ -65,10 +67,7 @@ def broken_spec_folder(tmp_path, monkeypatch):
 def test_spec_with_unknown_activation_is_a_spec_error_naming_the_field():
     data = {"inputs": 2, "loss": "squared_error", "layers": [{"units": 2, "activation": "swish"}]}
     with pytest.raises(SpecError, match=r"layers\[0\]\.activation: unknown value 'swish'"):
-        parse_spec(
-            data, source="broken.toml", default_name="broken",
-            activations=CATALOG.names("activation"), losses=CATALOG.names("loss"),
-        )
+        parse_spec(data, VOCABULARY, source="broken.toml", default_name="broken")
 
 
 def test_generate_with_a_broken_spec_exits_with_code_2(output, broken_spec_folder):

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from generated import activations, losses, penalties
 
 LOSSES = CATALOG.names("loss")

@@ -12,8 +12,8 @@ import pytest
 from sympy import diff
 
 from catalogue_reference import limit_at
-from derive.catalog import CATALOG
-from derive.symbols import x
+from derive.catalog.registry import CATALOG
+from derive.core.symbols import x
 from generated import activations, losses, penalties
 
 ACTIVATIONS = CATALOG.names("activation")

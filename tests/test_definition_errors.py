@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sympy import Function, Symbol, exp
 
-from derive.activations import elementwise
-from derive.catalog import Catalog, register_activation
-from derive.errors import DefinitionError
-from derive.symbols import x
+from derive.catalog.activations import elementwise
+from derive.catalog.registry import Catalog, register_activation
+from derive.core.errors import DefinitionError
+from derive.core.symbols import x
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,11 +56,11 @@ def test_a_computed_form_that_is_not_equal_is_rejected():
 
 
 BAD_EXTENSIONS = {
-    "stray symbol": ("from sympy import Symbol\nfrom derive.symbols import x\n"
+    "stray symbol": ("from sympy import Symbol\nfrom derive.core.symbols import x\n"
                      "register_activation('bad', Symbol('beta') * x)\n", "unknown symbol(s) beta"),
-    "unprintable": ("from sympy import besselj\nfrom derive.symbols import x\n"
+    "unprintable": ("from sympy import besselj\nfrom derive.core.symbols import x\n"
                     "register_activation('bessel', besselj(0, x))\n", "activation 'bessel' cannot be printed as NumPy"),
-    "name clash": ("from derive.symbols import x\nregister_activation('sigmoid', x)\n", "already taken"),
+    "name clash": ("from derive.core.symbols import x\nregister_activation('sigmoid', x)\n", "already taken"),
 }
 
 
@@ -68,7 +68,7 @@ BAD_EXTENSIONS = {
 def test_generate_with_a_bad_extension_fails_cleanly_and_writes_nothing(case, tmp_path):
     source, message = BAD_EXTENSIONS[case]
     extension = tmp_path / "bad.py"
-    extension.write_text("from derive.catalog import register_activation\n" + source, encoding="utf-8")
+    extension.write_text("from derive.catalog.registry import register_activation\n" + source, encoding="utf-8")
     out = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", out, ignore=shutil.ignore_patterns("__pycache__"))
     before = {p.name: p.read_bytes() for p in out.iterdir()}

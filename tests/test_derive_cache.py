@@ -1,4 +1,4 @@
-"""The derivation cache (``derive.cache``): keyed by everything that derives and unpickles, never stale.
+"""The derivation cache (``derive.catalog.cache``): keyed by everything that derives and unpickles, never stale.
 
 Every entry lives in ``tmp_path`` (``CACHE_DIR`` is patched), never in the
 repository's ``.cache/``.  The values stored are small stand-ins for derived
@@ -15,17 +15,17 @@ import mpmath
 import pytest
 import sympy
 
-import derive.cache
-from derive.cache import cached
+import derive.catalog.cache
+from derive.catalog.cache import cached
 
-ROOT = derive.cache.CACHE_DIR.parent.parent
+ROOT = derive.catalog.cache.CACHE_DIR.parent.parent
 
 
 @pytest.fixture(autouse=True)
 def cache_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("SYMPROP_CACHE", raising=False)
     folder = tmp_path / "derive"
-    monkeypatch.setattr(derive.cache, "CACHE_DIR", folder)
+    monkeypatch.setattr(derive.catalog.cache, "CACHE_DIR", folder)
     return folder
 
 
@@ -64,13 +64,13 @@ def test_another_python_sympy_or_mpmath_version_derives_afresh(monkeypatch, modu
 
 def test_other_sympy_ground_types_derive_afresh(monkeypatch):
     cached("probe", lambda: "stored")
-    monkeypatch.setattr(derive.cache, "GROUND_TYPES", "flint" if derive.cache.GROUND_TYPES != "flint" else "python")
+    monkeypatch.setattr(derive.catalog.cache, "GROUND_TYPES", "flint" if derive.catalog.cache.GROUND_TYPES != "flint" else "python")
     assert cached("probe", lambda: "derived afresh") == "derived afresh"
 
 
 def test_an_edited_derive_source_file_derives_afresh(monkeypatch):
     cached("probe", lambda: "stored")
-    monkeypatch.setattr(derive.cache, "_source_hash", lambda: "the hash of edited sources")
+    monkeypatch.setattr(derive.catalog.cache, "_source_hash", lambda: "the hash of edited sources")
     assert cached("probe", lambda: "derived afresh") == "derived afresh"
 
 
@@ -106,7 +106,7 @@ def test_an_entry_that_fails_to_load_is_overwritten(cache_dir, damage):
 def test_storing_an_entry_deletes_the_items_older_entries(cache_dir, monkeypatch):
     cached("probe", lambda: "stored")
     cached("probe_other", lambda: "another item")
-    monkeypatch.setattr(derive.cache, "_source_hash", lambda: "the hash of edited sources")
+    monkeypatch.setattr(derive.catalog.cache, "_source_hash", lambda: "the hash of edited sources")
     cached("probe", lambda: "derived afresh")
     assert [name.split("-")[0] for name in entries(cache_dir)] == ["probe", "probe_other"]
 
@@ -126,24 +126,24 @@ def test_symprop_cache_0_neither_reads_nor_writes(cache_dir, monkeypatch):
 
 # An extension that asks the catalogue to cache its item, as the built-ins do.
 CACHING_EXTENSION = """\
-from derive.catalog import CATALOG
-from derive.activations import elementwise
-from derive.symbols import x
+from derive.catalog.registry import CATALOG
+from derive.catalog.activations import elementwise
+from derive.core.symbols import x
 
 CATALOG.add("activation", "probe", lambda: elementwise("probe", {definition}), cache=True)
 """
 REGISTERING_EXTENSION = """\
-from derive.catalog import register_activation
-from derive.symbols import x
+from derive.catalog.registry import register_activation
+from derive.core.symbols import x
 
 register_activation("probe", {definition})
 """
 PRINT_PROBE = """\
 import sys
 from pathlib import Path
-import derive.cache
-derive.cache.CACHE_DIR = Path(sys.argv[1])
-from derive.builtins import CATALOG
+import derive.catalog.cache
+derive.catalog.cache.CACHE_DIR = Path(sys.argv[1])
+from derive.catalog.standard import CATALOG
 print(CATALOG.get("probe").definition)
 """
 

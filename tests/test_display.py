@@ -2,11 +2,10 @@
 
 import pytest
 
-import derive  # noqa: F401  (attaches the display methods)
-from derive.builtins import CATALOG
-from derive.dense import dense_rule
-from derive.explain import explain
-from derive.networks import load_program
+from derive.catalog.standard import CATALOG
+from derive.layers.dense import dense_rule
+from derive.presentation.walkthrough import explain
+from derive.program.named_specs import load_program
 from derive.spec import BiasKind
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from derive.builtins import CATALOG
-from derive.docs import MARKDOWN, render_markdown
-from derive.networks import network_paths
+from derive.catalog.standard import CATALOG
+from derive.presentation.docs import MARKDOWN, render_markdown
+from derive.program.named_specs import network_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,5 +61,5 @@ def test_sigmoid_section_shows_output_form_and_its_proof(rendered):
 
 
 def test_markdown_command_runs_without_matplotlib():
-    blocked = "import sys; sys.modules['matplotlib'] = None; import derive.docs, derive.__main__"
+    blocked = "import sys; sys.modules['matplotlib'] = None; import derive.presentation.docs, derive.__main__"
     subprocess.run([sys.executable, "-c", blocked], check=True, cwd=ROOT)

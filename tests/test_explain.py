@@ -11,9 +11,9 @@ from functools import cache
 import pytest
 
 from derive.__main__ import main
-from derive.explain import ExplainError, explain, parameter_entries
-from derive.networks import load_program as derive_program
-from derive.trace import trace_example
+from derive.presentation.walkthrough import ExplainError, explain, parameter_entries
+from derive.program.named_specs import load_program as derive_program
+from derive.program.trace import trace_example
 
 load_program = cache(derive_program)
 

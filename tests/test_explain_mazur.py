@@ -18,9 +18,9 @@ from functools import cache
 
 import pytest
 
-from derive.explain import explain
-from derive.explain_render import number, render
-from derive.networks import load_program
+from derive.presentation.walkthrough import explain
+from derive.presentation.walkthrough_text import number, render
+from derive.program.named_specs import load_program
 
 
 @cache

@@ -18,8 +18,8 @@ from finite_differences import derivative
 ROOT = Path(__file__).resolve().parent.parent
 SOFTSIGN = """\
 from sympy import Abs
-from derive.catalog import register_activation
-from derive.symbols import x
+from derive.catalog.registry import register_activation
+from derive.core.symbols import x
 
 register_activation("softsign", x / (1 + Abs(x)), doc="Softsign x/(1 + |x|).")
 """

@@ -1,15 +1,15 @@
-"""``derive.fold``: the learning rate folded into the backward pass, checked rather than assumed."""
+"""``derive.program.fold``: the learning rate folded into the backward pass, checked rather than assumed."""
 
 from dataclasses import replace
 
 import pytest
 from sympy import MatrixSymbol, Symbol
 
-from derive.builtins import CATALOG
-from derive.errors import DefinitionError
-from derive.fold import folded_backward, folded_update
-from derive.network import Stage, derive_network
-from derive.optimizers import LEARNING_RATE, MOMENTUM
+from derive.catalog.standard import CATALOG
+from derive.core.errors import DefinitionError
+from derive.program.fold import folded_backward, folded_update
+from derive.program.network import Stage, derive_network
+from derive.layers.optimizers import LEARNING_RATE, MOMENTUM
 from network_modules import spec_of
 
 LAYERS = [{"units": 3, "activation": "tanh"}, {"units": 2, "activation": "linear"}]
@@ -51,7 +51,7 @@ def test_a_gradient_not_linear_in_the_upstream_gradient_is_refused():
 
 def _linearity_checks(hidden_layers: int) -> int:
     """How many distinct linearity checks folding a network with that many identical hidden layers runs."""
-    from derive.fold import _is_linear
+    from derive.program.fold import _is_linear
 
     layers = [{"units": 3, "activation": "tanh"}] * hidden_layers + [{"units": 2, "activation": "linear"}]
     _is_linear.cache_clear()

@@ -11,9 +11,12 @@ import pytest
 
 from codegen.__main__ import main
 from codegen.generate import load_specs, render_all, render_network
-from derive.builtins import register_builtins
-from derive.catalog import Catalog
+from derive.catalog.standard import register_builtins
+from derive.catalog.registry import Catalog
 from derive.spec import load_spec
+from derive.catalog.standard import CATALOG
+
+VOCABULARY = CATALOG.vocabulary()
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
@@ -24,10 +27,10 @@ ON_DISK = sorted(p.name for p in GENERATED.glob("*.py"))
 # Where each file says it comes from.
 SOURCES = {
     "__init__.py": "specs/",
-    "activations.py": "derive/builtins.py",
-    "losses.py": "derive/builtins.py",
-    "penalties.py": "derive/builtins.py",
-    "initializers.py": "derive/builtins.py",
+    "activations.py": "derive/catalog/standard.py",
+    "losses.py": "derive/catalog/standard.py",
+    "penalties.py": "derive/catalog/standard.py",
+    "initializers.py": "derive/catalog/standard.py",
     "example1.py": "specs/example1.toml",
     "example2.py": "specs/example2.toml",
 }
@@ -110,7 +113,7 @@ def test_a_network_module_renders_alone_as_in_the_full_build(rendered):
 def test_rendering_one_network_derives_only_the_items_it_uses():
     catalog = Catalog()
     register_builtins(catalog)
-    spec = load_spec(ROOT / "specs" / "example1.toml")
+    spec = load_spec(ROOT / "specs" / "example1.toml", VOCABULARY)
     render_network(spec, catalog)
     used = {spec.loss} | {
         name for layer in spec.layers
@@ -120,8 +123,8 @@ def test_rendering_one_network_derives_only_the_items_it_uses():
 
 
 def test_a_deep_network_derives_the_dense_rule_once_per_bias_kind_and_each_catalogue_item_once():
-    from derive.dense import _derived
-    from derive.network import derive_network
+    from derive.layers.dense import _derived
+    from derive.program.network import derive_network
     from network_modules import spec_of
 
     layers = [{"units": 3, "activation": ["relu", "tanh"][n % 2], "bias": ["per_neuron", "none"][n // 6]}

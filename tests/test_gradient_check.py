@@ -9,7 +9,7 @@ can fail.
 import numpy as np
 import pytest
 
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from generated import example1, example2
 from network_modules import module_of
 from notebook import example1_inputs, example2_inputs

@@ -7,7 +7,7 @@ fan_out); He et al. 2015: 2/fan_in), checked on large samples.
 import numpy as np
 import pytest
 
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from generated import initializers
 
 INITIALIZERS = CATALOG.names("initializer")

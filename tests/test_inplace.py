@@ -4,7 +4,7 @@ import numpy as np
 from sympy import Piecewise, S, Symbol, exp
 
 from codegen.inplace import Buffers, InplaceBody
-from derive.symbols import N
+from derive.core.symbols import N
 
 
 def buffers(*names):

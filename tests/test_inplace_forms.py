@@ -4,9 +4,9 @@ import pytest
 from sympy import Eq, Float, Max, Min, Symbol, log, simplify
 
 from codegen.inplace_forms import FORMS, expand_forms, split_form
-from derive.normal_cdf import NORMAL_CDF, normal_cdf_input
-from derive.special import NormalCDF, XDivY, XLogY
-from derive.stable import Clamp
+from derive.core.normal_cdf import NORMAL_CDF, normal_cdf_input
+from derive.core.functions import NormalCDF, XDivY, XLogY
+from derive.core.stable_forms import Clamp
 
 A, B = Symbol("a", real=True), Symbol("b", positive=True)
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from derive.catalog import CATALOG
-from derive.losses import Inputs
+from derive.catalog.registry import CATALOG
+from derive.catalog.losses import Inputs
 from finite_differences import gradient
 from generated import losses
 
@@ -31,7 +31,7 @@ def plain_sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-# Targets and predictions of each kind of loss (derive.losses.Inputs), so every
+# Targets and predictions of each kind of loss (derive.catalog.losses.Inputs), so every
 # catalogue loss, present or future, is tested on inputs it is meant for.
 INPUTS = {
     Inputs.REGRESSION: lambda rng, r, c: (rng.normal(size=(r, c)), rng.normal(size=(r, c))),

@@ -2,8 +2,8 @@
 
 from sympy import MatrixSymbol, Symbol
 
-from derive.catalog import CATALOG
-from derive.network import Stage, derive_network
+from derive.catalog.registry import CATALOG
+from derive.program.network import Stage, derive_network
 from network_modules import spec_of
 
 LR, MU = Symbol("learning_rate", positive=True), Symbol("momentum", nonnegative=True)

@@ -19,7 +19,7 @@ import pytest
 import codegen.__main__ as cli
 import codegen.generate
 from codegen.generate import ROOT, SPECS, output_key, render_cached
-from derive.extensions import extension_files
+from derive.catalog.extensions import extension_files
 from derive.spec import SPEC_DIR
 
 STUB_FILES = {"__init__.py": "# a stub rendering\n"}

@@ -11,10 +11,10 @@ import pytest
 import sympy
 from sympy import Indexed, Matrix, Rational, Sum, exp, simplify
 
-from derive.activations import elementwise
-from derive.catalog import CATALOG
-from derive.proof import prove_equal
-from derive.symbols import C, N, j, n, x, y
+from derive.catalog.activations import elementwise
+from derive.catalog.registry import CATALOG
+from derive.core.proof import prove_equal
+from derive.core.symbols import C, N, j, n, x, y
 
 WITH_OUTPUT_FORM = [name for name in CATALOG.names("activation") if CATALOG.get(name).output_form is not None]
 

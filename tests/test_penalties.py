@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from finite_differences import gradient
 from generated import penalties
 

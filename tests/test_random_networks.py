@@ -11,11 +11,13 @@ differences of its own training cost, ``loss(y, forward(params, x, training=True
 import numpy as np
 import pytest
 
-from derive.catalog import CATALOG
-from derive.losses import Inputs
+from derive.catalog.registry import CATALOG
+from derive.catalog.losses import Inputs
 from derive.spec import parse_spec
 from finite_differences import gradient
 from network_modules import module_of
+
+VOCABULARY = CATALOG.vocabulary()
 
 ACTIVATIONS = CATALOG.names("activation")
 LOSSES = CATALOG.names("loss")
@@ -55,7 +57,7 @@ def random_spec(loss, seed, depth=3, frozen=False):
     data = {"name": f"random_{loss}", "inputs": 2, "layers": layers, "loss": loss}
     if frozen:
         data["optimizer"] = {"name": "momentum", "momentum": float(rng.uniform(0.1, 0.9))}
-    return parse_spec(data, source="random", default_name="random", activations=ACTIVATIONS, losses=LOSSES)
+    return parse_spec(data, VOCABULARY, source="random", default_name="random")
 
 
 def random_params(module, rng):

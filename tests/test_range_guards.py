@@ -3,8 +3,8 @@
 import pytest
 from sympy import Eq, Piecewise, Symbol
 
-from derive.indexing import drop_range_guards
-from derive.symbols import C, N, i, j, n
+from derive.core.indexing import drop_range_guards
+from derive.core.symbols import C, N, i, j, n
 
 VALUE = Symbol("value")
 

@@ -6,8 +6,8 @@ from sympy import Symbol, parse_expr, simplify
 
 from codegen.inplace import Buffers, InplaceBody
 from codegen.printer import to_numpy
-from derive.special import ScaledDifference, unscaled
-from derive.symbols import N
+from derive.core.functions import ScaledDifference, unscaled
+from derive.core.symbols import N
 from generated import losses
 
 a, b = Symbol("a", real=True), Symbol("b", real=True)

@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from derive.spec import SpecError, load_spec
+from derive.catalog.standard import CATALOG
+
+VOCABULARY = CATALOG.vocabulary()
 
 CORPUS = Path(__file__).parent / "specs_malformed"
 MALFORMED = sorted(CORPUS.glob("*.toml"))
@@ -37,7 +40,7 @@ def test_the_corpus_has_at_least_30_specs():
 @pytest.mark.parametrize("path", MALFORMED, ids=[p.stem for p in MALFORMED])
 def test_error_names_the_file_and_the_field(path):
     with pytest.raises(SpecError) as caught:
-        load_spec(path)
+        load_spec(path, VOCABULARY)
     error = caught.value
     assert error.field == expected_field(path), str(error)
     assert path.name in str(error)
@@ -46,17 +49,17 @@ def test_error_names_the_file_and_the_field(path):
 
 def test_unknown_name_lists_what_is_accepted():
     with pytest.raises(SpecError, match=r"unknown value 'swish' \(accepted: linear, sigmoid, relu"):
-        load_spec(corpus("unknown_activation"))
+        load_spec(corpus("unknown_activation"), VOCABULARY)
 
 
 def test_misspelled_field_suggests_the_field_meant():
     with pytest.raises(SpecError, match=r"unknown field; did you mean 'activation'\?"):
-        load_spec(corpus("misspelled_layer_field"))
+        load_spec(corpus("misspelled_layer_field"), VOCABULARY)
 
 
 def test_number_out_of_range_says_the_interval():
     with pytest.raises(SpecError, match=r"1\.0 is out of range \(accepted: a finite number in \[0, 1\)\)"):
-        load_spec(corpus("dropout_of_one"))
+        load_spec(corpus("dropout_of_one"), VOCABULARY)
 
 
 def test_command_line_exits_2_names_the_field_and_writes_nothing(tmp_path):

@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 
 from codegen.generate import render_network
-from derive.builtins import CATALOG
-from derive.networks import load_program
-from derive.spec import (
-    _LAYER, _TOP, SPEC_DIR, BiasKind, OptimizerName, ScheduleKind, ScheduleSpec, SpecError, load_spec, parse_spec,
+from derive.catalog.standard import CATALOG
+from derive.program.named_specs import load_program
+from derive.spec.network_spec import (
+    _LAYER, _TOP, SPEC_DIR, Vocabulary, BiasKind, OptimizerName, ScheduleKind, ScheduleSpec, SpecError, load_spec, parse_spec,
 )
-from derive.spec_training import _OPTIMIZER_FIELDS, _SCHEDULE_FIELDS
+from derive.spec.training import _OPTIMIZER_FIELDS, _SCHEDULE_FIELDS
+
+VOCABULARY = CATALOG.vocabulary()
 
 SMALLEST = {"inputs": 2, "layers": [{"units": 1, "activation": "linear"}], "loss": "mse"}
 
@@ -68,7 +70,7 @@ w2 = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]
 
 
 def parse(data: dict):
-    return parse_spec(data, source="test.toml", default_name="test")
+    return parse_spec(data, VOCABULARY, source="test.toml", default_name="test")
 
 
 def test_defaults_of_every_optional_field():
@@ -99,7 +101,7 @@ def test_a_layer_without_bias_has_no_bias_initialiser():
 def test_full_spec_reads_every_field(tmp_path: Path):
     path = tmp_path / "full.toml"
     path.write_text(FULL, encoding="utf-8")
-    spec = load_spec(path)
+    spec = load_spec(path, VOCABULARY)
     first, second = spec.layers
     assert (spec.name, spec.inputs, spec.loss, spec.loss_params) == ("full", 4, "huber", {"delta": 2.0})
     assert (first.units, first.activation, first.activation_params) == (3, "leaky_relu", {"alpha": 0.2})
@@ -141,7 +143,8 @@ def test_the_notebook_specs_keep_their_learning_rates():
 
 def test_narrowed_names_are_the_only_ones_accepted():
     with pytest.raises(SpecError, match=r"layers\[0\]\.activation: unknown value 'linear' \(accepted: relu\)"):
-        parse_spec(SMALLEST, source="test.toml", default_name="test", activations=["relu"])
+        narrowed = Vocabulary({**VOCABULARY.names, "activation": ["relu"]}, VOCABULARY.parameters)
+        parse_spec(SMALLEST, narrowed, source="test.toml", default_name="test")
 
 
 def module_text(spec) -> str:
@@ -189,8 +192,8 @@ def test_the_docs_name_every_field():
 @pytest.mark.parametrize("name", ["example1", "example2"])
 def test_the_docs_show_the_notebook_specs_as_they_are(name):
     (block,) = [b for b in toml_blocks(DOC.read_text(encoding="utf-8")) if f'name = "{name}"' in b]
-    on_disk = load_spec(SPEC_DIR / f"{name}.toml")
-    assert parse_spec(tomllib.loads(block), source=on_disk.source, default_name=name) == on_disk
+    on_disk = load_spec(SPEC_DIR / f"{name}.toml", VOCABULARY)
+    assert parse_spec(tomllib.loads(block), VOCABULARY, source=on_disk.source, default_name=name) == on_disk
 
 
 def test_a_batch_normalised_layer_has_no_bias_by_default():

@@ -22,6 +22,9 @@ from hypothesis import strategies as st
 
 from codegen.__main__ import main
 from derive.spec import SpecError, load_spec
+from derive.catalog.standard import CATALOG
+
+VOCABULARY = CATALOG.vocabulary()
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,7 +172,7 @@ def test_mutated_specs_through_the_command_exit_2_in_one_line(spec):
         path, output = Path(folder) / "spec.toml", Path(folder) / "out.py"
         path.write_bytes(spec)
         try:
-            load_spec(path)
+            load_spec(path, VOCABULARY)
         except SpecError:
             pass
         else:

@@ -8,6 +8,9 @@ normalisation), not read from ``derive.spec``.
 import pytest
 
 from derive.spec import SpecError, load_spec, parse_spec
+from derive.catalog.standard import CATALOG
+
+VOCABULARY = CATALOG.vocabulary()
 
 MIB = 1 << 20
 
@@ -25,12 +28,12 @@ def layer(units: int, **fields) -> dict:
 
 def refused(data: dict) -> SpecError:
     with pytest.raises(SpecError) as caught:
-        parse_spec(data, source="net.toml", default_name="net")
+        parse_spec(data, VOCABULARY, source="net.toml", default_name="net")
     return caught.value
 
 
 def accepted(data: dict):
-    return parse_spec(data, source="net.toml", default_name="net")
+    return parse_spec(data, VOCABULARY, source="net.toml", default_name="net")
 
 
 def test_a_file_of_one_mib_is_read(tmp_path):
@@ -38,7 +41,7 @@ def test_a_file_of_one_mib_is_read(tmp_path):
     path = tmp_path / "net.toml"
     path.write_text(text + "#" * (MIB - len(text) - 1) + "\n", encoding="utf-8")
     assert path.stat().st_size == MIB
-    assert load_spec(path).inputs == 2
+    assert load_spec(path, VOCABULARY).inputs == 2
 
 
 def test_a_file_over_one_mib_is_refused_before_it_is_parsed(tmp_path):
@@ -46,7 +49,7 @@ def test_a_file_over_one_mib_is_refused_before_it_is_parsed(tmp_path):
     path = tmp_path / "net.toml"
     path.write_bytes(b"[" * (MIB + 1))
     with pytest.raises(SpecError, match=r"\(file\): larger than 1,048,576 bytes"):
-        load_spec(path)
+        load_spec(path, VOCABULARY)
 
 
 def test_256_layers_are_accepted():
@@ -151,7 +154,7 @@ def test_an_integer_of_more_than_4300_digits_is_refused_as_unreadable(tmp_path):
     path = tmp_path / "net.toml"
     path.write_text("inputs = " + "1" * 4301 + "\n", encoding="utf-8")
     with pytest.raises(SpecError, match=r"\(file\): an integer too long to read"):
-        load_spec(path)
+        load_spec(path, VOCABULARY)
 
 
 @pytest.mark.parametrize("opening, closing", [("[", "]"), ("{ a = ", " }")])
@@ -159,4 +162,4 @@ def test_nesting_deeper_than_the_parser_recurses_is_refused(tmp_path, opening, c
     path = tmp_path / "net.toml"
     path.write_text("x = " + opening * 1000 + "1" + closing * 1000 + "\n", encoding="utf-8")
     with pytest.raises(SpecError, match=r"\(file\): arrays or tables nested too deeply"):
-        load_spec(path)
+        load_spec(path, VOCABULARY)

@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 from codegen.__main__ import main
 from codegen.docstring import docstring_text
 from derive.spec import SpecError, load_spec, parse_spec
+from derive.catalog.standard import CATALOG
+
+VOCABULARY = CATALOG.vocabulary()
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = '\n[[layers]]\nunits = 1\nactivation = "linear"\n'
@@ -75,7 +78,7 @@ def hostile_modules(tmp_path_factory) -> tuple[Path, dict[str, str]]:
             f'name = "{name}"\ndescription = {toml_string(description)}\ninputs = 1\nloss = "mse"\n{LAYERS}',
             encoding="utf-8",
         )
-        assert load_spec(spec).description == description
+        assert load_spec(spec, VOCABULARY).description == description
         assert main(["network", str(spec), "-o", str(folder / f"{name}.py")]) == 0
     return folder, descriptions
 
@@ -122,7 +125,7 @@ def test_a_file_name_holding_code_stays_in_the_first_comment(tmp_path):
 def test_a_name_that_is_not_a_safe_module_name_is_refused(name):
     data = {"name": name, "inputs": 1, "layers": [{"units": 1, "activation": "linear"}], "loss": "mse"}
     with pytest.raises(SpecError) as caught:
-        parse_spec(data, source="net.toml", default_name="net")
+        parse_spec(data, VOCABULARY, source="net.toml", default_name="net")
     assert caught.value.field == "name"
 
 
@@ -130,7 +133,7 @@ def test_a_file_name_that_is_not_a_module_name_is_named_in_the_error(tmp_path):
     spec = tmp_path / "my-net.toml"
     spec.write_text(f'inputs = 1\nloss = "mse"\n{LAYERS}', encoding="utf-8")
     with pytest.raises(SpecError, match=r"name: 'my-net' \(the file name, as the spec gives no name\)"):
-        load_spec(spec)
+        load_spec(spec, VOCABULARY)
 
 
 @pytest.mark.parametrize(
@@ -142,13 +145,13 @@ def test_an_error_quoting_a_key_or_value_is_one_line(tmp_path, text):
     spec = tmp_path / "net.toml"
     spec.write_text(text + "\n", encoding="utf-8")
     with pytest.raises(SpecError) as caught:
-        load_spec(spec)
+        load_spec(spec, VOCABULARY)
     assert str(caught.value).isprintable()
 
 
 def test_an_error_about_a_file_name_holding_a_newline_is_one_line(tmp_path):
     with pytest.raises(SpecError) as caught:
-        load_spec(tmp_path / "a\nb.toml")
+        load_spec(tmp_path / "a\nb.toml", VOCABULARY)
     assert str(caught.value).isprintable()
     assert "a\\nb.toml" in str(caught.value)
 
@@ -156,5 +159,5 @@ def test_an_error_about_a_file_name_holding_a_newline_is_one_line(tmp_path):
 def test_an_error_quoting_a_long_value_cuts_it_short():
     data = {"inputs": "x" * 100_000, "layers": [], "loss": "mse"}
     with pytest.raises(SpecError) as caught:
-        parse_spec(data, source="net.toml", default_name="net")
+        parse_spec(data, VOCABULARY, source="net.toml", default_name="net")
     assert len(str(caught.value)) < 200

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from codegen.generate import render_all
-from derive.catalog import CATALOG
-from derive.normal_cdf import _T
+from derive.catalog.registry import CATALOG
+from derive.core.normal_cdf import _T
 from network_modules import module_of, spec_of
 from test_random_networks import PROBABILITIES, targets
 

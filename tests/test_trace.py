@@ -15,11 +15,13 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from derive.builtins import CATALOG
-from derive.network import derive_network
-from derive.networks import load_program
+from derive.catalog.standard import CATALOG
+from derive.program.network import derive_network
+from derive.program.named_specs import load_program
 from derive.spec import parse_spec
-from derive.trace import TraceError, trace, trace_example
+from derive.program.trace import TraceError, trace, trace_example
+
+VOCABULARY = CATALOG.vocabulary()
 
 CLOSE = {"rtol": 1e-12, "atol": 1e-15}
 NETWORKS = ["example1", "example2"]
@@ -71,9 +73,8 @@ def test_trace_reads_decimal_inputs_exactly():
 
 def test_trace_without_example_names_the_missing_table():
     spec = parse_spec(
-        {"inputs": 1, "layers": [{"units": 1, "activation": "linear"}], "loss": "squared_error"},
+        {"inputs": 1, "layers": [{"units": 1, "activation": "linear"}], "loss": "squared_error"}, VOCABULARY,
         source="tiny.toml", default_name="tiny",
-        activations=CATALOG.names("activation"), losses=CATALOG.names("loss"),
     )
     with pytest.raises(TraceError, match=r"tiny.toml: the spec has no \[example\]"):
         trace_example(derive_network(spec, CATALOG))
@@ -109,7 +110,7 @@ MOMENTUM_SPEC = {
 def test_trace_of_momentum_and_penalties_matches_generated_module():
     from network_modules import module_of
 
-    spec = parse_spec(MOMENTUM_SPEC, source="heavy", default_name="heavy")
+    spec = parse_spec(MOMENTUM_SPEC, VOCABULARY, source="heavy", default_name="heavy")
     traced = trace_example(derive_network(spec, CATALOG))
     module = module_of(spec)
     example = {name: np.array(rows, dtype=float) for name, rows in spec.example.items()}
@@ -125,7 +126,7 @@ def test_trace_of_momentum_and_penalties_matches_generated_module():
 def test_trace_refuses_dropout_and_batch_norm_by_field(field, value):
     layers = [{**MOMENTUM_SPEC["layers"][0], field: value, "bias": "none"}, MOMENTUM_SPEC["layers"][1]]
     example = {k: v for k, v in MOMENTUM_SPEC["example"].items() if k != "b1"}
-    spec = parse_spec({**MOMENTUM_SPEC, "layers": layers, "example": example}, source="s.toml", default_name="s")
+    spec = parse_spec({**MOMENTUM_SPEC, "layers": layers, "example": example}, VOCABULARY, source="s.toml", default_name="s")
     with pytest.raises(TraceError, match=rf"layers\[0\]\.{field}"):
         trace_example(derive_network(spec, CATALOG))
 
@@ -160,7 +161,7 @@ def test_traced_gradients_are_central_differences_of_the_traced_cost(network):
     if network in NETWORKS:
         program = load_program(network)
     else:
-        program = derive_network(parse_spec(MOMENTUM_SPEC, source="heavy", default_name="heavy"), CATALOG)
+        program = derive_network(parse_spec(MOMENTUM_SPEC, VOCABULARY, source="heavy", default_name="heavy"), CATALOG)
     arrays = dict(program.spec.example)
     gradients = trace(program, arrays).values
     for parameter in program.parameters:

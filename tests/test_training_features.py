@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from sympy import Rational, Symbol, diff, sqrt
 
-from derive.batch_norm import EPSILON, batch_norm
-from derive.symbols import N, i, indexed, n
+from derive.layers.batch_norm import EPSILON, batch_norm
+from derive.core.symbols import N, i, indexed, n
 from network_modules import module_of, spec_of
 from test_random_networks import random_params
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from finite_differences import jacobian_column
 from generated import activations
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-import derive.builtins  # noqa: F401  (registers the built-in catalogue in derive.catalog.CATALOG)
-from derive.catalog import CATALOG, Catalog
+import derive.catalog.standard  # noqa: F401  (registers the built-in catalogue in derive.catalog.registry.CATALOG)
+from derive.catalog.registry import CATALOG, Catalog
 
 from .cases import MEASURED_KINDS, Case, catalogue_cases
 from .grid import float64_grid

@@ -35,12 +35,12 @@ from sympy.core.relational import Relational
 
 from codegen.lowering import lower
 from codegen.printer import to_numpy
-from derive.activations import Activation
-from derive.catalog import Catalog
-from derive.losses import Loss
-from derive.stable import Clamp
-from derive.symbols import C, N, i, n, x
-from derive.vector import VectorFunction
+from derive.catalog.activations import Activation
+from derive.catalog.registry import Catalog
+from derive.catalog.losses import Loss
+from derive.core.stable_forms import Clamp
+from derive.core.symbols import C, N, i, n, x
+from derive.catalog.vector_functions import VectorFunction
 from generated import activations as generated_activations
 from generated import losses as generated_losses
 

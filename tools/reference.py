@@ -17,7 +17,7 @@ from functools import cache, cached_property
 import mpmath
 from sympy import Eq, Expr, Function, Piecewise, S, Symbol, cancel, exp, lambdify, log
 
-from derive.special import XDivY, XLogY
+from derive.core.functions import XDivY, XLogY
 
 from .ulp import FLOAT64_MAX, ulp
 

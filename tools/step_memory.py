@@ -12,8 +12,10 @@ import tracemalloc
 import numpy as np
 
 from codegen.generate import render_all
-from derive.catalog import CATALOG
+from derive.catalog.registry import CATALOG
 from derive.spec import parse_spec
+
+VOCABULARY = CATALOG.vocabulary()
 
 INPUTS, HIDDEN, OUTPUTS, BATCH = 64, 256, 10, 2048
 
@@ -22,7 +24,7 @@ def trainer_module(activation: str) -> dict:
     """The generated module of the 64 -> HIDDEN -> 10 network with ``activation`` in its hidden layer, executed."""
     layers = [{"units": HIDDEN, "activation": activation}, {"units": OUTPUTS, "activation": "linear"}]
     data = {"name": "memory", "inputs": INPUTS, "layers": layers, "loss": "softmax_neg_log_likelihood"}
-    spec = parse_spec(data, source="step_memory", default_name="memory")
+    spec = parse_spec(data, VOCABULARY, source="step_memory", default_name="memory")
     namespace: dict = {}
     exec(compile(render_all(CATALOG, [spec])["memory.py"], "memory", "exec"), namespace)
     return namespace

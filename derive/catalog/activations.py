@@ -1,0 +1,286 @@
+"""Elementwise activations: one SymPy expression in ``x`` each, derived on creation.
+
+``elementwise`` checks a definition, differentiates it with ``sympy.diff``,
+proves the optional numerically preferred forms equal to the definition and
+to its derivative, and looks for the derivative in terms of the output
+``y = f(x)`` (see ``output_form``).  The forms code evaluates then get the
+exact rewrites in ``numeric``: overflow-free logistic terms, ``expm1``, ``log1p``.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sympy import (
+    Abs, Add, Derivative, Expr, GreaterThan, LessThan, Max, Min, Mul, Piecewise, S, Subs, Symbol, diff, exp,
+    expand_mul, log, sympify,
+)
+from sympy.codegen.cfunctions import expm1, log1p
+from sympy.codegen.numpy_nodes import logaddexp
+
+from derive.core.errors import DefinitionError
+from derive.core.output_form import find_output_form
+from derive.core.proof import prove_equal
+from derive.core.functions import Logistic, XDivY
+from derive.core.stable_forms import Limits, limits_at_infinities, stable_sigmoids, unclamp
+from derive.core.symbols import x, y
+from derive.core.shown_as_math import ShownAsMath
+
+__all__ = ["Activation", "Parameter", "elementwise", "numeric", "parameters_of"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named constant of a function, with the default its generated code takes."""
+
+    symbol: Symbol
+    default: float
+
+    @property
+    def name(self) -> str:
+        return self.symbol.name
+
+    @property
+    def positive(self) -> bool:
+        """True when the derivation assumed the parameter positive, so code must check it."""
+        return bool(self.symbol.is_positive)
+
+
+@dataclass(frozen=True)
+class Activation(ShownAsMath):
+    """An elementwise function ``y = f(x)`` with everything derived from it.
+
+    ``computed_as`` is the form generated code evaluates for ``f(x)``: the
+    definition unless the catalogue gives a numerically better one, proven
+    equal.  ``derivative_computed_as``, when the catalogue gives one, is a
+    proven form of ``f'(x)`` that is more accurate from ``x`` than the output
+    form.  ``output_form`` is ``f'`` written in ``y`` alone, or None when no
+    such form exists or SymPy cannot prove one.  ``limits`` and
+    ``derivative_limits`` are ``sympy.limit`` of ``f`` and ``f'`` at ``-oo``
+    and ``+oo`` (None where there is none), the values code gives at ``±inf``.
+    """
+
+    name: str
+    definition: Expr
+    params: tuple[Parameter, ...]
+    computed_as: Expr
+    derivative: Expr
+    derivative_computed_as: Expr | None
+    output_form: Expr | None
+    limits: Limits
+    derivative_limits: Limits
+    doc: str
+
+    @property
+    def backward(self) -> Expr:
+        """The derivative a network's backward pass evaluates: the output form when proven, else the computed form."""
+        if self.output_form is not None:
+            return self.output_form
+        return self.derivative if self.derivative_computed_as is None else self.derivative_computed_as
+
+
+def elementwise(
+    name: str,
+    definition: Expr,
+    *,
+    params: Mapping[Symbol, float] | None = None,
+    computed_as: Expr | None = None,
+    derivative_computed_as: Expr | None = None,
+    doc: str = "",
+) -> Activation:
+    """Derive an activation from its definition; raise ``DefinitionError`` if it is unusable.
+
+    ``computed_as`` and ``derivative_computed_as`` are optional equivalent
+    forms of ``f`` and ``f'`` that evaluate better in floating point; they may
+    use ``derive.core.stable_forms.saturate``.  Each is proven equal before it is used.
+    """
+    item = f"activation {name!r}"
+    if not name.isidentifier():
+        raise DefinitionError(item, "the name is not a Python identifier", "use letters, digits and _")
+    definition = _with_input_symbol(sympify(definition))
+    parameters = parameters_of(item, params or {})
+    _check_symbols(item, definition, parameters)
+    derivative = diff(definition, x)
+    if derivative.has(Derivative, Subs):
+        raise DefinitionError(
+            item, f"SymPy cannot differentiate {definition}", "use functions SymPy knows the derivative of"
+        )
+    computed_as = _proven_form(item, "computed_as", computed_as, definition, parameters)
+    if derivative_computed_as is not None:
+        derivative_computed_as = _proven_form(
+            item, "derivative_computed_as", derivative_computed_as, derivative, parameters
+        )
+    return Activation(
+        name=name,
+        definition=definition,
+        params=parameters,
+        computed_as=numeric(computed_as),
+        derivative=derivative,
+        derivative_computed_as=_maybe(numeric, derivative_computed_as),
+        output_form=_maybe(numeric, find_output_form(definition, derivative, x, y)),
+        limits=limits_at_infinities(definition, x),
+        derivative_limits=limits_at_infinities(derivative, x),
+        doc=doc,
+    )
+
+
+def _maybe(function, value):
+    return None if value is None else function(value)
+
+
+def _proven_form(item: str, label: str, form: Expr | None, reference: Expr, parameters) -> Expr:
+    """``form`` checked equal to ``reference`` (clamps aside), or ``reference`` itself."""
+    if form is None:
+        return reference
+    form = _with_input_symbol(sympify(form))
+    _check_symbols(item, unclamp(form), parameters)
+    if not prove_equal(unclamp(form), reference):
+        raise DefinitionError(
+            item, f"{label} {form} is not proven equal to {reference}",
+            "give a form SymPy can show equal to it",
+        )
+    return form
+
+
+def numeric(expr: Expr) -> Expr:
+    """``expr`` with exact rewrites that evaluate better in float64.
+
+    ``1/(1 + exp(a))`` becomes an overflow-free piecewise form,
+    ``log(1 + exp(a))`` becomes ``logaddexp(0, a)``, ``exp(a) - 1`` becomes
+    ``expm1(a)`` and ``log(1 + a)`` becomes ``log1p(a)``.
+    """
+    return _into_quotients(_log1p(_expm1(_softplus(stable_sigmoids(_logistic(_clip_guarded(expr)))))))
+
+
+def _into_quotients(expr: Expr) -> Expr:
+    """``c * XDivY(a, b)`` -> ``XDivY(c*a, b)``: scale before dividing by a possibly tiny ``b``.
+
+    ``(y/p)/(C*N)`` overflows for a subnormal ``p`` where ``(y/(C*N))/p`` fits.
+    """
+    if not expr.has(XDivY):
+        return expr
+    expr = expand_mul(expr)
+
+    def absorb(e: Mul) -> Expr:
+        (quotient,) = [f for f in e.args if isinstance(f, XDivY)]
+        rest = Mul(*[f for f in e.args if f is not quotient])
+        return XDivY(rest * quotient.args[0], quotient.args[1])
+
+    return expr.replace(
+        lambda e: isinstance(e, Mul) and sum(isinstance(f, XDivY) for f in e.args) == 1, absorb
+    )
+
+def _clip_guarded(expr: Expr) -> Expr:
+    """In a branch taken only where ``c*|u| <= d`` (``c > 0``), write ``u`` as ``clip(u, -d/c, d/c)``.
+
+    The two are equal wherever the branch is taken; ``np.where`` evaluates
+    every branch everywhere, and the clipped ``u`` keeps ``u**2`` from
+    overflowing where the branch is not taken (huber at ``|y - p|`` near 1e308).
+    """
+
+    def guard(e: Piecewise) -> Piecewise:
+        pieces = []
+        for value, condition in e.args:
+            if isinstance(condition, (LessThan, GreaterThan)):
+                small, bound = (condition.lhs, condition.rhs) if isinstance(condition, LessThan) else (
+                    condition.rhs, condition.lhs)
+                scale, small = small.as_coeff_Mul()
+                if isinstance(small, Abs) and not small.args[0].is_Atom and scale.is_positive:
+                    u, bound = small.args[0], bound / scale
+                    value = value.xreplace({u: Max(Min(u, bound), -bound)})
+            pieces.append((value, condition))
+        return Piecewise(*pieces)
+
+    return expr.replace(lambda e: isinstance(e, Piecewise), guard)
+
+def _logistic(expr: Expr) -> Expr:
+    """``log(L(a))`` -> ``-logaddexp(0, -a)``, ``log(1 - L(a))`` -> ``-logaddexp(0, a)``, then ``L`` -> exp form."""
+    expr = expr.replace(
+        lambda e: isinstance(e, log) and isinstance(e.args[0], Logistic),
+        lambda e: -logaddexp(0, -e.args[0].args[0]),
+    )
+    expr = expr.replace(
+        lambda e: isinstance(e, log) and isinstance(e.args[0], Add) and len(e.args[0].args) == 2
+        and S.One in e.args[0].args and any(isinstance(-a, Logistic) for a in e.args[0].args),
+        lambda e: -logaddexp(0, next(-a for a in e.args[0].args if isinstance(-a, Logistic)).args[0]),
+    )
+    return expr.replace(lambda e: isinstance(e, Logistic), lambda e: e.rewrite(exp))
+
+
+def _softplus(expr: Expr) -> Expr:
+    """``log(1 + exp(a))`` -> ``logaddexp(0, a)``, which cannot overflow."""
+
+    def is_softplus(e: Expr) -> bool:
+        if not (isinstance(e, log) and isinstance(e.args[0], Add) and len(e.args[0].args) == 2):
+            return False
+        return S.One in e.args[0].args and any(isinstance(a, exp) for a in e.args[0].args)
+
+    def rewrite(e: log) -> Expr:
+        (power,) = [a for a in e.args[0].args if isinstance(a, exp)]
+        return logaddexp(0, power.args[0])
+
+    return expr.replace(is_softplus, rewrite)
+
+
+def _expm1(expr: Expr) -> Expr:
+    """``exp(a) - 1`` -> ``expm1(a)`` and ``1 - exp(a)`` -> ``-expm1(a)``: no cancellation near 0."""
+
+    def is_candidate(e: Expr) -> bool:
+        if not isinstance(e, Add) or len(e.args) != 2:
+            return False
+        ones = [a for a in e.args if a in (S.One, S.NegativeOne)]
+        rest = [a for a in e.args if a not in (S.One, S.NegativeOne)]
+        return len(ones) == 1 and len(rest) == 1 and isinstance(-rest[0] if ones[0] == 1 else rest[0], exp)
+
+    def rewrite(e: Add) -> Expr:
+        one = S.One if S.One in e.args else S.NegativeOne
+        (power,) = [a for a in e.args if a != one]
+        return expm1(power.args[0]) if one == -1 else -expm1((-power).args[0])
+
+    return expr.replace(is_candidate, rewrite)
+
+
+def _log1p(expr: Expr) -> Expr:
+    """``log(1 + a)`` -> ``log1p(a)``: full precision for small ``a``."""
+    return expr.replace(
+        lambda e: isinstance(e, log) and isinstance(e.args[0], Add) and S.One in e.args[0].args,
+        lambda e: log1p(e.args[0] - 1),
+    )
+
+
+def parameters_of(item: str, params: Mapping[Symbol, float]) -> tuple[Parameter, ...]:
+    """Turn ``{symbol: default}`` into Parameters, rejecting missing or bad defaults."""
+    parameters = []
+    for symbol, default in params.items():
+        if not isinstance(symbol, Symbol):
+            raise DefinitionError(item, f"parameter {symbol!r} is not a SymPy Symbol", "use sympy.Symbol('name')")
+        if symbol.name in {"x", "y", "derivative"}:
+            raise DefinitionError(item, f"parameter name {symbol.name!r} is reserved", "choose another name")
+        if default is None:
+            raise DefinitionError(
+                item, f"parameter {symbol.name!r} has no default", "give every parameter a numeric default"
+            )
+        try:
+            value = float(default)
+        except (TypeError, ValueError):
+            raise DefinitionError(
+                item, f"parameter {symbol.name!r} has default {default!r}", "defaults are real numbers"
+            ) from None
+        parameters.append(Parameter(symbol, value))
+    return tuple(parameters)
+
+
+def _check_symbols(item: str, expr: Expr, parameters: tuple[Parameter, ...]) -> None:
+    """Reject free symbols other than ``x`` and the declared parameters."""
+    allowed = {x} | {p.symbol for p in parameters}
+    stray = sorted((s for s in expr.free_symbols if s not in allowed), key=str)
+    if stray:
+        names = ", ".join(map(str, stray))
+        accepted = "the input symbol derive.core.symbols.x" + (
+            " and the parameters " + ", ".join(p.name for p in parameters) if parameters else ""
+        )
+        raise DefinitionError(item, f"unknown symbol(s) {names} in {expr}", f"accepted: {accepted}")
+
+
+def _with_input_symbol(expr: Expr) -> Expr:
+    """Accept a plain ``Symbol('x')`` as the input: swap it for the real ``x`` of derive."""
+    return expr.xreplace({s: x for s in expr.free_symbols if s.name == "x" and s != x})

@@ -1,0 +1,106 @@
+"""A disk cache for derived catalogue items, so repeated generation skips SymPy work.
+
+An entry is keyed by the item's name, a hash of every source file of
+``derive/``, and the Python, SymPy and mpmath versions with SymPy's ground
+types: any change to a definition, to the derivation code or to the
+libraries that derive and unpickle makes every key new.  Entries are pickles
+written atomically under ``.cache/`` (ignored by git); only the newest entry
+of an item is kept, and an entry that cannot be loaded, for whatever reason,
+is a miss.  ``codegen.generate.render_cached`` keeps the rendered files in
+``.cache/generated/`` the same way, so a warm ``make generate`` skips this
+cache and SymPy altogether; set ``SYMPROP_CACHE=0`` to bypass both.
+"""
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+import mpmath
+import sympy
+from sympy.external.gmpy import GROUND_TYPES
+
+__all__ = ["CACHE_DIR", "cached"]
+
+CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "derive"
+T = TypeVar("T")
+
+
+@cache
+def _source_hash() -> str:
+    """A digest of every Python file under ``derive/``: the derivation code and the catalogue."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _environment() -> str:
+    """The interpreter and libraries a pickle was derived and written by; it is read back only by the same."""
+    return "\n".join([sys.version, f"sympy {sympy.__version__}", f"mpmath {mpmath.__version__}", GROUND_TYPES])
+
+
+def _entry(name: str) -> Path:
+    """Where the item ``name`` derived by these sources and this environment is stored."""
+    key = hashlib.sha256("\n".join([_source_hash(), _environment(), name]).encode()).hexdigest()
+    return CACHE_DIR / f"{name}-{key[:24]}.pickle"
+
+
+def _load(path: Path) -> tuple[bool, object]:
+    """``(True, value)`` stored in ``path``, or ``(False, None)`` when it cannot be loaded.
+
+    Any failure is a miss: a missing or truncated file, or a pickle that names
+    code which has since moved, changed or been removed, raises almost any
+    exception (``TypeError``, ``ImportError``, ``ValueError``, ...).
+    """
+    try:
+        with open(path, "rb") as handle:
+            return True, pickle.load(handle)
+    except Exception:
+        return False, None
+
+
+def _store(name: str, path: Path, value: object) -> None:
+    """Write ``value`` to ``path``, the entry of item ``name``, atomically and delete its older entries.
+
+    A read-only checkout or a value that cannot be pickled is left uncached:
+    generation still works, only slower.
+    """
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=CACHE_DIR, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except Exception:
+        return
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    for old in CACHE_DIR.glob(f"{name}-*.pickle"):
+        if old != path:
+            with suppress(OSError):
+                old.unlink()
+
+
+def cached(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or its result from an earlier run with the same sources and environment."""
+    if os.environ.get("SYMPROP_CACHE", "1") == "0":
+        return compute()
+    path = _entry(name)
+    found, value = _load(path)
+    if found:
+        return value
+    value = compute()
+    _store(name, path, value)
+    return value

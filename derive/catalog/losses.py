@@ -1,0 +1,171 @@
+"""Losses: a scalar cost over targets and predictions, with its derived gradient.
+
+A cost is written with explicit sums over samples ``n`` and features ``i``,
+so its reduction (sum, mean over the batch, or mean over every entry) is
+part of the mathematics and the gradient ``d cost / d predictions[m, j]``
+carries it, ``1/N`` or ``1/(N*C)`` included.  A fused loss (a loss of an
+activation of logits) is derived as one composition and computed in an
+overflow-free form.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from sympy import Expr, Float, Indexed, IndexedBase, Rational, Symbol, diff, expand_log, log, sympify
+
+from derive.catalog.activations import Parameter, numeric, parameters_of
+from derive.core.errors import DefinitionError
+from derive.core.indexing import drop_range_guards, entrywise_gradient
+from derive.core.proof import prove_equal
+from derive.core.functions import XLogY, unscaled
+from derive.core.stable_forms import Shifted, shift_by_row_max
+from derive.core.symbols import C, N, j, m
+from derive.core.shortest_form import tidy
+from derive.core.shown_as_math import ShownAsMath
+
+__all__ = ["Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable"]
+
+
+class Inputs(str, Enum):
+    """What a loss expects: which targets, and predictions as values, probabilities or logits."""
+
+    REGRESSION = "real targets, real predictions"
+    ONE_HOT_PROBABILITIES = "one-hot targets, probability rows"
+    ONE_HOT_LOGITS = "one-hot targets, logits"
+    BINARY_PROBABILITIES = "targets in [0, 1], probabilities in (0, 1)"
+    BINARY_LOGITS = "targets in [0, 1], logits"
+
+    @property
+    def prediction_range(self) -> tuple[int, int] | None:
+        """The closed interval predictions must lie in (probabilities: ``[0, 1]``), or None for any real."""
+        probabilities = (Inputs.ONE_HOT_PROBABILITIES, Inputs.BINARY_PROBABILITIES)
+        return (0, 1) if self in probabilities else None
+
+
+@dataclass(frozen=True)
+class Loss(ShownAsMath):
+    """A cost and its gradient with respect to the predictions (indexed ``[m, j]``).
+
+    ``gradient`` is what ``sympy.diff`` gives, for any targets: no assumption
+    about them simplifies it.  The ``*_computed_as`` forms are what code evaluates.
+    """
+
+    name: str
+    targets: IndexedBase
+    predictions: IndexedBase
+    params: tuple[Parameter, ...]
+    inputs: Inputs
+    cost: Expr
+    gradient: Expr
+    cost_computed_as: Shifted
+    gradient_computed_as: Shifted
+    doc: str
+
+
+#: Turns a cost or gradient into the form code evaluates (see ``by_row_max``).
+Stabiliser = Callable[[Expr, IndexedBase, str], Shifted]
+
+
+def elementwise_stable(expr: Expr, predictions: IndexedBase, item: str) -> Shifted:
+    """Exact entry-by-entry rewrites: overflow-free logistic terms, ``logaddexp``, ``expm1``, ``log1p``."""
+    return Shifted(numeric(expr), ())
+
+
+def by_row_max(expr: Expr, predictions: IndexedBase, item: str) -> Shifted:
+    """Softmax-style forms: logits shifted by their row maximum, log-sum-exp (see ``stable``)."""
+    return shift_by_row_max(expand_log(expr, force=True), predictions, item)
+
+
+def loss(
+    name: str,
+    cost: Expr,
+    *,
+    targets: IndexedBase,
+    predictions: IndexedBase,
+    inputs: Inputs,
+    params: Mapping[Symbol, float] | None = None,
+    stabilise: Stabiliser = elementwise_stable,
+    cost_computed_as: Callable[[Expr], Expr] | None = None,
+    gradient_computed_as: Callable[[Expr], Expr] | None = None,
+    doc: str = "",
+) -> Loss:
+    """Derive the gradient of ``cost`` with respect to ``predictions[m, j]``.
+
+    ``cost_computed_as`` and ``gradient_computed_as``, given the cost and the
+    derived gradient, return an equal form of it, each more accurate
+    in floating point (``ScaledDifference`` for a difference that may
+    overflow); each is proven equal first.
+    """
+    item = f"loss {name!r}"
+    cost = sympify(cost)
+    parameters = parameters_of(item, params or {})
+    stray = sorted(str(s) for s in cost.free_symbols if not _allowed(s, targets, predictions, parameters))
+    if stray:
+        raise DefinitionError(
+            item, f"unknown symbol(s) {', '.join(stray)} in {cost}",
+            f"accepted: {targets.label}[n, i], {predictions.label}[n, i], N, C and declared parameters",
+        )
+    gradient = tidy(entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
+    return Loss(
+        name=name,
+        targets=targets,
+        predictions=predictions,
+        params=parameters,
+        inputs=inputs,
+        cost=cost,
+        gradient=gradient,
+        cost_computed_as=stabilise(_proven(item, "cost", cost, cost_computed_as), predictions, item),
+        gradient_computed_as=stabilise(_proven(item, "gradient", gradient, gradient_computed_as), predictions, item),
+        doc=doc,
+    )
+
+
+def fused(
+    name: str,
+    outer: Loss,
+    inner: Callable[[IndexedBase, Expr, Expr], Expr],
+    *,
+    inputs: Inputs,
+    stabilise: Stabiliser,
+    gradient_computed_as: Callable[[Expr], Expr] | None = None,
+    doc: str = "",
+) -> Loss:
+    """The loss of ``outer`` applied to ``inner(logits)``, derived as one composition.
+
+    ``inner(logits, row, column)`` is the activation's output entry at
+    ``[row, column]`` over the logits array.  Its outputs must be positive
+    (softmax, sigmoid), so ``y*log(p)`` needs no convention at ``p = 0`` and
+    expands into log-sum-exp or softplus forms.
+    """
+    logits = outer.predictions
+    cost = outer.cost.replace(
+        lambda a: isinstance(a, Indexed) and a.base == outer.predictions,
+        lambda a: inner(logits, *a.indices),
+    )
+    cost = cost.replace(XLogY, lambda a, b: a * log(b))
+    return loss(
+        name, cost, targets=outer.targets, predictions=logits, inputs=inputs,
+        params={p.symbol: p.default for p in outer.params},
+        stabilise=stabilise, gradient_computed_as=gradient_computed_as, doc=doc,
+    )
+
+
+def _proven(item: str, label: str, expr: Expr, rewrite: Callable[[Expr], Expr] | None) -> Expr:
+    """``rewrite(expr)`` once SymPy proves it equal to ``expr``; ``expr`` itself without one."""
+    if rewrite is None:
+        return expr
+    form = rewrite(expr)
+    # A Float in a form is a binary number: the proof takes its exact value.
+    exact = unscaled(form).xreplace({f: Rational(f) for f in form.atoms(Float)})
+    if not prove_equal(exact, expr):
+        raise DefinitionError(item, f"{label} form {form} is not proven equal to {expr}")
+    return form
+
+
+def _allowed(symbol: Expr, targets: IndexedBase, predictions: IndexedBase, parameters) -> bool:
+    """True for what a cost may mention: its two arrays, the sizes N and C, its parameters."""
+    arrays = (targets, predictions)
+    if isinstance(symbol, Indexed):
+        return symbol.base in arrays
+    return symbol in {N, C} or symbol in {a.label for a in arrays} or symbol in {p.symbol for p in parameters}

@@ -1,0 +1,274 @@
+"""Numerically stable forms of expressions, derived and proven.
+
+Three tools: shifting logits by their row maximum (softmax, log-sum-exp),
+rewriting logistic terms so ``exp`` cannot overflow, and saturating a
+function beyond the inputs where float64 can no longer tell it from its limit.
+
+Softmax and log-sum-exp overflow when a logit is large.  Both are unchanged
+when every logit of a row is shifted by the same amount, so the toolkit
+substitutes ``z = z_shifted + max_k z`` and lets SymPy cancel the maximum:
+``exp`` then only ever sees values ``<= 0``, and ``log(sum(exp(z)))`` becomes
+``max + log(sum(exp(z_shifted)))``.  The result is proven equal to the input.
+"""
+
+import math
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+from sympy import (
+    Abs, Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Limit, Max, Piecewise, Pow, S, Sum, Symbol,
+    count_ops, exp, expand, expand_log, expand_power_exp, lambdify, limit, nan, oo, simplify,
+)
+from sympy.calculus.accumulationbounds import AccumBounds
+from sympy.calculus.singularities import is_monotonic
+from sympy.simplify.simplify import factor_sum
+
+from derive.core.errors import DefinitionError
+from derive.core.proof import is_zero
+from derive.core.symbols import i, indexed, n
+
+__all__ = [
+    "RowMax", "Largest", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate", "stable_sigmoids",
+    "limits_at_infinities", "holds_at_infinities", "with_limits",
+]
+
+
+class RowMax(Function):
+    """``RowMax(z, n)``: the largest entry of row ``n`` of the array ``z``."""
+
+    is_real = True
+
+    def _latex(self, printer, exp=None) -> str:
+        base, row = self.args
+        text = rf"\max_{{k}} {printer._print(base)}_{{{printer._print(row)}, k}}"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
+
+
+@dataclass(frozen=True)
+class Let:
+    """A named intermediate array: ``name[n, i] = value`` (value indexed the same way)."""
+
+    name: IndexedBase
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Shifted:
+    """An expression rewritten over shifted logits, with the binding that defines them."""
+
+    expr: Expr
+    lets: tuple[Let, ...]
+
+
+def shift_by_row_max(expr: Expr, logits: IndexedBase, item: str) -> Shifted:
+    """Rewrite ``expr`` over ``logits - max(logits)`` and prove it unchanged."""
+    shifted = indexed(f"{logits.label}_shifted")
+
+    def as_shifted(a: Indexed) -> Expr:
+        return shifted[a.indices] + RowMax(logits, a.indices[0])
+
+    rewritten = expr.replace(lambda a: isinstance(a, Indexed) and a.base == logits, as_shifted)
+    rewritten = expand_log(rewritten, force=True)
+    rewritten = rewritten.replace(
+        lambda a: a.func == exp, lambda a: expand_power_exp(exp(expand(a.args[0])))
+    )
+    rewritten = rewritten.replace(lambda a: isinstance(a, Sum), factor_sum)
+    rewritten = simplify(expand_log(rewritten, force=True))
+    if rewritten.has(RowMax):
+        raise DefinitionError(item, "the row maximum does not cancel: the expression is not shift-invariant")
+    _prove_shift(expr, rewritten, shifted, logits, item)
+    let = Let(shifted, _floored_difference(logits[n, i], RowMax(logits, n), logits))
+    return Shifted(rewritten, (let,) if rewritten.has(shifted) else ())
+
+
+class Largest(Function):
+    """``Largest(z)``: the largest finite number of the floating type of array ``z``.
+
+    Code prints it from the array's dtype (``np.finfo``), so float32 and
+    float64 each get their own.
+    """
+
+    is_real = True
+    is_positive = True
+
+    def _eval_evalf(self, prec: int) -> Float:
+        # Evaluated with numbers (a trace), arrays are float64.
+        return Float(float(np.finfo(np.float64).max), precision=prec)
+
+    def _latex(self, printer, exp=None) -> str:
+        text = r"\mathrm{max}_{\mathrm{float}}"
+        return text if exp is None else rf"{text}^{{{exp}}}"
+
+
+def _floored_difference(value: Expr, maximum: Expr, logits: IndexedBase) -> Expr:
+    """``value - maximum``, floored at about ``-Largest`` so the float type cannot overflow.
+
+    Only a row spanning more than the float range (``[1e308, 0, -1e308]``)
+    reaches the floor; its floored entries have ``exp`` of 0 either way, and
+    a log-softmax there gets the most negative finite number instead of -inf.
+    ``max(maximum, 0) - Largest`` itself never overflows.
+    """
+    return Max(value, Max(maximum, 0) - Largest(logits)) - maximum
+
+
+def _prove_shift(original: Expr, rewritten: Expr, shifted: IndexedBase, logits: IndexedBase, item: str) -> None:
+    """Substitute the shifted logits back and check SymPy finds the original."""
+    restored = rewritten.replace(
+        lambda a: isinstance(a, Indexed) and a.base == shifted,
+        lambda a: logits[a.indices] - RowMax(logits, a.indices[0]),
+    )
+    restored = restored.replace(lambda a: a.func == exp, lambda a: expand_power_exp(exp(expand(a.args[0]))))
+    restored = restored.replace(lambda a: isinstance(a, Sum), factor_sum)
+    difference = expand_log(restored, force=True) - expand_log(original, force=True)
+    if not is_zero(difference.replace(lambda a: isinstance(a, Sum), factor_sum)):
+        raise DefinitionError(item, "the shifted form is not proven equal to the definition")
+
+
+class Clamp(Function):
+    """``Clamp(x, b)``: ``x`` limited to ``[-b, b]``, made by ``saturate`` only.
+
+    It stands for ``x`` in every proof; only printed code clamps.
+    """
+
+    is_real = True
+
+    def _latex(self, printer, exp: str | None = None) -> str:
+        # SymPy's printer passes ``exp`` when the clamped value is raised to a power.
+        value, bound = self.args
+        tex = rf"\operatorname{{clip}}_{{\pm {printer._print(bound)}}}\left({printer._print(value)}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def unclamp(expr: Expr) -> Expr:
+    """``expr`` with every ``Clamp(x, b)`` replaced by ``x``: the form proofs reason about."""
+    return expr.replace(lambda e: isinstance(e, Clamp), lambda e: e.args[0])
+
+
+def saturate(expr: Expr, x: Symbol, bound: float, item: str) -> Expr:
+    """``expr`` with ``x`` clamped to ``[-bound, bound]``, checked exact in float64.
+
+    Valid when every input beyond ``±bound`` gives the same float64 result as
+    ``±bound`` itself: then clamping changes no result, and it keeps
+    intermediate steps (``x**2``, ``x**3``) from overflowing.  The check
+    evaluates ``expr`` at 50 digits at the bound and at the largest float64;
+    between them it relies on monotonicity, proven by SymPy for small
+    expressions, and otherwise checks a geometric grid from the bound outwards.
+    """
+    b = Float(bound)
+    evaluate = lambdify(x, expr, modules="mpmath")
+    largest = float(np.finfo(np.float64).max)
+    for sign in (1, -1):
+        tail = Interval(b, S.Infinity) if sign > 0 else Interval(-S.Infinity, -b)
+        if count_ops(expr) <= _PROVABLE_SIZE and is_monotonic(expr, tail, x) is True:
+            points = [bound, largest]
+        else:
+            points = [bound * 2.0**k for k in range(0, 1024 - int(math.log2(bound)))] + [largest]
+        with mpmath.workdps(50):
+            values = [(sign * p, float(evaluate(mpmath.mpf(sign * p)))) for p in points]
+        for point, value in values:
+            if value != values[0][1]:
+                raise DefinitionError(
+                    item, f"{expr} at x = {point:g} is {value!r} in float64, not {values[0][1]!r} as at "
+                    f"x = {values[0][0]:g}", "raise the bound",
+                )
+    return expr.xreplace({x: Clamp(x, b)})
+
+
+#: Expressions up to this many operations get SymPy's monotonicity proof; larger ones take minutes.
+_PROVABLE_SIZE = 40
+
+
+def stable_sigmoids(expr: Expr) -> Expr:
+    """Rewrite every ``1/(1 + exp(a))`` so that ``exp`` only sees ``-|a|``.
+
+    ``1/(1 + exp(a))`` is ``sigmoid(-a)``; with ``t = exp(-|a|)`` it equals
+    ``t/(1 + t)`` where ``a > 0`` and ``1/(1 + t)`` elsewhere, and cannot
+    overflow.  Both branches are one quotient, ``max(t, [a <= 0])/(1 + t)``:
+    ``t <= 1``, so the numerator is 1 where ``a <= 0`` and ``t`` elsewhere,
+    exactly, and code needs no select between two computed arrays.  The
+    rewrite is an identity (see ``tests``).
+    """
+
+    def is_logistic(e: Expr) -> bool:
+        if not (isinstance(e, Pow) and e.exp == -1 and isinstance(e.base, Add) and len(e.base.args) == 2):
+            return False
+        powers = [a for a in e.base.args if isinstance(a, exp)]
+        # An exponent known to be <= 0 (already -|a|) cannot overflow: leave it.
+        return S.One in e.base.args and len(powers) == 1 and not powers[0].args[0].is_nonpositive
+
+    def rewrite(e: Pow) -> Expr:
+        (power,) = [a for a in e.base.args if isinstance(a, exp)]
+        a = power.args[0]
+        t = exp(-Abs(a))
+        return Max(t, Piecewise((1, a <= 0), (0, True))) / (1 + t)
+
+    return expr.replace(is_logistic, rewrite)
+
+
+#: A function's limits at ``(-oo, +oo)``, each None where SymPy finds none.
+Limits = tuple[Expr | None, Expr | None]
+
+
+def limits_at_infinities(expr: Expr, x: Symbol) -> Limits:
+    """``sympy.limit`` of ``expr`` as ``x`` goes to -oo and to +oo, None where no limit exists or is found."""
+    return _limit(expr, x, -oo), _limit(expr, x, oo)
+
+
+def _limit(expr: Expr, x: Symbol, point: Expr) -> Expr | None:
+    try:
+        value = limit(expr.replace(lambda e: isinstance(e, Piecewise), lambda e: _branch_towards(e, x, point)),
+                      x, point)
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+    if value is nan or value.has(Limit, AccumBounds) or value.is_extended_real is not True:
+        return None
+    return value
+
+
+def _branch_towards(expr: Piecewise, x: Symbol, point: Expr) -> Expr:
+    """The branch of ``expr`` taken for every ``x`` beyond some bound towards ``point`` (``±oo``).
+
+    ``sympy.limit`` cannot take a Piecewise to infinity; its limit there is the limit of that branch.
+    """
+    for value, where in expr.as_expr_set_pairs(Interval(-oo, oo)):
+        bounds = [abs(b) for b in where.boundary if b.is_finite]
+        beyond = max(bounds, default=S.Zero) + 1
+        tail = Interval.open(beyond, oo) if point == oo else Interval.open(-oo, -beyond)
+        if tail.is_subset(where):
+            return value
+    raise NotImplementedError(f"no branch of {expr} holds towards {point}")
+
+
+def holds_at_infinities(form: Expr, variable: Symbol, points: Limits, limits: Limits) -> bool:
+    """True when SymPy's value of ``form`` at each of ``points`` (its variable's value there) is the limit.
+
+    SymPy's arithmetic with ``oo`` follows IEEE 754 (``oo*0`` is nan,
+    ``exp(-oo)`` is 0), so such a form already gives the limit in code.
+    """
+    for point, expected in zip(points, limits):
+        if expected is None or point is None:
+            continue
+        try:
+            value = form.subs(variable, point)
+        except (TypeError, ValueError):
+            return False
+        if value != expected:
+            return False
+    return True
+
+
+def with_limits(form: Expr, x: Symbol, limits: Limits) -> Expr:
+    """``form``, evaluated at ``x = -inf`` and ``+inf`` as the limits there, where they exist.
+
+    Unless SymPy's value of ``form`` at ``±oo`` already is the limit, infinite
+    ``x`` (beyond ``Largest(x)``) takes the limit, and ``form`` sees ``x``
+    clipped to the finite range, which changes no finite input and keeps
+    ``inf*0`` and ``inf - inf`` out of the branch ``np.where`` discards.
+    """
+    if holds_at_infinities(form, x, (-oo, oo), limits):
+        return form
+    low, high = limits
+    pieces = [(value, condition) for value, condition in (
+        (high, x > Largest(x)), (low, x < -Largest(x))) if value is not None]
+    return Piecewise(*pieces, (form.xreplace({x: Clamp(x, Largest(x))}), True))

@@ -1,0 +1,281 @@
+"""Network specs: TOML files read with ``tomllib`` and checked field by field.
+
+Every problem is reported as a ``SpecError`` naming the file, the field path
+(``layers[1].activation``), what was wrong and what is accepted; the fields
+are documented in ``docs/specs.md``.  Names (activations, losses, penalties,
+initialisers) and the parameters of activations and losses are checked
+against a ``Vocabulary`` the caller gives (``Catalog.vocabulary()``): spec
+reading imports neither SymPy nor the catalogue.  The ``[optimizer]`` table is read by
+``derive.spec.training``; the checked reading of one table by
+``derive.spec.reader``.  Specs are bounded (the ``MAX_*`` limits, in the
+"Limits" section of ``docs/specs.md``) so that any file either becomes a
+module that fits in memory or stops with one error.
+"""
+
+import keyword
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from derive.spec.toml_file import MAX_FILE_BYTES, read_toml
+from derive.spec.reader import ANY_NUMBER, NON_NEGATIVE, POSITIVE, PROBABILITY, Reader, SpecError, finite, one_line, shown
+from derive.spec.training import OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec, read_optimizer
+
+__all__ = [
+    "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "OptimizerSpec", "ScheduleKind", "ScheduleSpec",
+    "SpecError", "Vocabulary", "load_spec", "parse_spec", "SPEC_DIR", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_WIDTH", "MAX_NUMBERS",
+    "MAX_NAME", "MAX_DESCRIPTION",
+]
+
+#: The folder whose ``*.toml`` files ``make generate`` builds into ``generated/``.
+SPEC_DIR = Path(__file__).resolve().parents[2] / "specs"
+
+#: The most ``[[layers]]`` tables, and the most units of a layer or inputs of the network.
+MAX_LAYERS, MAX_WIDTH = 256, 1_000_000
+#: The most numbers in all the parameters and statistics of a network: 1 GiB of ``float32``, 2 GiB of ``float64``.
+MAX_NUMBERS = 1 << 28
+#: The longest module name and description, in characters.
+MAX_NAME, MAX_DESCRIPTION = 64, 1000
+#: A module name: ASCII only, so that it reads the same in every file system and terminal.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+#: Names a generated module must not take: ``NAME.py`` beside a script would hide the module it imports.
+_SHADOWED = frozenset({"numpy", "np", *sys.stdlib_module_names})
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a spec may name: the accepted names by kind, and each item's parameters.
+
+    ``names`` maps ``"activation"``, ``"loss"``, ``"initializer"`` and
+    ``"penalty"`` to their names; ``parameters(item)`` maps each parameter
+    of the item to whether it must be positive.
+    """
+
+    names: Mapping[str, Sequence[str]]
+    parameters: Callable[[str], Mapping[str, bool]]
+
+
+class BiasKind(str, Enum):
+    """How a layer's bias is shaped: one per neuron, one shared by the layer, or none."""
+
+    PER_NEURON = "per_neuron"
+    SHARED = "shared"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A dense layer and how it is built and trained.
+
+    ``activation_params`` holds only the parameters the spec sets; the others
+    keep the catalogue's defaults.  ``bias_init`` is None for a layer without
+    bias; ``penalty`` and ``penalty_strength`` are None for a layer without
+    penalty.
+    """
+
+    units: int
+    activation: str
+    activation_params: Mapping[str, float]
+    bias: BiasKind
+    weight_init: str
+    bias_init: str | None
+    dropout: float
+    batch_norm: bool
+    penalty: str | None
+    penalty_strength: float | None
+    trainable: bool
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A feed-forward network, its loss, its optimiser and optional worked example."""
+
+    name: str
+    description: str
+    inputs: int
+    layers: tuple[LayerSpec, ...]
+    loss: str
+    loss_params: Mapping[str, float]
+    optimizer: OptimizerSpec
+    example: dict[str, list] | None
+    source: str
+
+    @property
+    def learning_rate(self) -> float:
+        """The optimiser's base learning rate: the step of the generated ``update``."""
+        return self.optimizer.learning_rate
+
+
+def load_spec(path: Path, vocabulary: Vocabulary, *, display: str | None = None) -> NetworkSpec:
+    """Read and check the spec in ``path`` against ``vocabulary``; errors and headers call it ``display``."""
+    source = one_line(display or str(path))
+    return parse_spec(read_toml(path, source), vocabulary, source=source, default_name=path.stem)
+
+
+_TOP = ("name", "description", "inputs", "layers", "loss", "loss_params", "optimizer", "example")
+_LAYER = (
+    "inputs", "units", "activation", "activation_params", "bias", "weight_init", "bias_init", "dropout",
+    "batch_norm", "penalty", "penalty_strength", "trainable",
+)
+#: Initialisers of a layer that does not name its own (Glorot for weights, as Keras does).
+_WEIGHT_INIT, _BIAS_INIT = "glorot_uniform", "zeros"
+_NO_PENALTY = "none"
+
+
+def parse_spec(data: dict, vocabulary: Vocabulary, *, source: str, default_name: str) -> NetworkSpec:
+    """Check a spec already read from TOML against ``vocabulary``; see ``docs/specs.md`` for the fields."""
+    source = one_line(source)
+    top = Reader(source, "", data, _TOP)
+    name = _read_name(top, default_name)
+    description = _read_description(top)
+    inputs = top.count("inputs", MAX_WIDTH)
+    raw_layers = top.get("layers", list, accepted="an array of [[layers]] tables")
+    if not 1 <= len(raw_layers) <= MAX_LAYERS:
+        raise top.error("layers", f"{len(raw_layers)} layers", f"1 to {MAX_LAYERS} [[layers]] tables")
+    layers: list[LayerSpec] = []
+    numbers = 0
+    for index, raw in enumerate(raw_layers):
+        fan_in = layers[-1].units if layers else inputs
+        layers.append(_read_layer(Reader(source, f"layers[{index}]", raw, _LAYER), index, fan_in, vocabulary))
+        numbers += _numbers(layers[-1], fan_in)
+        if numbers > MAX_NUMBERS:
+            raise SpecError(
+                source, f"layers[{index}].units", f"brings the parameters and statistics to {numbers:,} numbers",
+                f"at most {MAX_NUMBERS:,} (2**28) numbers in all the layers",
+            )
+    if layers[-1].dropout > 0:
+        raise top.error(
+            f"layers[{len(layers) - 1}].dropout", "the output layer's predictions cannot be dropped",
+            "0 on the last layer; dropout on hidden layers",
+        )
+    loss = top.choice("loss", vocabulary.names["loss"])
+    spec = NetworkSpec(
+        name=name,
+        description=description,
+        inputs=inputs,
+        layers=tuple(layers),
+        loss=loss,
+        loss_params=_read_params(top, "loss_params", loss, vocabulary),
+        optimizer=read_optimizer(top),
+        example=top.get("example", dict, None),
+        source=source,
+    )
+    if spec.example is not None:
+        _check_example(spec)
+    return spec
+
+
+def _read_name(top: Reader, default_name: str) -> str:
+    """The module name: a short ASCII identifier that hides no module the generated code needs."""
+    name = top.get("name", str, default_name)
+    origin = "" if "name" in top.table else " (the file name, as the spec gives no name)"
+    accepted = (
+        f"at most {MAX_NAME} ASCII letters, digits and _, starting with a letter; not a Python keyword, "
+        "numpy, np or a module of Python's standard library"
+    )
+    if len(name) > MAX_NAME or not _NAME.fullmatch(name) or keyword.iskeyword(name):
+        raise top.error("name", f"{shown(name)}{origin} cannot be a module name", accepted)
+    if name in _SHADOWED:
+        raise top.error("name", f"{name!r}{origin} would hide the module {name!r} from the code beside it", accepted)
+    return name
+
+
+def _read_description(top: Reader) -> str:
+    """The description: one line of printable characters, the first line of the module's docstring."""
+    description = top.get("description", str, "")
+    accepted = f"one line of at most {MAX_DESCRIPTION:,} printable characters"
+    if len(description) > MAX_DESCRIPTION:
+        raise top.error("description", f"{len(description):,} characters", accepted)
+    unprintable = next((c for c in description if not c.isprintable()), None)
+    if unprintable is not None:
+        raise top.error("description", f"holds the unprintable character {unprintable!r}", accepted)
+    return description
+
+
+def _numbers(layer: LayerSpec, fan_in: int) -> int:
+    """How many numbers the layer's arrays hold: weights, bias, batch normalisation's scale, shift and statistics."""
+    bias = {BiasKind.PER_NEURON: layer.units, BiasKind.SHARED: 1, BiasKind.NONE: 0}[layer.bias]
+    return layer.units * fan_in + bias + (4 * layer.units if layer.batch_norm else 0)
+
+
+def _read_layer(layer: Reader, index: int, fan_in: int, vocabulary: Vocabulary) -> LayerSpec:
+    """The ``[[layers]]`` table number ``index``, whose input width must be ``fan_in``."""
+    inputs = layer.count("inputs", MAX_WIDTH, None)
+    if inputs is not None and inputs != fan_in:
+        before = f"the network's {fan_in} inputs" if index == 0 else f"the {fan_in} units of layers[{index - 1}]"
+        raise layer.error("inputs", f"{inputs} does not match {before}", str(fan_in))
+    units = layer.count("units", MAX_WIDTH)
+    activation = layer.choice("activation", vocabulary.names["activation"])
+    batch_norm = layer.get("batch_norm", bool, False)
+    # Batch normalisation subtracts the batch mean, so a bias before it has no effect: beta is the shift.
+    bias = BiasKind(layer.choice("bias", [b.value for b in BiasKind], (BiasKind.NONE if batch_norm else BiasKind.PER_NEURON).value))
+    if batch_norm and bias is not BiasKind.NONE:
+        raise layer.error(
+            "bias", "has no effect with batch_norm: normalising subtracts the batch mean, so its gradient is 0",
+            "'none' (the default with batch_norm; batch normalisation's beta shifts the layer)",
+        )
+    initializers = vocabulary.names["initializer"]
+    if bias is BiasKind.NONE:
+        layer.forbid(["bias_init"], "the layer has no bias (bias = 'none')", "remove bias_init, or give a bias")
+    penalty = layer.choice("penalty", [_NO_PENALTY, *vocabulary.names["penalty"]], _NO_PENALTY)
+    if penalty == _NO_PENALTY:
+        layer.forbid(["penalty_strength"], "a strength needs a penalty", "set penalty, or remove penalty_strength")
+    return LayerSpec(
+        units=units,
+        activation=activation,
+        activation_params=_read_params(layer, "activation_params", activation, vocabulary),
+        bias=bias,
+        weight_init=layer.choice("weight_init", initializers, _WEIGHT_INIT),
+        bias_init=None if bias is BiasKind.NONE else layer.choice("bias_init", initializers, _BIAS_INIT),
+        dropout=layer.number("dropout", PROBABILITY, 0.0),
+        batch_norm=batch_norm,
+        penalty=None if penalty == _NO_PENALTY else penalty,
+        penalty_strength=None if penalty == _NO_PENALTY else layer.number("penalty_strength", NON_NEGATIVE),
+        trainable=layer.get("trainable", bool, True),
+    )
+
+
+def _read_params(owner: Reader, key: str, item: str, vocabulary: Vocabulary) -> dict[str, float]:
+    """The table ``key`` of ``owner``: values for some of the catalogue item's parameters.
+
+    A parameter the derivation assumed positive (leaky_relu's ``alpha``) must be positive.
+    """
+    raw = owner.get(key, dict, {})
+    if not raw:
+        return {}
+    declared = vocabulary.parameters(item)
+    table = Reader(owner.source, owner.field(key), raw, declared, noun=f"parameter of {item!r}")
+    return {name: table.number(name, POSITIVE if declared[name] else ANY_NUMBER) for name in raw}
+
+
+def _check_example(spec: NetworkSpec) -> None:
+    """The worked example must give x, y and every parameter with the right shapes."""
+    shapes = {"x": (None, spec.inputs), "y": (None, spec.layers[-1].units)}
+    fan_in = spec.inputs
+    for number, layer in enumerate(spec.layers, start=1):
+        shapes[f"w{number}"] = (layer.units, fan_in)
+        if layer.bias is BiasKind.PER_NEURON:
+            shapes[f"b{number}"] = (1, layer.units)
+        elif layer.bias is BiasKind.SHARED:
+            shapes[f"b{number}"] = (1, 1)
+        fan_in = layer.units
+    example = Reader(spec.source, "example", spec.example, shapes, noun="array for this network")
+    rows = None
+    for key, (height, width) in shapes.items():
+        value = example.get(key, list)
+        accepted = f"numbers in an array of shape ({height or 'N'}, {width})"
+        if not value or not all(isinstance(r, list) and len(r) == width for r in value):
+            raise example.error(key, f"expected rows of {width} numbers", accepted)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for r in value for v in r):
+            raise example.error(key, "expected numbers", accepted)
+        if not all(finite(v) for r in value for v in r):
+            raise example.error(key, "expected finite numbers, got nan, inf or a number beyond floats", accepted)
+        if height is not None and len(value) != height:
+            raise example.error(key, f"expected {height} rows, got {len(value)}", accepted)
+        if key in ("x", "y"):
+            if rows is not None and len(value) != rows:
+                raise example.error(key, f"expected {rows} rows like example.x, got {len(value)}")
+            rows = len(value)
