@@ -169,14 +169,14 @@ def _check_name(spec: NetworkSpec) -> None:
 
 def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environment) -> str:
     """``spec``'s module printed from its derived program."""
-    from derive.program.network import derive_network
+    from derive.program.build import derive_network
 
     from .network_module import network_module
     from .trainer import trainer_code
 
     program = derive_network(spec, catalog)
     return environment.get_template("network.py.j2").render(
-        m=network_module(program, catalog), t=trainer_code(program), source=f"{spec.source} via derive/program/network.py",
+        m=network_module(program, catalog), t=trainer_code(program), source=f"{spec.source} via derive/program/build.py",
     )
 
 

@@ -14,7 +14,8 @@ import sys
 from derive.catalog.standard import CATALOG
 from derive.presentation.docs import MARKDOWN, is_current, write_markdown
 from derive.core.errors import DefinitionError
-from derive.presentation.walkthrough import ExplainError, explain
+from derive.presentation.walkthrough import ExplainError
+from derive.presentation.walkthrough_build import explain
 from derive.presentation.walkthrough_text import FORMATS, render
 from derive.presentation.latex import dense_latex, item_latex, program_latex, training_layers_latex
 from derive.program.named_specs import load_program, network_paths

@@ -4,7 +4,7 @@ import pytest
 
 from derive.catalog.standard import CATALOG
 from derive.layers.dense import dense_rule
-from derive.presentation.walkthrough import explain
+from derive.presentation.walkthrough_build import explain
 from derive.program.named_specs import load_program
 from derive.spec import BiasKind
 

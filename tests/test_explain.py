@@ -11,7 +11,8 @@ from functools import cache
 import pytest
 
 from derive.__main__ import main
-from derive.presentation.walkthrough import ExplainError, explain, parameter_entries
+from derive.presentation.walkthrough import ExplainError
+from derive.presentation.walkthrough_build import explain, parameter_entries
 from derive.program.named_specs import load_program as derive_program
 from derive.program.trace import trace_example
 

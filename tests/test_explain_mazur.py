@@ -18,7 +18,7 @@ from functools import cache
 
 import pytest
 
-from derive.presentation.walkthrough import explain
+from derive.presentation.walkthrough_build import explain
 from derive.presentation.walkthrough_text import number, render
 from derive.program.named_specs import load_program
 

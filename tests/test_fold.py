@@ -8,7 +8,8 @@ from sympy import MatrixSymbol, Symbol
 from derive.catalog.standard import CATALOG
 from derive.core.errors import DefinitionError
 from derive.program.fold import folded_backward, folded_update
-from derive.program.network import Stage, derive_network
+from derive.program.build import derive_network
+from derive.program.network import Stage
 from derive.layers.optimizers import LEARNING_RATE, MOMENTUM
 from network_modules import spec_of
 

@@ -124,7 +124,7 @@ def test_rendering_one_network_derives_only_the_items_it_uses():
 
 def test_a_deep_network_derives_the_dense_rule_once_per_bias_kind_and_each_catalogue_item_once():
     from derive.layers.dense import _derived
-    from derive.program.network import derive_network
+    from derive.program.build import derive_network
     from network_modules import spec_of
 
     layers = [{"units": 3, "activation": ["relu", "tanh"][n % 2], "bias": ["per_neuron", "none"][n // 6]}

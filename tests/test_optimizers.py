@@ -3,7 +3,8 @@
 from sympy import MatrixSymbol, Symbol
 
 from derive.catalog.registry import CATALOG
-from derive.program.network import Stage, derive_network
+from derive.program.build import derive_network
+from derive.program.network import Stage
 from network_modules import spec_of
 
 LR, MU = Symbol("learning_rate", positive=True), Symbol("momentum", nonnegative=True)

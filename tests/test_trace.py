@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from derive.catalog.standard import CATALOG
-from derive.program.network import derive_network
+from derive.program.build import derive_network
 from derive.program.named_specs import load_program
 from derive.spec import parse_spec
 from derive.program.trace import TraceError, trace, trace_example

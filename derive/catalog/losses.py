@@ -21,7 +21,7 @@ from derive.core.proof import prove_equal
 from derive.core.functions import XLogY, unscaled
 from derive.core.stable_forms import Shifted, shift_by_row_max
 from derive.core.symbols import C, N, j, m
-from derive.core.shortest_form import tidy
+from derive.core.shortest_form import shortest_form
 from derive.core.shown_as_math import ShownAsMath
 
 __all__ = ["Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable"]
@@ -106,7 +106,7 @@ def loss(
             item, f"unknown symbol(s) {', '.join(stray)} in {cost}",
             f"accepted: {targets.label}[n, i], {predictions.label}[n, i], N, C and declared parameters",
         )
-    gradient = tidy(entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
+    gradient = shortest_form(entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
     return Loss(
         name=name,
         targets=targets,

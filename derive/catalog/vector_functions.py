@@ -15,7 +15,7 @@ from derive.catalog.activations import numeric
 from derive.core.errors import DefinitionError
 from derive.core.indexing import drop_range_guards, rename_feature
 from derive.core.proof import is_zero
-from derive.core.shortest_form import tidy
+from derive.core.shortest_form import shortest_form
 from derive.core.stable_forms import Shifted, shift_by_row_max
 from derive.core.symbols import C, i, indexed, j, n
 from derive.core.shown_as_math import ShownAsMath
@@ -76,8 +76,8 @@ def vector_function(
     jacobian = diff(definition, inputs[n, j])
     diagonal = drop_range_guards(rename_feature(jacobian, i, j).doit())
     vjp = drop_range_guards(simplify(Sum(upstream[n, i] * jacobian, (i, 0, C - 1)).doit()))
-    diagonal_in_outputs = tidy(in_outputs(diagonal))
-    vjp_in_outputs = tidy(in_outputs(vjp))
+    diagonal_in_outputs = shortest_form(in_outputs(diagonal))
+    vjp_in_outputs = shortest_form(in_outputs(vjp))
     for label, raw, candidate in (("diagonal", diagonal, diagonal_in_outputs), ("VJP", vjp, vjp_in_outputs)):
         if candidate.has(inputs) or not is_zero(_in_inputs(candidate, output, definition) - raw):
             raise DefinitionError(item, f"the {label} of the Jacobian has no proven form in the outputs")

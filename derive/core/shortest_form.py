@@ -2,10 +2,10 @@
 
 from sympy import Expr, collect, count_ops, factor, simplify
 
-__all__ = ["tidy"]
+__all__ = ["shortest_form"]
 
 
-def tidy(expr: Expr) -> Expr:
+def shortest_form(expr: Expr) -> Expr:
     """The form with the fewest operations among the given one, simplify, factor and collect.
 
     Fewer operations read better and run faster; ties keep the earlier form,

@@ -12,7 +12,7 @@ because ``sum_m (z[m, i] - mean) = 0`` is the mean's definition, which is
 substituted, not assumed.  The result, with common factors taken out, is
 the closed form ``gamma/sqrt(var + epsilon) * (G - (sum G + (z - mean)*sum(G*(z - mean))/(var + epsilon))/N)``.
 Inference normalises with running statistics, which training moves towards
-each batch's statistics by ``MOMENTUM`` (the batch variance, as defined).
+each batch's statistics, keeping ``RUNNING_DECAY`` of the old (the batch variance, as defined).
 """
 
 from dataclasses import dataclass, fields
@@ -23,12 +23,12 @@ from sympy import Add, Expr, Float, Integer, Rational, Sum, Symbol, collect, dif
 from derive.core.indexing import drop_range_guards
 from derive.core.symbols import N, i, indexed, m, n
 
-__all__ = ["BatchNorm", "batch_norm", "EPSILON", "MOMENTUM"]
+__all__ = ["BatchNorm", "batch_norm", "EPSILON", "RUNNING_DECAY"]
 
 #: Added to the variance before its square root, so a constant feature does not divide by 0.
 EPSILON = Float("1e-5")
 #: Weight of the old running statistics in each training step's update.
-MOMENTUM = Rational(9, 10)
+RUNNING_DECAY = Rational(9, 10)
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,8 @@ def _derived() -> BatchNorm:
         grad_input=collect(factor_terms(_pull_constants(grad_input)), 1 / N),
         grad_gamma=_pull_constants(diff(cost, g)),
         grad_beta=_pull_constants(diff(cost, b)),
-        running_mean=MOMENTUM * running_mu + (1 - MOMENTUM) * mu,
-        running_variance=MOMENTUM * running_var + (1 - MOMENTUM) * var,
+        running_mean=RUNNING_DECAY * running_mu + (1 - RUNNING_DECAY) * mu,
+        running_variance=RUNNING_DECAY * running_var + (1 - RUNNING_DECAY) * var,
     )
 
 

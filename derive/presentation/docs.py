@@ -15,7 +15,7 @@ from typing import get_args
 
 from derive.catalog.standard import CATALOG
 from derive.catalog.registry import Catalog, Kind
-from derive.presentation.walkthrough import explain
+from derive.presentation.walkthrough_build import explain
 from derive.presentation.walkthrough_text import render
 from derive.presentation.latex import Block, dense_blocks, item_blocks, program_blocks, training_layer_blocks
 from derive.presentation.markdown import display_math, escape, heading

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from derive.catalog.standard import CATALOG
 from derive.catalog.registry import Catalog
-from derive.program.network import Program, derive_network
+from derive.program.build import derive_network
+from derive.program.network import Program
 from derive.spec import SPEC_DIR, load_spec
 
 __all__ = ["network_paths", "load_program"]
