@@ -176,7 +176,7 @@ def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environmen
 
     program = derive_network(spec, catalog)
     return environment.get_template("network.py.j2").render(
-        m=network_module(program, catalog), t=trainer_code(program), source=f"{spec.source} via derive/program/build.py",
+        m=network_module(program), t=trainer_code(program), source=f"{spec.source} via derive/program/build.py",
     )
 
 

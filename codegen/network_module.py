@@ -13,7 +13,6 @@ from pathlib import Path
 
 from sympy import Basic, Indexed, MatrixSymbol, Symbol
 
-from derive.catalog.registry import Catalog
 from derive.program.gradient_check import CENTRAL_DIFFERENCE, RELATIVE_ERROR
 from derive.layers.dropout import UniformDraw
 from derive.program.network import Mode, Program, Stage
@@ -111,7 +110,7 @@ def names_in(expr: Basic) -> set[str]:
     return names
 
 
-def network_module(program: Program, catalog: Catalog) -> NetworkModule:
+def network_module(program: Program) -> NetworkModule:
     """Print every stage of ``program``, and what training it needs, for the network template."""
     spec = program.spec
     parameter_names = [p.name for p in program.parameters]
@@ -147,7 +146,7 @@ def network_module(program: Program, catalog: Catalog) -> NetworkModule:
         parameters=[(p.name, p.shape) for p in program.parameters],
         statistics=[(p.name, p.shape) for p in program.statistics],
         frozen=[name for name in parameter_names if name not in trained], stages=printed,
-        **_initialisers(program, catalog), state=_initial_state(program), schedule=_schedule(program),
+        **_initialisers(program), state=_initial_state(program), schedule=_schedule(program),
         helpers=helper_functions(list(program.activations)),
         central_difference=Body().code(CENTRAL_DIFFERENCE), relative_error=Body().code(RELATIVE_ERROR),
         checks=runtime_source("network_checks.py"),
@@ -161,12 +160,11 @@ def runtime_source(name: str) -> str:
     return "\n\n\n".join(ast.get_source_segment(text, node) for node in functions)
 
 
-def _initialisers(program: Program, catalog: Catalog) -> dict:
+def _initialisers(program: Program) -> dict:
     """Each array's initialiser, the functions printed once each."""
     chosen = [(p.name, p.init, "PARAMETERS") for p in program.parameters]
     chosen += [(p.name, p.init, "STATISTICS") for p in program.statistics]
-    used = sorted({init for _, init, _ in chosen}, key=catalog.names("initializer").index)
-    return {"initializers": initializer_functions([catalog.get(name) for name in used]), "initial": chosen}
+    return {"initializers": initializer_functions(list(program.initializers)), "initial": chosen}
 
 
 def _initial_state(program: Program) -> StageFunction:

@@ -16,7 +16,6 @@ assignment repeated unchanged (the loss's shifted logits) is computed once.
 from dataclasses import dataclass
 
 from derive.layers.dropout import UniformDraw
-from derive.program.fold import folded_backward, folded_update
 from derive.program.network import THETA, Assignment, Mode, Program, Stage
 from derive.core.symbols import C, N
 
@@ -80,8 +79,7 @@ def trainer_code(program: Program) -> TrainerCode:
         start = slots[-1].stop
     size_trained = sum(slot.stop - slot.start for slot in slots[:len(trained)])
     gradients = [Slot(f"d{s.name}", s.start, s.shape) for s in slots[:len(trained)]]
-    # With every layer frozen there is nothing to update, and no velocity to keep.
-    update, velocities = folded_update(program) if trained else ([], [])
+    update, velocities = list(program.folded.update), program.folded.velocities
     state = {v.parameter: v.name for v in program.state}
     spec = program.spec
     shapes: dict[str, Shape] = {"x": (N, spec.inputs), "y": (N, spec.layers[-1].units)}
@@ -114,7 +112,7 @@ def trainer_code(program: Program) -> TrainerCode:
 def _needed(program: Program, outputs: set[str]) -> list[Assignment]:
     """Training-mode assignments up to the (scaled) gradients, without those no output reads, each computed once."""
     stages = [program.stage(stage, Mode.TRAINING) for stage in (Stage.FORWARD, Stage.LOSS, Stage.PENALTY)]
-    stages += [folded_backward(program), program.stage(Stage.STATISTICS)]
+    stages += [list(program.folded.backward), program.stage(Stage.STATISTICS)]
     assignments, seen = [], {}
     for assignment in (a for stage in stages for a in stage):
         if seen.get(assignment.target) == assignment.expr:

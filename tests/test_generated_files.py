@@ -137,4 +137,4 @@ def test_a_deep_network_derives_the_dense_rule_once_per_bias_kind_and_each_catal
     _derived.cache_clear()
     derive_network(spec_of({"name": "deep", "inputs": 2, "layers": layers, "loss": "mse"}), catalog)
     assert _derived.cache_info().misses == 2
-    assert sorted(calls) == ["mse", "relu", "tanh"]
+    assert sorted(calls) == ["glorot_uniform", "mse", "relu", "tanh", "zeros"]

@@ -64,3 +64,16 @@ def test_spec_reading_loads_neither_sympy_nor_the_catalogue():
     assert "derive.spec.network_spec" in loaded  # not vacuous
     assert not any(m.startswith(("sympy", "derive.catalog", "derive.core")) for m in loaded)
 
+
+
+#: The modules of ``codegen`` that drive a build: they ask ``derive`` for the catalogue and the programs.
+DRIVERS = {"__main__.py", "generate.py"}
+
+
+@pytest.mark.parametrize("path", sorted(p.name for p in (ROOT / "codegen").glob("*.py") if p.name not in DRIVERS))
+def test_a_printer_imports_neither_the_catalogue_nor_the_fold(path):
+    tree = ast.parse((ROOT / "codegen" / path).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not imported & {"derive.catalog.registry", "derive.catalog.standard", "derive.program.fold",
+                           "derive.program.build"}

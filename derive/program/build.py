@@ -11,7 +11,7 @@ add their own assignments.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sympy import Add, Expr, Float, Indexed, IndexedBase, Integer, MatrixSymbol, Symbol
 
@@ -26,7 +26,9 @@ from derive.catalog.penalties import STRENGTH, Penalty
 from derive.spec import LayerSpec, NetworkSpec
 from derive.core.stable_forms import Shifted
 from derive.core.symbols import C, N, indexed, x as x_symbol, y as y_symbol
-from derive.program.network import Assignment, Mode, NetworkArray, Program, Stage
+from derive.catalog.initializers import Initializer
+from derive.program.fold import folded_backward, folded_update
+from derive.program.network import Assignment, FoldedStep, Mode, NetworkArray, Program, Stage
 
 __all__ = ["derive_network"]
 
@@ -120,7 +122,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         steps, velocities = update_steps(spec.optimizer, parameter.name, parameter.shape)
         update += [Assignment(s.target, s.expr, Stage.UPDATE, parameter.layer, "update") for s in steps]
         state += velocities
-    return Program(
+    program = Program(
         spec=spec,
         parameters=tuple(parameters),
         statistics=tuple(statistics),
@@ -129,7 +131,22 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         activations=activations,
         state=tuple(state),
         learning_rate=learning_rate_at(spec.optimizer.schedule),
+        initializers=_initializers(catalog, parameters + statistics),
+        folded=FoldedStep((), (), ()),
     )
+    return replace(program, folded=_folded(program))
+
+
+def _initializers(catalog: Catalog, arrays: list[NetworkArray]) -> tuple[Initializer, ...]:
+    """The initialisers ``arrays`` name, each once, in catalogue order."""
+    used = {array.init for array in arrays}
+    return tuple(catalog.get(name) for name in catalog.names("initializer") if name in used)
+
+
+def _folded(program: Program) -> FoldedStep:
+    """``program``'s training step with the learning rate folded in; no update when every layer is frozen."""
+    update, velocities = folded_update(program) if program.trained else ([], [])
+    return FoldedStep(tuple(folded_backward(program)), tuple(update), tuple(velocities))
 
 
 @dataclass(frozen=True)

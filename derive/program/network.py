@@ -14,13 +14,14 @@ from enum import Enum
 from sympy import Basic, Expr, Symbol
 
 from derive.catalog.activations import Activation
+from derive.catalog.initializers import Initializer
 from derive.catalog.losses import Loss
 from derive.layers.optimizers import LEARNING_RATE, Velocity, update_steps
 from derive.spec import NetworkSpec
 from derive.core.symbols import N
 from derive.core.shown_as_math import ShownAsMath
 
-__all__ = ["Stage", "Mode", "Assignment", "NetworkArray", "Program", "LEARNING_RATE", "THETA"]
+__all__ = ["Stage", "Mode", "Assignment", "NetworkArray", "FoldedStep", "Program", "LEARNING_RATE", "THETA"]
 
 #: The name of every trained array laid end to end, as in-place training updates them.
 THETA = "theta"
@@ -82,6 +83,21 @@ class NetworkArray:
 
 
 @dataclass(frozen=True)
+class FoldedStep:
+    """The training step as in-place training runs it (``derive.program.fold``).
+
+    ``backward`` is the training-mode backward pass with every gradient
+    ``learning_rate`` times the true one; ``update`` reads those scaled
+    gradients of ``theta``, every trained array end to end, and ``velocities``
+    are momentum's; both are empty when every layer is frozen.
+    """
+
+    backward: tuple[Assignment, ...]
+    update: tuple[Assignment, ...]
+    velocities: tuple[Velocity, ...]
+
+
+@dataclass(frozen=True)
 class Program(ShownAsMath):
     """The derivation of a whole network: parameters and ordered assignments.
 
@@ -89,7 +105,9 @@ class Program(ShownAsMath):
     running means and variances of batch normalisation, which training
     moves and inference reads.  ``state`` is what the optimiser keeps between updates (momentum's
     velocities); ``learning_rate`` is the schedule, an expression of the
-    epoch and the spec's base rate (``derive.layers.optimizers``).
+    epoch and the spec's base rate (``derive.layers.optimizers``).  ``initializers`` are the
+    catalogue initialisers the arrays name, and ``folded`` the training step with
+    the learning rate folded in: a printer needs nothing else.
     """
 
     spec: NetworkSpec
@@ -100,6 +118,8 @@ class Program(ShownAsMath):
     activations: tuple[Activation, ...]
     state: tuple[Velocity, ...]
     learning_rate: Expr
+    initializers: tuple[Initializer, ...]
+    folded: FoldedStep
 
     def stage(self, stage: Stage, mode: Mode | None = None) -> list[Assignment]:
         """The assignments of ``stage``; of those that depend on the mode, only ``mode``'s when given."""
