@@ -9,7 +9,7 @@ scratch buffer of its shape, reused once the statement is done.  ``Buffers``
 records every buffer's shape and type, so a generated module allocates them
 once per batch size and a training step allocates nothing large.
 Functions with no NumPy call taking ``out=`` are written out first as
-operations (``codegen.inplace_forms``).
+operations (``derive.core.operation_forms``).
 Scalars (``1/N``, the cost) print as ordinary expressions, their whole-array
 sums over bodies computed in scratch buffers.  Reductions print as array
 methods (``g.sum(axis=0, keepdims=True, out=db1)``) and products as
@@ -283,7 +283,7 @@ class InplaceBody:
         elif isinstance(expr, UniformDraw):
             self.lines.append(f"rng.random(out={out})")
         else:
-            # A function with no in-place call and no entry in inplace_forms.FORMS: computed whole, copied in.
+            # A function with no in-place call and no entry in derive.core.operation_forms.FORMS: computed whole, copied in.
             # It allocates an array of its size; tests/test_step_allocation.py keeps the catalogue free of it.
             self.lines.append(f"np.copyto({out}, {to_numpy(expr)})")
 

@@ -1,9 +1,11 @@
-"""``codegen.inplace_forms``: each function's in-place form, proven equal to it by SymPy."""
+"""``derive.core.operation_forms``: each function written out as operations, proven equal to it by SymPy;
+``codegen.inplace_forms``: a split stands for the written-out form."""
 
 import pytest
 from sympy import Eq, Float, Max, Min, Symbol, log, simplify
 
-from codegen.inplace_forms import FORMS, expand_forms, split_form
+from codegen.inplace_forms import split_form
+from derive.core.operation_forms import FORMS, expand_forms
 from derive.core.normal_cdf import NORMAL_CDF, normal_cdf_input
 from derive.core.functions import NormalCDF, XDivY, XLogY
 from derive.core.stable_forms import Clamp
