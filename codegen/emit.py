@@ -1,19 +1,20 @@
-"""Turn derived expressions into NumPy statements, sharing common subexpressions.
+"""The functional printer: each lowered operation as one NumPy statement.
 
 A ``Body`` collects the statements of one block of a generated function.
-Each expression is lowered (indexed -> array), split by ``cse`` into
-temporaries ``_t0, _t1, ...`` numbered across the function, and printed.
+Each expression goes through the one lowering (``operations.lower_statements``:
+indexed -> array, common subexpressions as temporaries ``_t0, _t1, ...``
+numbered across the function), and each operation prints as ``target = code``.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import count
 
-from sympy import Expr, Indexed, MatrixExpr, Number, Sum, Symbol, cse
+from sympy import Expr, Number, Symbol
 
-from derive.core.stable_forms import Let, RowMax
+from derive.core.stable_forms import Let
 
-from .lowering import lower
+from .operations import lower_statements
 from .printer import to_numpy
 
 __all__ = ["Statement", "Body"]
@@ -56,17 +57,14 @@ class Body:
         for let in lets:
             if str(let.name.label) not in self.known:
                 self.add(str(let.name.label), self.code(let.value))
-        if isinstance(expr, MatrixExpr):
-            return to_numpy(expr)
-        array = lower(expr) if expr.has(Indexed, Sum, RowMax) else expr
-        if isinstance(array, Number):
+        *temporaries, operation = lower_statements([("", expr, False)], (Symbol(f"_t{n}") for n in self.numbers))
+        if isinstance(operation.expr, Number):
             if like is None:
-                raise ValueError(f"the constant {array} needs an array to take its shape from")
-            return _constant_like(array, like)
-        temporaries, (reduced,) = cse(array, symbols=(Symbol(f"_t{n}") for n in self.numbers))
-        for name, value in temporaries:
-            self.add(str(name), to_numpy(value))
-        return to_numpy(reduced)
+                raise ValueError(f"the constant {operation.expr} needs an array to take its shape from")
+            return _constant_like(operation.expr, like)
+        for temporary in temporaries:
+            self.add(temporary.target, to_numpy(temporary.expr))
+        return to_numpy(operation.expr)
 
 
 def _constant_like(value: Number, like: str | tuple) -> str:

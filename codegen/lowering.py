@@ -6,11 +6,15 @@ axis.  After lowering, equal array subexpressions are literally equal, which
 lets ``cse`` share ``exp(z)`` between a numerator and its row sum.
 """
 
-from sympy import Expr, Function, Indexed, Integer, MatrixExpr, Sum, Symbol
+from sympy import Basic, Expr, Function, Indexed, Integer, MatMul, MatrixExpr, OneMatrix, Piecewise, S, Sum, Symbol
 
 from derive.core.stable_forms import Largest, RowMax
+from derive.core.symbols import C, N
 
-__all__ = ["AxisSum", "AxisMax", "LoweringError", "lower", "reads_size"]
+__all__ = [
+    "AxisSum", "AxisMax", "LoweringError", "lower", "reads_size", "size_bindings", "indicator_condition",
+    "product_parts",
+]
 
 #: Axis code of a reduction over every axis, giving a scalar.
 ALL_AXES = -1
@@ -40,6 +44,44 @@ def lower(expr: Expr) -> Expr:
 def reads_size(expr: Expr, size: Symbol) -> bool:
     """True when the printed ``expr`` uses ``size`` (``1/N``), not merely a sum's bounds or a shape."""
     return not isinstance(expr, MatrixExpr) and size in lower(expr).free_symbols
+
+
+def size_bindings(exprs: list[Expr], rows_of: str, columns_of: str) -> list[tuple[str, str]]:
+    """``(size, code)`` for each size a printed expression reads: ``N = x.shape[0]``, ``C = y.shape[1]``.
+
+    ``N`` (the batch) is read off the array ``rows_of``, ``C`` (the output layer's width) off ``columns_of``.
+    """
+    sizes = ((N, f"{rows_of}.shape[0]"), (C, f"{columns_of}.shape[1]"))
+    return [(str(size), code) for size, code in sizes if any(reads_size(e, size) for e in exprs)]
+
+
+def indicator_condition(expr: Basic) -> Basic | None:
+    """The condition ``c`` of an indicator ``[c]`` (``Piecewise((1, c), (0, True))`` or its complement), else None.
+
+    Printed as a boolean array, an indicator keeps the dtype of what it multiplies.
+    """
+    if not (isinstance(expr, Piecewise) and len(expr.args) == 2):
+        return None
+    (first, condition), (second, _) = expr.args
+    if {first, second} != {S.Zero, S.One}:
+        return None
+    return condition if first == 1 else ~condition
+
+
+def product_parts(expr: MatMul) -> tuple[Expr, list[MatrixExpr], tuple[int, ...]]:
+    """``(coefficient, matrices, summed axes)`` of a matrix product whose ``OneMatrix`` factors sum or broadcast.
+
+    ``1 (1 x N) @ G`` sums ``G`` over axis 0 and ``G @ 1 (k x 1)`` over axis 1;
+    a ``OneMatrix`` with a side of 1 (``1 (N x 1) @ b``) only repeats ``b``'s row,
+    which NumPy's broadcasting does, so it is dropped with no axis.
+    """
+    coefficient, matrices = expr.as_coeff_matrices()
+    matrices, axes = list(matrices), []
+    if matrices and isinstance(matrices[0], OneMatrix) and matrices.pop(0).shape[1] != 1:
+        axes.append(0)
+    if matrices and isinstance(matrices[-1], OneMatrix) and matrices.pop().shape[0] != 1:
+        axes.append(1)
+    return coefficient, matrices, tuple(axes)
 
 
 def _lower(expr: Expr) -> Expr:

@@ -17,12 +17,12 @@ from derive.core.normal_cdf import NORMAL_CDF, normal_cdf_input
 from derive.catalog.penalties import STRENGTH, Penalty
 from derive.core.functions import Logistic, NormalCDF
 from derive.core.stable_forms import holds_at_infinities, with_limits
-from derive.core.symbols import C, N, x, y
+from derive.core.symbols import x, y
 from derive.catalog.vector_functions import VectorFunction
 
 from .emit import Body, Statement
 from .errors import GenerationError
-from .lowering import LoweringError, lower, reads_size
+from .lowering import LoweringError, lower, size_bindings
 from .printer import PrintError, to_numpy
 
 __all__ = [
@@ -167,9 +167,8 @@ def _loss(loss: Loss) -> Function:
     targets, predictions = str(loss.targets.label), str(loss.predictions.label)
     cost, gradient = loss.cost_computed_as, loss.gradient_computed_as
     top = Body()
-    for size, axis in ((N, 0), (C, 1)):
-        if any(reads_size(e, size) for e in (cost.expr, gradient.expr)):
-            top.add(str(size), f"{predictions}.shape[{axis}]")
+    for size, code in size_bindings([cost.expr, gradient.expr], predictions, predictions):
+        top.add(size, code)
     derivative = top.branch()
     derivative_result = derivative.code(gradient.expr, gradient.lets, like=predictions)
     forward = top.branch()

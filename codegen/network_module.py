@@ -17,11 +17,11 @@ from derive.program.gradient_check import CENTRAL_DIFFERENCE, RELATIVE_ERROR
 from derive.layers.dropout import UniformDraw
 from derive.program.network import Mode, Program, Stage
 from derive.layers.optimizers import LEARNING_RATE, MOMENTUM
-from derive.core.symbols import C, N
+from derive.core.symbols import N
 
 from .docstring import docstring_text
 from .emit import Body, Statement
-from .lowering import reads_size
+from .lowering import size_bindings
 from .modules import Function, Initializer, helper_functions, initializer_functions
 
 __all__ = ["Block", "StageFunction", "NetworkModule", "network_module", "runtime_source"]
@@ -188,10 +188,10 @@ def _stage(program: Program, stage: Stage, outputs: list[str], arguments: set[st
     """Print one stage: its sizes first, then its assignments in blocks of one mode each."""
     assignments = program.stage(stage)
     top = Body()
-    for size, axis in ((N, 0), (C, 1)):
-        # Sizes of the batch and of the output layer, read off the targets y: (N, C), or the inputs x.
-        if any(reads_size(a.expr, size) for a in assignments):
-            top.add(str(size), f"{'y' if 'y' in arguments else 'x'}.shape[{axis}]")
+    # Sizes of the batch and of the output layer, read off the targets y: (N, C), or the inputs x.
+    reader = "y" if "y" in arguments else "x"
+    for size, code in size_bindings([a.expr for a in assignments], reader, reader):
+        top.add(size, code)
     blocks = [Block(Mode.ALWAYS.value, top.statements)] if top.statements else []
     computed = {a.target for a in assignments}
     # An output no assignment computes (a frozen layer's parameter) is passed through as read.

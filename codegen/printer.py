@@ -16,11 +16,11 @@ changes what would read badly or behave badly in generated modules:
 * ``ScaledDifference(a, b, k)``, ``(a - b)/k``, as ``(a/2 - b/2)/(k/2)``: no overflow.
 """
 
-from sympy import Expr, MatMul, MatrixExpr, Number, OneMatrix, Piecewise, S
+from sympy import Expr, MatMul, MatrixExpr, Number, Piecewise, S
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-from .lowering import ALL_AXES
+from .lowering import ALL_AXES, indicator_condition, product_parts
 
 __all__ = ["ArrayPrinter", "PrintError", "to_numpy"]
 
@@ -83,9 +83,9 @@ class ArrayPrinter(NumPyPrinter):
         return f"~({self._print(expr.args[0])})"
 
     def _print_Piecewise(self, expr: Piecewise) -> str:
-        if len(expr.args) == 2 and {expr.args[0].expr, expr.args[1].expr} == {S.Zero, S.One}:
+        condition = indicator_condition(expr)
+        if condition is not None:
             # An indicator [condition]: a boolean array, which keeps the dtype it is multiplied with.
-            condition = expr.args[0].cond if expr.args[0].expr == 1 else ~expr.args[0].cond
             return f"({self._print(condition)})"
         if expr.args[-1].cond is not S.true:
             raise PrintError(f"{expr}: a Piecewise needs a final True branch to print without nan defaults")
@@ -171,21 +171,12 @@ class ArrayPrinter(NumPyPrinter):
         return f"{self.parenthesize(expr.arg, PRECEDENCE['Atom'], strict=True)}.T"
 
     def _print_MatMul(self, expr: MatMul) -> str:
-        coefficient, matrices = expr.as_coeff_matrices()
-        matrices = list(matrices)
-        row_sum = col_sum = False
-        if matrices and isinstance(matrices[0], OneMatrix):
-            # 1 (a x b) @ M: with b == 1 this broadcasts M's single row; else it sums M's rows.
-            row_sum = matrices.pop(0).shape[1] != 1
-        if matrices and isinstance(matrices[-1], OneMatrix):
-            col_sum = matrices.pop().shape[0] != 1
+        coefficient, matrices, axes = product_parts(expr)
         code = " @ ".join(self.parenthesize(m, PRECEDENCE["Mul"] + 1) for m in matrices)
-        if row_sum and col_sum:
+        if len(axes) == 2:
             code = f"np.sum({code}, keepdims=True)"
-        elif row_sum:
-            code = f"np.sum({code}, axis=0, keepdims=True)"
-        elif col_sum:
-            code = f"np.sum({code}, axis=1, keepdims=True)"
+        elif axes:
+            code = f"np.sum({code}, axis={axes[0]}, keepdims=True)"
         if coefficient == 1:
             return code
         if coefficient == -1:
@@ -208,8 +199,7 @@ def _term_order(term: MatrixExpr) -> tuple[int, str]:
     if _is_negative(term):
         rank = 3
     elif isinstance(term, MatMul):
-        matrices = [m for m in term.as_coeff_matrices()[1] if not isinstance(m, OneMatrix)]
-        rank = 0 if len(matrices) > 1 else 2
+        rank = 0 if len(product_parts(term)[1]) > 1 else 2
     else:
         rank = 1
     return rank, str(term)

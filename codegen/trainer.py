@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from derive.layers.dropout import UniformDraw
 from derive.program.network import THETA, Assignment, Mode, Program, Stage
-from derive.core.symbols import C, N
+from derive.core.symbols import N
 
 from .emit import Body
-from .inplace import Buffers, InplaceBody, Shape
-from .lowering import reads_size
+from .buffers import Buffers
+from .inplace import InplaceBody
+from .operations import Shape
+from .lowering import size_bindings
 from .network_module import names_in
 
 __all__ = ["Slot", "TrainerCode", "trainer_code"]
@@ -92,12 +94,11 @@ def trainer_code(program: Program) -> TrainerCode:
     owned |= {THETA, f"v{THETA}"}
     gradients_step = [a for a in step if a.stage is not Stage.STATISTICS]
     body.assign_all([(a.target, a.expr, a.target in owned) for a in gradients_step])
-    split = len(body.lines)
+    split = len(body.calls)
     body.assign_all([(a.target, a.expr, a.target in owned) for a in step[len(gradients_step):] + update])
-    holder = buffers.storage(body.lines)
+    holder = buffers.storage(body.calls)
     cost = "cost + penalty" if program.stage(Stage.PENALTY) else "cost"
-    sizes = [(str(size), f"{array}.shape[{axis}]") for size, array, axis in ((N, "x", 0), (C, "y", 1))
-             if any(reads_size(a.expr, size) for a in step)]
+    sizes = size_bindings([a.expr for a in step], "x", "y")
     return TrainerCode(
         slots=slots, size=start, trained=size_trained, gradients=gradients,
         velocities=[Slot(state[s.name], s.start, s.shape) for s in slots[:len(trained)] if s.name in state],

@@ -397,7 +397,6 @@ class Trainer:
                 "_s0": np.empty((N, 2), dtype=bool),
                 "inp2": np.empty((N, 2)),
                 "_t1": np.empty((N, 2)),
-                "out": np.empty((N, 2)),
             }
         return self._workspaces[N]
 
@@ -421,20 +420,22 @@ class Trainer:
         db2 = self.scaled_grads["db2"]
         theta, dtheta = self.theta, self.dtheta
         inp1 = work["inp1"]
-        out = work["out"]
         _t0 = work["_t0"]
         _s0 = work["_s0"]
         h1 = work["inp1"]
         _s1 = work["_t0"]
         inp2 = work["inp2"]
         _t1 = work["_t1"]
+        out = work["inp2"]
         _t2 = work["_t1"]
         dout = work["_t1"]
-        dinp2 = work["_t1"]
-        dh1 = work["inp2"]
-        dinp1 = work["inp2"]
+        dinp2 = work["inp2"]
+        dh1 = work["_t1"]
+        dinp1 = work["inp1"]
+        # inp1 = x @ w1.T + b1
         np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)
+        # h1 = np.maximum(np.exp(-np.abs(inp1)), (inp1 >= 0))/(1 + np.exp(-np.abs(inp1)))
         np.abs(inp1, out=_t0)
         np.negative(_t0, out=_t0)
         np.exp(_t0, out=_t0)
@@ -442,8 +443,10 @@ class Trainer:
         np.maximum(_t0, _s0, out=h1)
         np.add(_t0, 1, out=_s1)
         np.divide(h1, _s1, out=h1)
+        # inp2 = h1 @ w2.T + b2
         np.dot(h1, w2.T, out=inp2)
         np.add(inp2, b2, out=inp2)
+        # out = np.maximum(np.exp(-np.abs(inp2)), (inp2 >= 0))/(1 + np.exp(-np.abs(inp2)))
         np.abs(inp2, out=_t1)
         np.negative(_t1, out=_t1)
         np.exp(_t1, out=_t1)
@@ -454,20 +457,29 @@ class Trainer:
         np.subtract(out, y, out=_t2)
         np.square(_t2, out=_s1)
         cost = (1/2)*_s1.sum()
+        # dout = learning_rate*(out - y)
         np.multiply(_t2, learning_rate, out=dout)
+        # dinp2 = dout*out*(1 - out)
         np.subtract(1, out, out=_s1)
         np.multiply(dout, out, out=dinp2)
         np.multiply(dinp2, _s1, out=dinp2)
+        # dw2 = dinp2.T @ h1
         np.dot(dinp2.T, h1, out=dw2)
+        # db2 = np.sum(dinp2, keepdims=True)
         dinp2.sum(keepdims=True, out=db2)
+        # dh1 = dinp2 @ w2
         np.dot(dinp2, w2, out=dh1)
+        # dinp1 = dh1*h1*(1 - h1)
         np.subtract(1, h1, out=_s1)
         np.multiply(dh1, h1, out=dinp1)
         np.multiply(dinp1, _s1, out=dinp1)
+        # dw1 = dinp1.T @ x
         np.dot(dinp1.T, x, out=dw1)
+        # db1 = np.sum(dinp1, keepdims=True)
         dinp1.sum(keepdims=True, out=db1)
         _finite_cost(cost)
         _finite_gradients(self.scaled_grads, dtheta)
+        # theta = theta - dtheta
         np.subtract(theta, dtheta, out=theta)
         return cost
 

@@ -434,7 +434,6 @@ class Trainer:
                 "_s0": np.empty((N, 3), dtype=bool),
                 "inp3": np.empty((N, 3)),
                 "_t1": np.empty((N, 1)),
-                "out_shifted": np.empty((N, 3)),
                 "_s2": np.empty((N, 1)),
                 "_t3": np.empty((N, 3)),
             }
@@ -465,29 +464,33 @@ class Trainer:
         db3 = self.scaled_grads["db3"]
         theta, dtheta = self.theta, self.dtheta
         inp1 = work["inp1"]
-        inp3 = work["inp3"]
         h1 = work["inp1"]
         inp2 = work["inp2"]
         _t0 = work["_t0"]
         _s0 = work["_s0"]
         h2 = work["inp2"]
         _s1 = work["_t0"]
+        inp3 = work["inp3"]
         _t1 = work["_t1"]
         _s2 = work["_s2"]
-        out_shifted = work["out_shifted"]
+        out_shifted = work["inp3"]
         _t3 = work["_t3"]
         _t4 = work["_t1"]
-        _s3 = work["out_shifted"]
+        _s3 = work["inp3"]
         dout = work["_t3"]
         dh2 = work["_t0"]
         dinp2 = work["inp2"]
-        dh1 = work["out_shifted"]
-        dinp1 = work["out_shifted"]
+        dh1 = work["inp3"]
+        dinp1 = work["inp3"]
+        # inp1 = x @ w1.T + b1
         np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)
+        # h1 = np.maximum(inp1, 0)
         np.maximum(inp1, 0, out=h1)
+        # inp2 = h1 @ w2.T + b2
         np.dot(h1, w2.T, out=inp2)
         np.add(inp2, b2, out=inp2)
+        # h2 = np.maximum(np.exp(-np.abs(inp2)), (inp2 >= 0))/(1 + np.exp(-np.abs(inp2)))
         np.abs(inp2, out=_t0)
         np.negative(_t0, out=_t0)
         np.exp(_t0, out=_t0)
@@ -495,9 +498,11 @@ class Trainer:
         np.maximum(_t0, _s0, out=h2)
         np.add(_t0, 1, out=_s1)
         np.divide(h2, _s1, out=h2)
+        # inp3 = h2 @ w3.T + b3
         np.dot(h2, w3.T, out=inp3)
         np.add(inp3, b3, out=inp3)
         out = inp3
+        # out_shifted = -np.max(out, axis=1, keepdims=True) + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(np.max(out, axis=1, keepdims=True), 0))
         out.max(axis=1, keepdims=True, out=_t1)
         np.maximum(_t1, 0, out=_s2)
         np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
@@ -510,27 +515,39 @@ class Trainer:
         np.subtract(_s2, out_shifted, out=_s3)
         np.multiply(y, _s3, out=_s1)
         cost = _s1.sum()*_t2
+        # dout = learning_rate*(-y + np.sum(y, axis=1, keepdims=True)*np.exp(out_shifted)/np.sum(np.exp(out_shifted), axis=1, keepdims=True))/N
         y.sum(axis=1, keepdims=True, out=_s2)
         np.multiply(_t3, _s2, out=dout)
         np.divide(dout, _t4, out=dout)
         np.subtract(dout, y, out=dout)
         np.multiply(dout, _t2*learning_rate, out=dout)
         dinp3 = dout
+        # dw3 = dinp3.T @ h2
         np.dot(dinp3.T, h2, out=dw3)
+        # db3 = np.sum(dinp3, axis=0, keepdims=True)
         dinp3.sum(axis=0, keepdims=True, out=db3)
+        # dh2 = dinp3 @ w3
         np.dot(dinp3, w3, out=dh2)
+        # dinp2 = dh2*h2*(1 - h2)
         np.subtract(1, h2, out=_s3)
         np.multiply(dh2, h2, out=dinp2)
         np.multiply(dinp2, _s3, out=dinp2)
+        # dw2 = dinp2.T @ h1
         np.dot(dinp2.T, h1, out=dw2)
+        # db2 = np.sum(dinp2, axis=0, keepdims=True)
         dinp2.sum(axis=0, keepdims=True, out=db2)
+        # dh1 = dinp2 @ w2
         np.dot(dinp2, w2, out=dh1)
+        # dinp1 = dh1*(h1 > 0)
         np.greater(h1, 0, out=_s0)
         np.multiply(dh1, _s0, out=dinp1)
+        # dw1 = dinp1.T @ x
         np.dot(dinp1.T, x, out=dw1)
+        # db1 = np.sum(dinp1, axis=0, keepdims=True)
         dinp1.sum(axis=0, keepdims=True, out=db1)
         _finite_cost(cost)
         _finite_gradients(self.scaled_grads, dtheta)
+        # theta = theta - dtheta
         np.subtract(theta, dtheta, out=theta)
         return cost
 

@@ -3,7 +3,8 @@
 import numpy as np
 from sympy import Piecewise, S, Symbol, exp
 
-from codegen.inplace import Buffers, InplaceBody
+from codegen.buffers import Buffers, Call
+from codegen.inplace import InplaceBody
 from derive.core.symbols import N
 
 
@@ -14,28 +15,41 @@ def buffers(*names):
     return table
 
 
+def call(reads, writes, *, product=False):
+    """A line of in-place code that reads ``reads`` (names joined by spaces) and fills ``writes``."""
+    return Call(f"f({reads}, out={writes})", frozenset(reads.split()), writes, product=product)
+
+
 def test_an_elementwise_line_may_write_into_the_buffer_it_reads_last():
     table = buffers("a", "b")
-    holder = table.storage(["np.exp(x, out=a)", "np.negative(a, out=b)", "np.log(b, out=b)"])
+    holder = table.storage([call("x", "a"), call("a", "b"), call("b", "b")])
     assert holder == {"a": "a", "b": "a"}
 
 
 def test_a_product_never_writes_into_a_buffer_it_reads():
     table = buffers("a", "b")
-    holder = table.storage(["np.exp(x, out=a)", "np.dot(a, w, out=b)"])
+    holder = table.storage([call("x", "a"), call("a w", "b", product=True)])
     assert holder == {"a": "a", "b": "b"}
 
 
 def test_buffers_in_use_at_once_never_share():
     table = buffers("a", "b", "c")
-    holder = table.storage(["np.exp(x, out=a)", "np.exp(y, out=b)", "np.add(a, b, out=c)", "np.log(c, out=c)"])
+    holder = table.storage([call("x", "a"), call("y", "b"), call("a b", "c"), call("c", "c")])
     assert holder["b"] != holder["a"] and holder["c"] in (holder["a"], holder["b"])
 
 
 def test_a_name_bound_to_another_array_keeps_that_array_in_use():
     table = buffers("a", "b")
-    holder = table.storage(["np.exp(x, out=a)", "out = a", "np.exp(y, out=b)", "np.log(out, out=c)"])
+    binding = Call("out = a", frozenset({"a"}), binds="out")
+    holder = table.storage([call("x", "a"), binding, call("y", "b"), call("out", "c")])
     assert holder["b"] != holder["a"]
+
+
+def test_a_buffer_is_free_after_its_last_reader_whatever_the_code_of_later_lines_says():
+    table = buffers("out", "b")
+    # The later line's text names ``out`` (as a keyword); only what it reads and writes counts.
+    holder = table.storage([call("x", "out"), call("out", "c"), call("y", "b")])
+    assert holder["b"] == holder["out"]
 
 
 def test_in_place_code_computes_the_expression():

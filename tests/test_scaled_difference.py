@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from sympy import Symbol, parse_expr, simplify
 
-from codegen.inplace import Buffers, InplaceBody
+from codegen.buffers import Buffers
+from codegen.inplace import InplaceBody
 from codegen.printer import to_numpy
 from derive.core.functions import ScaledDifference, unscaled
 from derive.core.symbols import N
