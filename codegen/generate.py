@@ -96,7 +96,7 @@ def load_specs(catalog: Catalog | None = None, spec_dir: Path = SPECS) -> list[N
 
 def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None = None) -> dict[str, str]:
     """File name -> source of every generated module (default: the built-in catalogue and ``specs/``)."""
-    from .modules import (
+    from .catalogue_module import (
         activation_functions, helper_functions, initializer_functions, loss_functions, penalty_functions,
         vector_functions,
     )

@@ -22,7 +22,7 @@ from derive.core.symbols import N
 from .docstring import docstring_text
 from .emit import Body, Statement
 from .lowering import size_bindings
-from .modules import Function, Initializer, helper_functions, initializer_functions
+from .catalogue_module import Function, Initializer, helper_functions, initializer_functions
 
 __all__ = ["Block", "StageFunction", "NetworkModule", "network_module", "runtime_source"]
 

@@ -1,11 +1,11 @@
-"""Template contexts: what each generated function holds, printed from ``derive``.
+"""Template context of a catalogue module: each catalogue item's function, printed from ``derive``.
 
-Each builder turns derived items into plain records of names and printed
-statements; the Jinja templates only lay those records out.
+Each builder turns derived items (activations, vector functions, losses,
+penalties, initialisers) into plain records of names and printed statements;
+the Jinja templates only lay those records out.
 """
 
 from dataclasses import dataclass, field
-
 
 from sympy import Expr, exp, sstr
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
