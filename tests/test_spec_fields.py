@@ -9,9 +9,8 @@ import pytest
 from codegen.generate import render_network
 from derive.catalog.standard import CATALOG
 from derive.program.named_specs import load_program
-from derive.spec.network_spec import (
-    _LAYER, _TOP, SPEC_DIR, Vocabulary, BiasKind, OptimizerName, ScheduleKind, ScheduleSpec, SpecError, load_spec, parse_spec,
-)
+from derive.spec.model import BiasKind, OptimizerName, ScheduleKind, ScheduleSpec, Vocabulary
+from derive.spec.network_spec import _LAYER, _TOP, SPEC_DIR, SpecError, load_spec, parse_spec
 from derive.spec.training import _OPTIMIZER_FIELDS, _SCHEDULE_FIELDS
 
 VOCABULARY = CATALOG.vocabulary()

@@ -19,7 +19,7 @@ from derive.catalog.initializers import Initializer
 from derive.catalog.losses import Loss
 from derive.catalog.penalties import Penalty
 from derive.catalog.vector_functions import VectorFunction
-from derive.spec import Vocabulary
+from derive.spec.model import Vocabulary
 
 __all__ = ["Catalog", "CATALOG", "Kind", "register_activation"]
 

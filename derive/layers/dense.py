@@ -12,7 +12,7 @@ from functools import cache
 
 from sympy import Expr, MatrixExpr, MatrixSymbol, OneMatrix, Symbol, Trace
 
-from derive.spec import BiasKind
+from derive.spec.model import BiasKind
 from derive.core.symbols import N
 from derive.core.shown_as_math import ShownAsMath
 

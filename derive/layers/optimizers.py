@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sympy import Expr, Float, MatrixSymbol, S, Symbol, floor
 
-from derive.spec.training import OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec
+from derive.spec.model import OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec
 
 __all__ = [
     "LEARNING_RATE", "MOMENTUM", "EPOCH", "BASE_RATE", "Velocity", "UpdateStep", "update_steps", "learning_rate_at",

@@ -18,7 +18,7 @@ from derive.catalog.initializers import Initializer
 from derive.catalog.losses import Loss
 from derive.catalog.penalties import Penalty
 from derive.program.network import Assignment, Mode, Program, Stage
-from derive.spec import BiasKind
+from derive.spec.model import BiasKind
 from derive.core.symbols import x, y
 from derive.catalog.vector_functions import VectorFunction
 

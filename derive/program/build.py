@@ -23,7 +23,7 @@ from derive.layers.dropout import Dropout, dropout
 from derive.catalog.losses import Loss
 from derive.layers.optimizers import learning_rate_at, update_steps
 from derive.catalog.penalties import STRENGTH, Penalty
-from derive.spec import LayerSpec, NetworkSpec
+from derive.spec.model import LayerSpec, NetworkSpec
 from derive.core.stable_forms import Shifted
 from derive.core.symbols import C, N, indexed, x as x_symbol, y as y_symbol
 from derive.catalog.initializers import Initializer

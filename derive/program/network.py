@@ -17,7 +17,7 @@ from derive.catalog.activations import Activation
 from derive.catalog.initializers import Initializer
 from derive.catalog.losses import Loss
 from derive.layers.optimizers import LEARNING_RATE, Velocity, update_steps
-from derive.spec import NetworkSpec
+from derive.spec.model import NetworkSpec
 from derive.core.symbols import N
 from derive.core.shown_as_math import ShownAsMath
 

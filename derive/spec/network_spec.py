@@ -15,18 +15,15 @@ module that fits in memory or stops with one error.
 import keyword
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from derive.spec.toml_file import MAX_FILE_BYTES, read_toml
 from derive.spec.reader import ANY_NUMBER, NON_NEGATIVE, POSITIVE, PROBABILITY, Reader, SpecError, finite, one_line, shown
-from derive.spec.training import OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec, read_optimizer
+from derive.spec.model import BiasKind, LayerSpec, NetworkSpec, Vocabulary
+from derive.spec.training import read_optimizer
 
 __all__ = [
-    "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "OptimizerSpec", "ScheduleKind", "ScheduleSpec",
-    "SpecError", "Vocabulary", "load_spec", "parse_spec", "SPEC_DIR", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_WIDTH", "MAX_NUMBERS",
+    "SpecError", "load_spec", "parse_spec", "SPEC_DIR", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_WIDTH", "MAX_NUMBERS",
     "MAX_NAME", "MAX_DESCRIPTION",
 ]
 
@@ -43,70 +40,6 @@ MAX_NAME, MAX_DESCRIPTION = 64, 1000
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: Names a generated module must not take: ``NAME.py`` beside a script would hide the module it imports.
 _SHADOWED = frozenset({"numpy", "np", *sys.stdlib_module_names})
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """What a spec may name: the accepted names by kind, and each item's parameters.
-
-    ``names`` maps ``"activation"``, ``"loss"``, ``"initializer"`` and
-    ``"penalty"`` to their names; ``parameters(item)`` maps each parameter
-    of the item to whether it must be positive.
-    """
-
-    names: Mapping[str, Sequence[str]]
-    parameters: Callable[[str], Mapping[str, bool]]
-
-
-class BiasKind(str, Enum):
-    """How a layer's bias is shaped: one per neuron, one shared by the layer, or none."""
-
-    PER_NEURON = "per_neuron"
-    SHARED = "shared"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    """A dense layer and how it is built and trained.
-
-    ``activation_params`` holds only the parameters the spec sets; the others
-    keep the catalogue's defaults.  ``bias_init`` is None for a layer without
-    bias; ``penalty`` and ``penalty_strength`` are None for a layer without
-    penalty.
-    """
-
-    units: int
-    activation: str
-    activation_params: Mapping[str, float]
-    bias: BiasKind
-    weight_init: str
-    bias_init: str | None
-    dropout: float
-    batch_norm: bool
-    penalty: str | None
-    penalty_strength: float | None
-    trainable: bool
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    """A feed-forward network, its loss, its optimiser and optional worked example."""
-
-    name: str
-    description: str
-    inputs: int
-    layers: tuple[LayerSpec, ...]
-    loss: str
-    loss_params: Mapping[str, float]
-    optimizer: OptimizerSpec
-    example: dict[str, list] | None
-    source: str
-
-    @property
-    def learning_rate(self) -> float:
-        """The optimiser's base learning rate: the step of the generated ``update``."""
-        return self.optimizer.learning_rate
 
 
 def load_spec(path: Path, vocabulary: Vocabulary, *, display: str | None = None) -> NetworkSpec:

@@ -4,33 +4,12 @@ Kept apart from the layers so each module has one job; the fields and their
 meaning are documented in ``docs/specs.md``.
 """
 
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
+from derive.spec.model import OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec
 from derive.spec.reader import NON_NEGATIVE, POSITIVE, PROBABILITY, Interval, Reader
 
-__all__ = ["OptimizerName", "ScheduleKind", "ScheduleSpec", "OptimizerSpec", "read_optimizer"]
-
-
-class OptimizerName(str, Enum):
-    """Plain gradient descent, or gradient descent with momentum."""
-
-    SGD = "sgd"
-    MOMENTUM = "momentum"
-
-
-class ScheduleKind(str, Enum):
-    """How the learning rate ``lr`` changes with the epoch ``e`` (counted from 0).
-
-    ``none``: ``lr``; ``time_based``: ``lr/(1 + rate*e)``; ``exponential``:
-    ``lr*rate**e``; ``staircase``: ``lr*rate**floor(e/step)``.
-    """
-
-    NONE = "none"
-    TIME_BASED = "time_based"
-    EXPONENTIAL = "exponential"
-    STAIRCASE = "staircase"
+__all__ = ["read_optimizer"]
 
 
 #: A decay factor lies in (0, 1] so that the learning rate never grows, reaches 0 or flips sign.
@@ -52,25 +31,6 @@ _LEARNING_RATE = 0.01
 _MOMENTUM = 0.9
 #: The longest stair of the staircase schedule, in epochs.
 _MAX_STEP = 1_000_000
-
-
-@dataclass(frozen=True)
-class ScheduleSpec:
-    """A learning-rate schedule: its kind, its ``rate`` and, for ``staircase``, its ``step`` in epochs."""
-
-    kind: ScheduleKind = ScheduleKind.NONE
-    rate: float | None = None
-    step: int | None = None
-
-
-@dataclass(frozen=True)
-class OptimizerSpec:
-    """The optimiser, its base learning rate, momentum (``momentum`` only) and schedule."""
-
-    name: OptimizerName
-    learning_rate: float
-    momentum: float | None
-    schedule: ScheduleSpec
 
 
 def read_optimizer(top: Reader) -> OptimizerSpec:
