@@ -163,7 +163,8 @@ def network_module(program: Program) -> NetworkModule:
         **_initialisers(program), state=_initial_state(program), schedule=_schedule(program),
         helpers=helper_functions(list(program.activations)),
         central_difference=formulas["_central_difference"], relative_error=formulas["_relative_error"],
-        runtime={piece: runtime_source(file, *only, printed=formulas) for piece, (file, only) in NETWORK_RUNTIME.items()},
+        runtime={piece: runtime_source(file, *only, printed=formulas)
+                 for piece, (file, only) in NETWORK_RUNTIME.items()},
     )
 
 
@@ -175,7 +176,7 @@ def runtime_source(name: str, *only: str, printed: dict[str, str] | None = None)
     included.  ``printed`` maps a stand-in's name to code printed from
     ``derive``, which replaces each call of it: the call's arguments are the
     names the printed code may read, and the call must be a whole right-hand
-    side or argument, so no parentheses are needed.
+    side, returned value or argument, so no parentheses are needed.
     """
     text = (RUNTIME / name).read_text(encoding="utf-8")
     definitions = {}
@@ -199,9 +200,10 @@ def _filled(text: str, definition: ast.FunctionDef, printed: dict[str, str]) -> 
         for child in ast.iter_child_nodes(parent):
             if not (isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id in printed):
                 continue
-            if not (isinstance(parent, ast.Assign) and parent.value is child or
+            if not (isinstance(parent, (ast.Assign, ast.Return)) and parent.value is child or
                     isinstance(parent, ast.Call) and child in parent.args):
-                raise ValueError(f"{child.func.id}: a printed formula replaces a whole right-hand side or argument")
+                raise ValueError(f"{child.func.id}: a printed formula replaces a whole right-hand side, "
+                                 "returned value or argument")
             code = printed[child.func.id]
             readable = {a.id for a in child.args if isinstance(a, ast.Name)} | {"np"}
             read = {n.id for n in ast.walk(ast.parse(code, mode="eval")) if isinstance(n, ast.Name)}
