@@ -24,10 +24,21 @@ from .emit import Body, Statement
 from .lowering import size_bindings
 from .catalogue_module import Function, Initializer, helper_functions, initializer_functions
 
-__all__ = ["Block", "StageFunction", "NetworkModule", "network_module", "runtime_source"]
+__all__ = ["Block", "StageFunction", "NetworkModule", "NETWORK_RUNTIME", "network_module", "runtime_source"]
 
 #: Plain Python that generated modules include as it is (``codegen/runtime/``): no mathematics.
 RUNTIME = Path(__file__).resolve().parent / "runtime"
+#: The runtime pieces a network module includes, each placed by the template: the file and its definitions.
+NETWORK_RUNTIME = {
+    "checks": ("network_checks.py", ()),
+    "training_pass": ("network_passes.py", ("_training_pass",)),
+    "tables": ("network_tables.py", ()),
+    "passes": ("network_passes.py", ("_cost", "predict")),
+    "gradient_check": ("gradient_check.py", ()),
+    "trainer": ("trainer_shell.py", ("Trainer.copy_params",)),
+    "fit": ("network_fit.py", ()),
+    "storage": ("network_storage.py", ()),
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,9 @@ class NetworkModule:
     ``initial`` names each array, the private initialiser function that
     fills it and the table of its shape (``PARAMETERS`` or ``STATISTICS``); ``state`` holds the statements of the optimiser's initial
     state (empty for plain gradient descent); ``schedule`` the statements and
-    result of the learning rate at ``epoch``.
+    result of the learning rate at ``epoch``.  ``runtime`` holds the source
+    of each piece of ``NETWORK_RUNTIME``, the gradient check's formulas
+    (``central_difference``, ``relative_error``) printed into it.
     """
 
     name: str
@@ -98,7 +111,7 @@ class NetworkModule:
     schedule: StageFunction
     central_difference: str
     relative_error: str
-    checks: str
+    runtime: dict[str, str]
 
 
 def names_in(expr: Basic) -> set[str]:
@@ -138,6 +151,7 @@ def network_module(program: Program) -> NetworkModule:
     }
     widths = [str(spec.inputs)] + [f"{layer.units} ({layer.activation})" for layer in spec.layers]
     trained = {a.target for a in program.stage(Stage.UPDATE)}
+    formulas = {"_central_difference": Body().code(CENTRAL_DIFFERENCE), "_relative_error": Body().code(RELATIVE_ERROR)}
     return NetworkModule(
         name=spec.name, description=docstring_text(spec.description), source=spec.source,
         architecture=" -> ".join(widths), loss=spec.loss, inputs=spec.inputs, outputs=spec.layers[-1].units,
@@ -148,16 +162,55 @@ def network_module(program: Program) -> NetworkModule:
         frozen=[name for name in parameter_names if name not in trained], stages=printed,
         **_initialisers(program), state=_initial_state(program), schedule=_schedule(program),
         helpers=helper_functions(list(program.activations)),
-        central_difference=Body().code(CENTRAL_DIFFERENCE), relative_error=Body().code(RELATIVE_ERROR),
-        checks=runtime_source("network_checks.py"),
+        central_difference=formulas["_central_difference"], relative_error=formulas["_relative_error"],
+        runtime={piece: runtime_source(file, *only, printed=formulas)
+                 for piece, (file, only) in NETWORK_RUNTIME.items()},
     )
 
 
-def runtime_source(name: str) -> str:
-    """Every top-level function of ``codegen/runtime/<name>``, as written, for a template to include."""
+def runtime_source(name: str, *only: str, printed: dict[str, str] | None = None) -> str:
+    """Top-level functions of ``codegen/runtime/<name>``, as written and in its order, for a template to include.
+
+    ``only`` picks definitions by name, a method as ``Class.method`` (kept
+    indented as in its class); by default every top-level function is
+    included.  ``printed`` maps a stand-in's name to code printed from
+    ``derive``, which replaces each call of it: the call's arguments are the
+    names the printed code may read, and the call must be a whole right-hand
+    side, returned value or argument, so no parentheses are needed.
+    """
     text = (RUNTIME / name).read_text(encoding="utf-8")
-    functions = [node for node in ast.parse(text).body if isinstance(node, ast.FunctionDef)]
-    return "\n\n\n".join(ast.get_source_segment(text, node) for node in functions)
+    definitions = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef):
+            definitions[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            methods = (f for f in node.body if isinstance(f, ast.FunctionDef))
+            definitions.update({f"{node.name}.{f.name}": f for f in methods})
+    wanted = set(only) if only else {n for n in definitions if "." not in n}
+    if wanted - set(definitions):
+        raise ValueError(f"codegen/runtime/{name} defines no {', '.join(sorted(wanted - set(definitions)))}")
+    chosen = [_filled(text, definitions[n], printed or {}) for n in definitions if n in wanted]
+    return ("\n\n" if all("." in n for n in wanted) else "\n\n\n").join(chosen)
+
+
+def _filled(text: str, definition: ast.FunctionDef, printed: dict[str, str]) -> str:
+    """The source of ``definition``, each call of a name in ``printed`` replaced by its printed code."""
+    source = ast.get_source_segment(text, definition, padded=True)
+    for parent in ast.walk(definition):
+        for child in ast.iter_child_nodes(parent):
+            if not (isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id in printed):
+                continue
+            if not (isinstance(parent, (ast.Assign, ast.Return)) and parent.value is child or
+                    isinstance(parent, ast.Call) and child in parent.args):
+                raise ValueError(f"{child.func.id}: a printed formula replaces a whole right-hand side, "
+                                 "returned value or argument")
+            code = printed[child.func.id]
+            readable = {a.id for a in child.args if isinstance(a, ast.Name)} | {"np"}
+            read = {n.id for n in ast.walk(ast.parse(code, mode="eval")) if isinstance(n, ast.Name)}
+            if read - readable:
+                raise ValueError(f"{child.func.id}: the printed {code} reads {', '.join(sorted(read - readable))}")
+            source = source.replace(ast.get_source_segment(text, child), code)
+    return source
 
 
 def _initialisers(program: Program) -> dict:

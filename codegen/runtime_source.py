@@ -20,7 +20,7 @@ _ALWAYS = ("_result",)
 
 
 def runtime_source(functions: Iterable) -> str:
-    """The runtime definitions ``functions`` (``modules.Function``) need, separated as in a module."""
+    """The runtime definitions ``functions`` (``catalogue_module.Function``) need, separated as in a module."""
     text = RUNTIME.read_text(encoding="utf-8")
     lines = text.splitlines()
     tree = ast.parse(text)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import codegen.__main__ as cli
-import codegen.generate
+import codegen.atomic_output
+import codegen.rendering
 from codegen.generate import load_specs, render_all, write_all
 from codegen.printer import ArrayPrinter, PrintError
 from derive.catalog.registry import CATALOG
@@ -60,7 +61,7 @@ def broken_spec_folder(tmp_path, monkeypatch):
     specs = tmp_path / "specs"
     shutil.copytree(ROOT / "specs", specs)
     (specs / "zz_broken.toml").write_text(BROKEN_SPEC, encoding="utf-8")
-    monkeypatch.setattr(codegen.generate, "load_specs", lambda catalog: load_specs(catalog, specs))
+    monkeypatch.setattr(codegen.rendering, "load_specs", lambda catalog: load_specs(catalog, specs))
     return specs
 
 
@@ -143,7 +144,7 @@ def test_write_all_rewrites_nothing_when_up_to_date(tmp_path):
 def second_replace_fails(monkeypatch):
     """Let write_all move the old folder aside, then make swapping the new one in fail."""
     calls = []
-    real_rename = codegen.generate.os.rename
+    real_rename = codegen.atomic_output.os.rename
 
     def rename(source, target):
         calls.append(target)
@@ -151,7 +152,7 @@ def second_replace_fails(monkeypatch):
             raise OSError(28, "No space left on device")
         return real_rename(source, target)
 
-    monkeypatch.setattr(codegen.generate.os, "rename", rename)
+    monkeypatch.setattr(codegen.atomic_output.os, "rename", rename)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The output cache: a warm ``make generate`` reuses rendered files, and only when nothing changed.
 
-``codegen.generate.render_cached`` keys the rendered files by a digest of
+``codegen.output_cache.render_cached`` keys the rendered files by a digest of
 every input.  Most tests replace rendering with a stub (rendering is slow
 and beside the point); the one about byte-identity compares a real cache hit
 with a render in another process with every cache off.  Every output cache
@@ -17,7 +17,7 @@ import sys
 import pytest
 
 import codegen.__main__ as cli
-import codegen.generate
+import codegen.output_cache
 from codegen.generate import ROOT, SPECS, output_key, render_cached
 from derive.catalog.extensions import extension_files
 from derive.spec import SPEC_DIR
@@ -61,8 +61,8 @@ def renders(monkeypatch):
         calls.append(specs)
         return dict(STUB_FILES)
 
-    monkeypatch.setattr(codegen.generate, "render_all", render)
-    monkeypatch.setattr(codegen.generate, "load_specs", lambda catalog=None, spec_dir=SPECS: [])
+    monkeypatch.setattr(codegen.output_cache, "render_all", render)
+    monkeypatch.setattr(codegen.output_cache, "load_specs", lambda catalog=None, spec_dir=SPECS: [])
     return calls
 
 
@@ -76,7 +76,7 @@ def forbid_rendering(monkeypatch):
     def render(catalog=None, specs=None):
         pytest.fail("rendered instead of reading the cache")
 
-    monkeypatch.setattr(codegen.generate, "render_all", render)
+    monkeypatch.setattr(codegen.output_cache, "render_all", render)
 
 
 def start_uncached_generate(out):
@@ -169,7 +169,7 @@ def test_an_unwritable_cache_folder_still_renders(tmp_path, renders):
 
 
 def test_a_package_without_install_metadata_caches_nothing(cache_dir, renders, monkeypatch):
-    monkeypatch.setattr(codegen.generate, "_installed", lambda name: None)
+    monkeypatch.setattr(codegen.output_cache, "_installed", lambda name: None)
     render_cached(cache_dir=cache_dir)
     assert not cache_dir.exists()
 
@@ -180,8 +180,8 @@ def test_an_input_changed_while_rendering_stores_nothing(cache_dir, spec_dir, mo
             stream.write("# edited while rendering\n")
         return dict(STUB_FILES)
 
-    monkeypatch.setattr(codegen.generate, "render_all", render)
-    monkeypatch.setattr(codegen.generate, "load_specs", lambda catalog=None, spec_dir=SPECS: [])
+    monkeypatch.setattr(codegen.output_cache, "render_all", render)
+    monkeypatch.setattr(codegen.output_cache, "load_specs", lambda catalog=None, spec_dir=SPECS: [])
     render_cached(spec_dir, cache_dir)
     assert not cache_dir.exists()
 
@@ -210,14 +210,14 @@ def test_an_edited_extension_changes_the_key(tmp_path, monkeypatch):
 
 def test_a_different_installed_package_changes_the_key(monkeypatch):
     before = output_key()
-    monkeypatch.setattr(codegen.generate, "_installed", lambda name: f"{name} 0.0")
+    monkeypatch.setattr(codegen.output_cache, "_installed", lambda name: f"{name} 0.0")
     assert output_key() != before
 
 
 def test_an_edited_source_file_changes_the_key(tmp_path, monkeypatch):
     module = tmp_path / "module.py"
     module.write_text("VALUE = 1\n", encoding="utf-8")
-    monkeypatch.setattr(codegen.generate, "_CODE", (tmp_path,))
+    monkeypatch.setattr(codegen.output_cache, "_CODE", (tmp_path,))
     before = output_key()
     module.write_text("VALUE = 2\n", encoding="utf-8")
     assert output_key() != before
@@ -226,12 +226,12 @@ def test_an_edited_source_file_changes_the_key(tmp_path, monkeypatch):
 def test_the_key_covers_every_source_file_and_template():
     templates = ROOT / "codegen" / "templates"
     code = [*(ROOT / "derive").glob("*.py"), *(ROOT / "codegen").glob("*.py"), *templates.iterdir()]
-    assert set(code) <= set(codegen.generate._input_files(SPECS))
+    assert set(code) <= set(codegen.output_cache._input_files(SPECS))
 
 
 def test_the_key_covers_the_extension_files_derive_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMPROP_EXTENSIONS", os.pathsep.join([str(tmp_path / "a.py"), str(tmp_path / "b.py")]))
-    assert codegen.generate._extension_files() == extension_files()
+    assert codegen.output_cache._extension_files() == extension_files()
 
 
 def test_the_key_reads_the_spec_folder_that_derive_builds():

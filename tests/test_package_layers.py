@@ -73,13 +73,39 @@ def test_spec_reading_loads_neither_sympy_nor_the_catalogue():
 
 
 #: The modules of ``codegen`` that drive a build: they ask ``derive`` for the catalogue and the programs.
-DRIVERS = {"__main__.py", "generate.py"}
+DRIVERS = {"__main__.py", "rendering.py"}
+#: What only a driver may import: the catalogue and the construction of a program.
+BUILDING = {"derive.catalog.registry", "derive.catalog.standard", "derive.program.fold", "derive.program.build"}
 
 
-@pytest.mark.parametrize("path", sorted(p.name for p in (ROOT / "codegen").glob("*.py") if p.name not in DRIVERS))
-def test_a_printer_imports_neither_the_catalogue_nor_the_fold(path):
-    tree = ast.parse((ROOT / "codegen" / path).read_text(encoding="utf-8"))
+def imported_anywhere(path: Path) -> set[str]:
+    """Every module a file imports, at module level or inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    assert not imported & {"derive.catalog.registry", "derive.catalog.standard", "derive.program.fold",
-                           "derive.program.build"}
+    return imported | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+
+
+PRINTERS = sorted(p.name for p in (ROOT / "codegen").glob("*.py") if p.name not in DRIVERS)
+
+
+@pytest.mark.parametrize("path", PRINTERS)
+def test_a_printer_imports_neither_the_catalogue_nor_the_fold(path):
+    assert not imported_anywhere(ROOT / "codegen" / path) & BUILDING
+
+
+@pytest.mark.parametrize("path", sorted(DRIVERS))
+def test_a_driver_asks_derive_for_the_catalogue_or_a_program(path):
+    assert imported_anywhere(ROOT / "codegen" / path) & BUILDING
+
+
+RUNTIME = ROOT / "codegen" / "runtime"
+
+
+@pytest.mark.parametrize("path", sorted(p.name for p in RUNTIME.glob("*.py")))
+def test_a_runtime_file_imports_numpy_and_other_runtime_files_only(path):
+    tree = ast.parse((RUNTIME / path).read_text(encoding="utf-8"))
+    absolute = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    absolute |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 0}
+    relative = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}
+    assert absolute <= {"numpy"}
+    assert all((RUNTIME / f"{name}.py").is_file() for name in relative)

@@ -1,0 +1,133 @@
+"""The output cache: the rendered files, keyed by a digest of everything that can change them.
+
+A warm ``make generate`` hashes its inputs (``output_key``), reads one
+file and neither imports SymPy nor derives anything; a change to any input
+is a new key, so a hit returns exactly what ``render_all`` would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from contextlib import suppress
+from importlib import metadata
+from pathlib import Path
+
+from .paths import OUTPUT_CACHE, ROOT, SPECS, TEMPLATES
+from .rendering import load_specs, render_all
+
+__all__ = ["output_key", "render_cached"]
+
+_CODE = (ROOT / "derive", ROOT / "codegen")
+_EXTENSIONS = ROOT / "extensions"
+#: The installed packages whose code shapes the printed text: SymPy, its number library, and Jinja.
+_DISTRIBUTIONS = ("sympy", "mpmath", "jinja2")
+
+
+def _extension_files() -> list[Path]:
+    """The files ``derive.catalog.extensions.extension_files`` runs, listed without importing ``derive``."""
+    named = [Path(p) for p in os.environ.get("SYMPROP_EXTENSIONS", "").split(os.pathsep) if p]
+    return sorted(_EXTENSIONS.glob("*.py")) + named
+
+
+def _input_files(spec_dir: Path) -> list[Path]:
+    """Every file whose bytes can change the output: the code, the templates, the specs built, the extensions."""
+    code = [path for folder in _CODE for path in sorted(folder.rglob("*.py"))]
+    templates = sorted(path for path in TEMPLATES.rglob("*") if path.is_file())
+    return code + templates + sorted(spec_dir.glob("*.toml")) + _extension_files()
+
+
+def _file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes, or ``missing`` when it cannot be read (rendering then reports why)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def _installed(name: str) -> str | None:
+    """A distribution's version and RECORD (its files and their hashes), or None when it has no metadata."""
+    try:
+        distribution = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return None
+    return f"{name} {distribution.version}\n{distribution.read_text('RECORD') or ''}"
+
+
+def output_key(spec_dir: Path = SPECS) -> str | None:
+    """A digest of everything that can change the files ``render_cached`` returns for ``spec_dir``.
+
+    That is the Python version, the installed SymPy, mpmath and Jinja, and
+    the path and bytes of every file from ``_input_files``.  NumPy is left
+    out: the derivations read only float64's limits from it, which IEEE 754
+    fixes.  Files an extension reads or imports from elsewhere are not seen.
+    None when a package is used without install metadata, so its code
+    cannot be identified and nothing may be cached.
+    """
+    packages = [_installed(name) for name in _DISTRIBUTIONS]
+    if None in packages:
+        return None
+    manifest = [sys.version, *packages]
+    manifest += [f"{path}\0{_file_digest(path)}" for path in _input_files(spec_dir)]
+    return hashlib.sha256("\n".join(manifest).encode()).hexdigest()
+
+
+def _read_entry(entry: Path) -> dict[str, str] | None:
+    """The files stored in ``entry``, or None when there is none or it is not text by file name."""
+    try:
+        with open(entry, encoding="utf-8") as stream:
+            files = json.load(stream)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(files, dict) or not all(isinstance(text, str) for text in files.values()):
+        return None
+    return files
+
+
+def _write_entry(entry: Path, files: dict[str, str]) -> None:
+    """Store ``files`` in ``entry`` atomically and delete the older entries; a read-only checkout skips it."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(files, stream)
+        os.replace(temporary, entry)
+    except OSError:
+        return
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    for old in entry.parent.glob("*.json"):
+        if old != entry:
+            with suppress(OSError):
+                old.unlink()
+
+
+def render_cached(spec_dir: Path = SPECS, cache_dir: Path = OUTPUT_CACHE) -> dict[str, str]:
+    """``render_all`` of the built-in catalogue and the specs in ``spec_dir``, from the output cache if it can.
+
+    An entry is the JSON of the rendered files, named by ``output_key``: a
+    change to any input is a new key, so a hit returns exactly what
+    rendering would.  On a miss the files are rendered and stored, unless an
+    input changed while rendering; only the newest entry is kept.  With
+    ``SYMPROP_CACHE=0`` (or no ``output_key``) the files are rendered
+    without reading or writing any cache.
+
+    The key sees the files on disk, not modules changed in memory: a process
+    that patches the rendering code (a test) calls ``render_all`` instead.
+    """
+    key = output_key(spec_dir) if os.environ.get("SYMPROP_CACHE", "1") != "0" else None
+    if key is None:
+        return render_all(specs=load_specs(spec_dir=spec_dir))
+    entry = cache_dir / f"{key}.json"
+    files = _read_entry(entry)
+    if files is None:
+        files = render_all(specs=load_specs(spec_dir=spec_dir))
+        if output_key(spec_dir) == key:
+            _write_entry(entry, files)
+    return files
