@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 import derive.catalog.standard  # noqa: F401  (registers the built-in catalogue in derive.catalog.registry.CATALOG)
-from derive.catalog.registry import CATALOG, Catalog
+from derive.catalog.registry import Catalog
+from derive.catalog.standard import CATALOG
 
 from .cases import MEASURED_KINDS, Case, catalogue_cases
 from .grid import float64_grid

@@ -12,7 +12,7 @@ import tracemalloc
 import numpy as np
 
 from codegen.generate import render_all
-from derive.catalog.registry import CATALOG
+from derive.catalog.standard import CATALOG
 from derive.spec import parse_spec
 
 VOCABULARY = CATALOG.vocabulary()
