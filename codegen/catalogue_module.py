@@ -7,27 +7,26 @@ the Jinja templates only lay those records out.
 
 from dataclasses import dataclass, field
 
-from sympy import Expr, exp, sstr
+from sympy import Expr, Indexed, Sum
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from derive.catalog.activations import Activation
 from derive.catalog.initializers import Initializer as InitializerItem
 from derive.catalog.losses import Loss
-from derive.core.normal_cdf import NORMAL_CDF, normal_cdf_input
 from derive.catalog.penalties import STRENGTH, Penalty
-from derive.core.functions import Logistic, NormalCDF
 from derive.core.stable_forms import holds_at_infinities, with_limits
 from derive.core.symbols import x, y
 from derive.catalog.vector_functions import VectorFunction
 
 from .emit import Body, Statement
 from .errors import GenerationError
+from .formula import formula
 from .lowering import LoweringError, lower, size_bindings
 from .printer import PrintError, to_numpy
 
 __all__ = [
     "Function", "Initializer", "activation_functions", "vector_functions", "loss_functions",
-    "penalty_functions", "initializer_functions", "helper_functions",
+    "penalty_functions", "initializer_functions",
 ]
 
 
@@ -54,12 +53,8 @@ class Function:
 
 
 def _formula(expr: Expr) -> str:
-    """A formula for a docstring: in NumPy notation, or SymPy's where NumPy lacks a function (erf)."""
-    expr = expr.replace(lambda e: isinstance(e, Logistic), lambda e: e.rewrite(exp))
-    try:
-        return to_numpy(lower(expr))
-    except PrintError:
-        return sstr(expr)
+    """A formula for a docstring, as a person writes it (``y·(1 − y)``), arrays by name (``s·(1 − s)``)."""
+    return formula(lower(expr) if expr.has(Indexed, Sum) else expr)
 
 
 def _printed(kind: str, name: str, build, item):
@@ -94,7 +89,7 @@ def _activation(activation: Activation) -> Function:
         derivative = top.branch()
         derivative_result = derivative.code(activation.output_form, like="y")
         forward, result = top.branch(), "y"
-        note = f"computed from the output y = f(x) as {_formula(activation.output_form)}"
+        note = f"{_formula(activation.output_form)}, from the output y"
     else:
         form = activation.derivative_computed_as
         derivative = top.branch()
@@ -103,6 +98,10 @@ def _activation(activation: Activation) -> Function:
         forward = top.branch()
         result = forward.code(value, like="x")
         note = _formula(activation.derivative)
+        if activation.output_form is not None and activation.derivative_computed_as is not None:
+            # The output form states f' best; the docstring says why x is used instead.
+            note = (f"{_formula(activation.output_form)}, y = f(x);\n    computed from x as "
+                    f"{_formula(activation.derivative_computed_as)}")
     return Function(
         name=activation.name, arguments=arguments,
         doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x) = {note}.",
@@ -240,20 +239,3 @@ def initializer_functions(initializers: list[InitializerItem]) -> list[Initializ
             scale=to_numpy(item.scale),
         ))
     return generated
-
-
-def helper_functions(activations: list[Activation]) -> list[Function]:
-    """Module-private helpers the activations call: ``_normal_cdf`` when one uses ``NormalCDF``."""
-    forms = [f for a in activations for f in (a.computed_as, a.derivative_computed_as) if f is not None]
-    if not any(form.has(NormalCDF) for form in forms):
-        return []
-    body = Body()
-    result = body.code(NORMAL_CDF)
-    return [Function(
-        name="_normal_cdf", arguments=[str(normal_cdf_input)],
-        doc=(
-            "The standard normal CDF Phi(x), from the Cephes rational approximations of erf and erfc\n"
-            "    (NumPy has none); printed from derive/core/normal_cdf.py."
-        ),
-        result=result, forward=body.statements,
-    )]

@@ -9,9 +9,12 @@ from collections.abc import Iterator
 from functools import cache
 from itertools import count
 
-from sympy import Basic, Symbol, cse, evaluate
+from sympy import Basic, Indexed, Symbol, cse, evaluate
 
-from derive.core.operation_forms import FORMS, expand_forms
+from derive.core.operation_forms import FORMS
+from derive.core.row_shift import RowMax
+
+from .lowering import lower
 
 __all__ = ["split_form"]
 
@@ -29,7 +32,7 @@ def split_form(expr: Basic, names: Iterator[Symbol]) -> tuple[list[tuple[Symbol,
         renaming = {**dict(zip(arguments, expr.args)), **{name: next(names) for name, _ in temporaries}}
         with evaluate(False):
             return [(renaming[t], value.xreplace(renaming)) for t, value in temporaries], reduced.xreplace(renaming)
-    expanded = expand_forms(expr)
+    expanded = expr.replace(lambda e: type(e) in FORMS, lambda e: _written_out(type(e), e.args))
     if expanded == expr:
         return [], expr
     temporaries, (reduced,) = cse(expanded, symbols=names)
@@ -40,5 +43,11 @@ def split_form(expr: Basic, names: Iterator[Symbol]) -> tuple[list[tuple[Symbol,
 def _generic_split(function: type, arity: int) -> tuple[tuple[Symbol, ...], list[tuple[Symbol, Basic]], Basic]:
     """``function``'s form of ``arity`` real symbols, split by ``cse``; every name is replaced when it is used."""
     arguments = tuple(Symbol(f"_a{i}", real=True) for i in range(arity))
-    temporaries, (reduced,) = cse(FORMS[function](*arguments), symbols=(Symbol(f"_t{n}") for n in count()))
+    temporaries, (reduced,) = cse(_written_out(function, arguments), symbols=(Symbol(f"_t{n}") for n in count()))
     return arguments, temporaries, reduced
+
+
+def _written_out(function: type, arguments: tuple) -> Basic:
+    """``function``'s form of ``arguments``, lowered to whole arrays where it reads rows (``ShiftRows``)."""
+    form = FORMS[function](*arguments)
+    return lower(form) if form.has(Indexed, RowMax) else form

@@ -21,8 +21,9 @@ from derive.core.symbols import N
 
 from .docstring import docstring_text
 from .emit import Body, Statement
+from .catalogue_module import Function, Initializer, initializer_functions
+from .helpers import helper_functions
 from .lowering import size_bindings
-from .catalogue_module import Function, Initializer, helper_functions, initializer_functions
 
 __all__ = ["Block", "StageFunction", "NetworkModule", "NETWORK_RUNTIME", "network_module", "runtime_source"]
 
@@ -81,7 +82,7 @@ class NetworkModule:
 
     ``description`` is the spec's, escaped for the module's docstring.
 
-    ``helpers`` are private functions the printed code calls (``_normal_cdf``);
+    ``helpers`` are private functions the printed code calls (``_sigmoid``, ``_shift_rows``);
     ``initial`` names each array, the private initialiser function that
     fills it and the table of its shape (``PARAMETERS`` or ``STATISTICS``); ``state`` holds the statements of the optimiser's initial
     state (empty for plain gradient descent); ``schedule`` the statements and
@@ -161,7 +162,7 @@ def network_module(program: Program) -> NetworkModule:
         statistics=[(p.name, p.shape) for p in program.statistics],
         frozen=[name for name in parameter_names if name not in trained], stages=printed,
         **_initialisers(program), state=_initial_state(program), schedule=_schedule(program),
-        helpers=helper_functions(list(program.activations)),
+        helpers=helper_functions(a.expr for a in program.assignments),
         central_difference=formulas["_central_difference"], relative_error=formulas["_relative_error"],
         runtime={piece: runtime_source(file, *only, printed=formulas)
                  for piece, (file, only) in NETWORK_RUNTIME.items()},

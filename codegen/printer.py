@@ -13,16 +13,24 @@ changes what would read badly or behave badly in generated modules:
 * ``UniformDraw`` (dropout) as ``rng.random(shape)``, from the function's generator ``rng``;
 * ``XLogY``/``XDivY`` (``y*log(p)``, ``y/p``, 0 where ``y = 0``) without
   ever evaluating ``log(0)`` or ``0/0``;
-* ``ScaledDifference(a, b, k)``, ``(a - b)/k``, as ``(a/2 - b/2)/(k/2)``: no overflow.
+* ``ScaledDifference(a, b, k)``, ``(a - b)/k``, as ``(a/2 - b/2)/(k/2)``: no overflow;
+* the functions of ``HELPERS`` (``Logistic`` as ``_sigmoid(a)``) as calls of
+  private helpers, which each module defines from the function's form in ``derive``.
 """
 
 from sympy import Expr, MatMul, MatrixExpr, Number, Piecewise, S
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
+from derive.core.functions import Logistic, NormalCDF
+from derive.core.row_shift import ShiftRows
+
 from .lowering import ALL_AXES, indicator_condition, product_parts
 
-__all__ = ["ArrayPrinter", "PrintError", "to_numpy"]
+__all__ = ["ArrayPrinter", "PrintError", "to_numpy", "HELPERS"]
+
+#: Function class -> the private helper generated code calls for it (defined in the module, see ``codegen.helpers``).
+HELPERS: dict[type, str] = {NormalCDF: "_normal_cdf", Logistic: "_sigmoid", ShiftRows: "_shift_rows"}
 
 
 class PrintError(ValueError):
@@ -130,8 +138,17 @@ class ArrayPrinter(NumPyPrinter):
         return difference if half == 1 else f"{difference}/{self.parenthesize(half, PRECEDENCE['Mul'] + 1)}"
 
     def _print_NormalCDF(self, expr: Expr) -> str:
-        # Printed from derive.core.normal_cdf.NORMAL_CDF into the module as this helper.
-        return f"_normal_cdf({self._print(expr.args[0])})"
+        return self._helper_call(expr)
+
+    def _print_Logistic(self, expr: Expr) -> str:
+        return self._helper_call(expr)
+
+    def _print_ShiftRows(self, expr: Expr) -> str:
+        return self._helper_call(expr)
+
+    def _helper_call(self, expr: Expr) -> str:
+        # The module defines the helper, printed from the function's form in derive (codegen.helpers).
+        return f"{HELPERS[type(expr)]}({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Largest(self, expr: Expr) -> str:
         return f"np.finfo({self._print(expr.args[0])}.dtype).max"

@@ -62,9 +62,9 @@ def load_specs(catalog: Catalog | None = None, spec_dir: Path = SPECS) -> list[N
 def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None = None) -> dict[str, str]:
     """File name -> source of every generated module (default: the built-in catalogue and ``specs/``)."""
     from .catalogue_module import (
-        activation_functions, helper_functions, initializer_functions, loss_functions, penalty_functions,
-        vector_functions,
+        activation_functions, initializer_functions, loss_functions, penalty_functions, vector_functions,
     )
+    from .helpers import helper_functions, printed_expressions
     from .runtime_source import runtime_source
 
     catalog = _catalogue(catalog)
@@ -87,7 +87,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
                 "derived by SymPy, written in terms of the output where that form is proven."
             ),
             functions=activation_functions(catalog.activations()) + vector_functions(catalog.vector_functions()),
-            helpers=helper_functions(catalog.activations()),
+            helpers=helper_functions(printed_expressions(catalog.activations() + catalog.vector_functions())),
         ),
         "losses.py": functions.render(
             source="derive/catalog/standard.py (the catalogue)",
@@ -97,14 +97,14 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
                 "the cost the function returns.  Arguments are never modified."
             ),
             functions=loss_functions(catalog.losses()),
-            helpers=[],
+            helpers=helper_functions(printed_expressions(catalog.losses())),
         ),
         "penalties.py": functions.render(
             source="derive/catalog/standard.py (the catalogue)",
             title="Weight penalties: ``name(w, strength, derivative=False)``, added to a loss.",
             summary="Each cost and gradient is printed from SymPy.",
             functions=penalty_functions(catalog.penalties()),
-            helpers=[],
+            helpers=helper_functions(printed_expressions(catalog.penalties())),
         ),
         "initializers.py": environment.get_template("initializers.py.j2").render(
             source="derive/catalog/standard.py (the catalogue)",

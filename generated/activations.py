@@ -129,10 +129,27 @@ def _normal_cdf(x):
     return np.where(_t0 > _t5, (1/4)*_t0*_t1*_t4 + 1/2, np.where(_t1 < 0, _t10, 1 - _t10))
 
 
+def _sigmoid(x):
+    """The logistic sigmoid σ(x) = 1/(1 + exp(−x)), computed as
+    max(exp(−|x|), [x ≥ 0])/(1 + exp(−|x|)): exp never overflows; printed from derive/core/functions.py.
+    """
+    _t0 = np.exp(-np.abs(x))
+    return np.maximum(_t0, (x >= 0))/(_t0 + 1)
+
+
+def _shift_rows(z):
+    """Each row of z shifted by its maximum, z[n, i] − max_k z[n, k], computed as
+    max(z[n, i], max(0, max_k z[n, k]) − max_float) − max_k z[n, k]:
+    floored so that no row overflows; printed from derive/core/row_shift.py.
+    """
+    _t0 = np.max(z, axis=1, keepdims=True)
+    return -_t0 + np.maximum(z, -np.finfo(z.dtype).max + np.maximum(_t0, 0))
+
+
 def linear(x, derivative=False):
     """The identity: the output is the input.
 
-    With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as 1.
+    With ``derivative=True``, returns f'(x) = 1, from the output y.
     """
     x, _out = _elementwise_argument("linear", "x", x)
     y = x
@@ -144,20 +161,20 @@ def linear(x, derivative=False):
 def sigmoid(x, derivative=False):
     """Logistic sigmoid 1/(1 + exp(-x)), squashing any real number into (0, 1).
 
-    With ``derivative=True``, returns f'(x) = np.exp(-x)/(1 + np.exp(-x))**2.
+    With ``derivative=True``, returns f'(x) = y·(1 − y), y = f(x);
+    computed from x as exp(−|x|)/(1 + exp(−|x|))².
     """
     x, _out = _elementwise_argument("sigmoid", "x", x)
     if derivative:
         _t0 = np.exp(-np.abs(x))
         return _result(_t0/(_t0 + 1)**2, _out)
-    _t1 = np.exp(-np.abs(x))
-    return _result(np.maximum(_t1, (x >= 0))/(_t1 + 1), _out)
+    return _result(_sigmoid(x), _out)
 
 
 def relu(x, derivative=False):
     """Rectified linear unit max(0, x); its derivative at 0 is taken as 0.
 
-    With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as (y > 0).
+    With ``derivative=True``, returns f'(x) = [y > 0], from the output y.
     """
     x, _out = _elementwise_argument("relu", "x", x)
     y = np.maximum(x, 0)
@@ -169,7 +186,8 @@ def relu(x, derivative=False):
 def tanh(x, derivative=False):
     """Hyperbolic tangent, squashing any real number into (-1, 1).
 
-    With ``derivative=True``, returns f'(x) = 1 - np.tanh(x)**2.
+    With ``derivative=True``, returns f'(x) = 1 − y², y = f(x);
+    computed from x as 4·exp(−2·|clip(x, ±400.0)|)/(1 + exp(−2·|clip(x, ±400.0)|))².
     """
     x, _out = _elementwise_argument("tanh", "x", x)
     if derivative:
@@ -182,7 +200,7 @@ def tanh(x, derivative=False):
 def leaky_relu(x, derivative=False, alpha=0.1):
     """Leaky rectified linear unit: alpha*x for x <= 0, x above; alpha > 0.
 
-    With ``derivative=True``, returns f'(x) = computed from the output y = f(x) as np.where(y <= 0, alpha, 1).
+    With ``derivative=True``, returns f'(x) = (alpha if y ≤ 0 else 1), from the output y.
     """
     _parameter("leaky_relu", "alpha", alpha)
     x, _out = _elementwise_argument("leaky_relu", "x", x)
@@ -195,7 +213,8 @@ def leaky_relu(x, derivative=False, alpha=0.1):
 def elu(x, derivative=False, alpha=1.0):
     """Exponential linear unit: alpha*(exp(x) - 1) for x <= 0, x above; alpha > 0.
 
-    With ``derivative=True``, returns f'(x) = np.where(x <= 0, alpha*np.exp(x), 1).
+    With ``derivative=True``, returns f'(x) = (alpha + y if y ≤ 0 else 1), y = f(x);
+    computed from x as (alpha·exp(min(0, x)) if x ≤ 0 else 1).
     """
     _parameter("elu", "alpha", alpha)
     x, _out = _elementwise_argument("elu", "x", x)
@@ -207,7 +226,7 @@ def elu(x, derivative=False, alpha=1.0):
 def gaussian(x, derivative=False):
     """Gaussian bump exp(-x**2).
 
-    With ``derivative=True``, returns f'(x) = -2*x*np.exp(-x**2).
+    With ``derivative=True``, returns f'(x) = −2·x·exp(−x²).
     """
     x, _out = _elementwise_argument("gaussian", "x", x)
     if derivative:
@@ -224,38 +243,36 @@ def gaussian(x, derivative=False):
 def softplus(x, derivative=False):
     """Softplus log(1 + exp(x)), a smooth relu; computed as logaddexp(0, x).
 
-    With ``derivative=True``, returns f'(x) = np.exp(x)/(np.exp(x) + 1).
+    With ``derivative=True``, returns f'(x) = −expm1(−y), y = f(x);
+    computed from x as σ(x).
     """
     x, _out = _elementwise_argument("softplus", "x", x)
     if derivative:
-        _t0 = np.exp(-np.abs(x))
-        return _result(np.maximum(_t0, (x >= 0))/(_t0 + 1), _out)
-    _t1 = np.finfo(x.dtype).max
-    return _result(np.where(_t1 < x, np.inf, np.where(_t1 < -x, 0, np.logaddexp(0, np.clip(x, -_t1, _t1)))), _out)
+        return _result(_sigmoid(x), _out)
+    _t0 = np.finfo(x.dtype).max
+    return _result(np.where(_t0 < x, np.inf, np.where(_t0 < -x, 0, np.logaddexp(0, np.clip(x, -_t0, _t0)))), _out)
 
 
 def silu(x, derivative=False):
     """Sigmoid linear unit (swish) x*sigmoid(x).
 
-    With ``derivative=True``, returns f'(x) = x*np.exp(-x)/(1 + np.exp(-x))**2 + 1/(1 + np.exp(-x)).
+    With ``derivative=True``, returns f'(x) = x·exp(−x)/(1 + exp(−x))² + 1/(1 + exp(−x)).
     """
     x, _out = _elementwise_argument("silu", "x", x)
     if derivative:
         _t0 = np.finfo(x.dtype).max
         _t1 = np.clip(x, -_t0, _t0)
         _t2 = np.exp(-np.abs(_t1))
-        _t3 = _t2 + 1
-        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t2/_t3**2 + np.maximum(_t2, (_t1 >= 0))/_t3)), _out)
-    _t4 = np.finfo(x.dtype).max
-    _t5 = np.clip(x, -_t4, _t4)
-    _t6 = np.exp(-np.abs(_t5))
-    return _result(np.where(_t4 < x, np.inf, np.where(_t4 < -x, 0, _t5*np.maximum(_t6, (_t5 >= 0))/(_t6 + 1))), _out)
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t2/(_t2 + 1)**2 + _sigmoid(_t1))), _out)
+    _t3 = np.finfo(x.dtype).max
+    _t4 = np.clip(x, -_t3, _t3)
+    return _result(np.where(_t3 < x, np.inf, np.where(_t3 < -x, 0, _t4*_sigmoid(_t4))), _out)
 
 
 def gelu(x, derivative=False):
     """Gaussian error linear unit x*Phi(x), Phi the standard normal CDF (the erf form).
 
-    With ``derivative=True``, returns f'(x) = sqrt(2)*x*exp(-x**2/2)/(2*sqrt(pi)) + erf(sqrt(2)*x/2)/2 + 1/2.
+    With ``derivative=True``, returns f'(x) = sqrt(2)·x·exp(−x²/2)/(2·sqrt(pi)) + erf(sqrt(2)·x/2)/2 + 1/2.
     """
     x, _out = _elementwise_argument("gelu", "x", x)
     if derivative:
@@ -271,25 +288,19 @@ def gelu(x, derivative=False):
 def gelu_tanh(x, derivative=False):
     """Gaussian error linear unit, tanh approximation x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2.
 
-    With ``derivative=True``, returns f'(x) = (1/2)*np.sqrt(2)*x*(1 - np.tanh(np.sqrt(2)*((8943/200000)*x**3 + x)/np.sqrt(np.pi))**2)*((26829/200000)*x**2 + 1)/np.sqrt(np.pi) + (1/2)*np.tanh(np.sqrt(2)*((8943/200000)*x**3 + x)/np.sqrt(np.pi)) + 1/2.
+    With ``derivative=True``, returns f'(x) = sqrt(2)·x·(1 − tanh(sqrt(2)·(8943·x³/200000 + x)/sqrt(pi))²)·(26829·x²/200000 + 1)/(2·sqrt(pi)) + tanh(sqrt(2)·(8943·x³/200000 + x)/sqrt(pi))/2 + 1/2.
     """
     x, _out = _elementwise_argument("gelu_tanh", "x", x)
     if derivative:
         _t0 = np.finfo(x.dtype).max
         _t1 = np.clip(np.clip(x, -_t0, _t0), -22.0, 22.0)
-        _t2 = (8943/200000)*_t1**3 + _t1
-        _t3 = np.sqrt(2)/np.sqrt(np.pi)
-        _t4 = 2*_t3
-        _t5 = np.exp(-_t4*np.abs(_t2))
-        _t6 = np.maximum(_t5, (_t2*_t3 >= 0))/(_t5 + 1)
-        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t4*_t6*(1 - _t6)*((26829/200000)*_t1**2 + 1) + _t6)), _out)
-    _t7 = np.finfo(x.dtype).max
-    _t8 = np.clip(x, -_t7, _t7)
-    _t9 = np.clip(_t8, -22.0, 22.0)
-    _t10 = (8943/200000)*_t9**3 + _t9
-    _t11 = np.sqrt(2)/np.sqrt(np.pi)
-    _t12 = np.exp(-2*_t11*np.abs(_t10))
-    return _result(np.where(_t7 < x, np.inf, np.where(_t7 < -x, 0, _t8*np.maximum(_t12, (_t10*_t11 >= 0))/(_t12 + 1))), _out)
+        _t2 = 2*np.sqrt(2)/np.sqrt(np.pi)
+        _t3 = _sigmoid(_t2*((8943/200000)*_t1**3 + _t1))
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t2*_t3*(1 - _t3)*((26829/200000)*_t1**2 + 1) + _t3)), _out)
+    _t4 = np.finfo(x.dtype).max
+    _t5 = np.clip(x, -_t4, _t4)
+    _t6 = np.clip(_t5, -22.0, 22.0)
+    return _result(np.where(_t4 < x, np.inf, np.where(_t4 < -x, 0, _t5*_sigmoid(2*np.sqrt(2)*((8943/200000)*_t6**3 + _t6)/np.sqrt(np.pi)))), _out)
 
 
 def softmax(x, y_oh=None, derivative=False):
@@ -299,14 +310,13 @@ def softmax(x, y_oh=None, derivative=False):
     only (and the softmax elsewhere); this one gives it at every class.
 
     With ``derivative=True``, returns the diagonal of the Jacobian,
-    ds_j/dx_j = s*(1 - s).  ``y_oh`` is accepted for the
+    ds_j/dx_j = s·(1 − s).  ``y_oh`` is accepted for the
     seed notebook's signature and not used.  For backpropagation use ``softmax_vjp``.
     """
     x, _out = _rows_arguments("softmax", "x", x)
-    _t0 = np.max(x, axis=1, keepdims=True)
-    x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
-    _t1 = np.exp(x_shifted)
-    s = _t1/np.sum(_t1, axis=1, keepdims=True)
+    x_shifted = _shift_rows(x)
+    _t0 = np.exp(x_shifted)
+    s = _t0/np.sum(_t0, axis=1, keepdims=True)
     if derivative:
         return _result(s*(1 - s), _out)
     return _result(s, _out)
@@ -315,13 +325,12 @@ def softmax(x, y_oh=None, derivative=False):
 def softmax_vjp(x, g):
     """Vector-Jacobian product of ``softmax``: the gradient with respect to x, given
     the gradient g with respect to its output s:
-    s*(g - np.sum(g*s, axis=1, keepdims=True)).
+    s·(g − Σ_row(g·s)).
     """
     x, g, _out = _rows_arguments("softmax_vjp", "x", x, "g", g)
-    _t0 = np.max(x, axis=1, keepdims=True)
-    x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
-    _t1 = np.exp(x_shifted)
-    s = _t1/np.sum(_t1, axis=1, keepdims=True)
+    x_shifted = _shift_rows(x)
+    _t0 = np.exp(x_shifted)
+    s = _t0/np.sum(_t0, axis=1, keepdims=True)
     return _result(s*(g - np.sum(g*s, axis=1, keepdims=True)), _out)
 
 
@@ -329,12 +338,11 @@ def log_softmax(x, y_oh=None, derivative=False):
     """Log-softmax over the features of each row: x_i - log(sum_k exp(x_k)), by log-sum-exp.
 
     With ``derivative=True``, returns the diagonal of the Jacobian,
-    ds_j/dx_j = -np.expm1(s).  ``y_oh`` is accepted for the
+    ds_j/dx_j = −expm1(s).  ``y_oh`` is accepted for the
     seed notebook's signature and not used.  For backpropagation use ``log_softmax_vjp``.
     """
     x, _out = _rows_arguments("log_softmax", "x", x)
-    _t0 = np.max(x, axis=1, keepdims=True)
-    x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
+    x_shifted = _shift_rows(x)
     s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
     if derivative:
         return _result(-np.expm1(s), _out)
@@ -344,10 +352,9 @@ def log_softmax(x, y_oh=None, derivative=False):
 def log_softmax_vjp(x, g):
     """Vector-Jacobian product of ``log_softmax``: the gradient with respect to x, given
     the gradient g with respect to its output s:
-    g - np.sum(g, axis=1, keepdims=True)*np.exp(s).
+    g − Σ_row(g)·exp(s).
     """
     x, g, _out = _rows_arguments("log_softmax_vjp", "x", x, "g", g)
-    _t0 = np.max(x, axis=1, keepdims=True)
-    x_shifted = -_t0 + np.maximum(x, -np.finfo(x.dtype).max + np.maximum(_t0, 0))
+    x_shifted = _shift_rows(x)
     s = x_shifted - np.log(np.sum(np.exp(x_shifted), axis=1, keepdims=True))
     return _result(g - np.sum(g, axis=1, keepdims=True)*np.exp(s), _out)

@@ -41,6 +41,14 @@ OUTPUTS = 2
 LEARNING_RATE = 0.5
 
 
+def _sigmoid(x):
+    """The logistic sigmoid σ(x) = 1/(1 + exp(−x)), computed as
+    max(exp(−|x|), [x ≥ 0])/(1 + exp(−|x|)): exp never overflows; printed from derive/core/functions.py.
+    """
+    _t0 = np.exp(-np.abs(x))
+    return np.maximum(_t0, (x >= 0))/(_t0 + 1)
+
+
 def forward(params, x, training=False, rng=None):
     """Forward pass for inputs ``x``: every intermediate array by name, ``out`` last.
 
@@ -54,11 +62,9 @@ def forward(params, x, training=False, rng=None):
     w2 = params["w2"]
     b2 = params["b2"]
     inp1 = x @ w1.T + b1
-    _t0 = np.exp(-np.abs(inp1))
-    h1 = np.maximum(_t0, (inp1 >= 0))/(_t0 + 1)
+    h1 = _sigmoid(inp1)
     inp2 = h1 @ w2.T + b2
-    _t1 = np.exp(-np.abs(inp2))
-    out = np.maximum(_t1, (inp2 >= 0))/(_t1 + 1)
+    out = _sigmoid(inp2)
     cache = {
         "inp1": inp1,
         "h1": h1,
@@ -393,10 +399,10 @@ class Trainer:
         if N not in self._workspaces:
             self._workspaces[N] = {
                 "inp1": np.empty((N, 2)),
-                "_t0": np.empty((N, 2)),
+                "_t1": np.empty((N, 2)),
                 "_s0": np.empty((N, 2), dtype=bool),
                 "inp2": np.empty((N, 2)),
-                "_t1": np.empty((N, 2)),
+                "_t2": np.empty((N, 2)),
             }
         return self._workspaces[N]
 
@@ -420,45 +426,45 @@ class Trainer:
         db2 = self.scaled_grads["db2"]
         theta, dtheta = self.theta, self.dtheta
         inp1 = work["inp1"]
-        _t0 = work["_t0"]
+        _t1 = work["_t1"]
         _s0 = work["_s0"]
         h1 = work["inp1"]
-        _s1 = work["_t0"]
+        _s1 = work["_t1"]
         inp2 = work["inp2"]
-        _t1 = work["_t1"]
+        _t2 = work["_t2"]
         out = work["inp2"]
-        _t2 = work["_t1"]
-        dout = work["_t1"]
+        _t0 = work["_t2"]
+        dout = work["_t2"]
         dinp2 = work["inp2"]
-        dh1 = work["_t1"]
+        dh1 = work["_t2"]
         dinp1 = work["inp1"]
         # inp1 = x @ w1.T + b1
         np.dot(x, w1.T, out=inp1)
         np.add(inp1, b1, out=inp1)
-        # h1 = np.maximum(np.exp(-np.abs(inp1)), (inp1 >= 0))/(1 + np.exp(-np.abs(inp1)))
-        np.abs(inp1, out=_t0)
-        np.negative(_t0, out=_t0)
-        np.exp(_t0, out=_t0)
+        # h1 = _sigmoid(inp1)
+        np.abs(inp1, out=_t1)
+        np.negative(_t1, out=_t1)
+        np.exp(_t1, out=_t1)
         np.greater_equal(inp1, 0, out=_s0)
-        np.maximum(_t0, _s0, out=h1)
-        np.add(_t0, 1, out=_s1)
+        np.maximum(_t1, _s0, out=h1)
+        np.add(_t1, 1, out=_s1)
         np.divide(h1, _s1, out=h1)
         # inp2 = h1 @ w2.T + b2
         np.dot(h1, w2.T, out=inp2)
         np.add(inp2, b2, out=inp2)
-        # out = np.maximum(np.exp(-np.abs(inp2)), (inp2 >= 0))/(1 + np.exp(-np.abs(inp2)))
-        np.abs(inp2, out=_t1)
-        np.negative(_t1, out=_t1)
-        np.exp(_t1, out=_t1)
+        # out = _sigmoid(inp2)
+        np.abs(inp2, out=_t2)
+        np.negative(_t2, out=_t2)
+        np.exp(_t2, out=_t2)
         np.greater_equal(inp2, 0, out=_s0)
-        np.maximum(_t1, _s0, out=out)
-        np.add(_t1, 1, out=_s1)
+        np.maximum(_t2, _s0, out=out)
+        np.add(_t2, 1, out=_s1)
         np.divide(out, _s1, out=out)
-        np.subtract(out, y, out=_t2)
-        np.square(_t2, out=_s1)
+        np.subtract(out, y, out=_t0)
+        np.square(_t0, out=_s1)
         cost = (1/2)*_s1.sum()
         # dout = learning_rate*(out - y)
-        np.multiply(_t2, learning_rate, out=dout)
+        np.multiply(_t0, learning_rate, out=dout)
         # dinp2 = dout*out*(1 - out)
         np.subtract(1, out, out=_s1)
         np.multiply(dout, out, out=dinp2)

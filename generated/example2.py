@@ -43,6 +43,23 @@ OUTPUTS = 3
 LEARNING_RATE = 0.01
 
 
+def _sigmoid(x):
+    """The logistic sigmoid σ(x) = 1/(1 + exp(−x)), computed as
+    max(exp(−|x|), [x ≥ 0])/(1 + exp(−|x|)): exp never overflows; printed from derive/core/functions.py.
+    """
+    _t0 = np.exp(-np.abs(x))
+    return np.maximum(_t0, (x >= 0))/(_t0 + 1)
+
+
+def _shift_rows(z):
+    """Each row of z shifted by its maximum, z[n, i] − max_k z[n, k], computed as
+    max(z[n, i], max(0, max_k z[n, k]) − max_float) − max_k z[n, k]:
+    floored so that no row overflows; printed from derive/core/row_shift.py.
+    """
+    _t0 = np.max(z, axis=1, keepdims=True)
+    return -_t0 + np.maximum(z, -np.finfo(z.dtype).max + np.maximum(_t0, 0))
+
+
 def forward(params, x, training=False, rng=None):
     """Forward pass for inputs ``x``: every intermediate array by name, ``out`` last.
 
@@ -60,8 +77,7 @@ def forward(params, x, training=False, rng=None):
     inp1 = x @ w1.T + b1
     h1 = np.maximum(inp1, 0)
     inp2 = h1 @ w2.T + b2
-    _t0 = np.exp(-np.abs(inp2))
-    h2 = np.maximum(_t0, (inp2 >= 0))/(_t0 + 1)
+    h2 = _sigmoid(inp2)
     inp3 = h2 @ w3.T + b3
     out = inp3
     cache = {
@@ -80,8 +96,7 @@ def loss(y, out):
     y = _array("y", y, (None, OUTPUTS), rows=True)
     out = _array("out", out, (len(y), OUTPUTS))
     N = y.shape[0]
-    _t0 = np.max(out, axis=1, keepdims=True)
-    out_shifted = -_t0 + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(_t0, 0))
+    out_shifted = _shift_rows(out)
     cost = np.sum(y*(-out_shifted + np.log(np.sum(np.exp(out_shifted), axis=1, keepdims=True))))/N
     return cost
 
@@ -106,10 +121,9 @@ def backward(params, x, y, cache):
     h2 = cache["h2"]
     out = cache["out"]
     N = y.shape[0]
-    _t0 = np.max(out, axis=1, keepdims=True)
-    out_shifted = -_t0 + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(_t0, 0))
-    _t1 = np.exp(out_shifted)
-    dout = (_t1*np.sum(y, axis=1, keepdims=True)/np.sum(_t1, axis=1, keepdims=True) - y)/N
+    out_shifted = _shift_rows(out)
+    _t0 = np.exp(out_shifted)
+    dout = (_t0*np.sum(y, axis=1, keepdims=True)/np.sum(_t0, axis=1, keepdims=True) - y)/N
     dinp3 = dout
     dw3 = dinp3.T @ h2
     db3 = np.sum(dinp3, axis=0, keepdims=True)
@@ -430,12 +444,12 @@ class Trainer:
             self._workspaces[N] = {
                 "inp1": np.empty((N, 3)),
                 "inp2": np.empty((N, 3)),
-                "_t0": np.empty((N, 3)),
+                "_t3": np.empty((N, 3)),
                 "_s0": np.empty((N, 3), dtype=bool),
                 "inp3": np.empty((N, 3)),
-                "_t1": np.empty((N, 1)),
+                "_t4": np.empty((N, 1)),
                 "_s2": np.empty((N, 1)),
-                "_t3": np.empty((N, 3)),
+                "_t1": np.empty((N, 3)),
             }
         return self._workspaces[N]
 
@@ -466,19 +480,19 @@ class Trainer:
         inp1 = work["inp1"]
         h1 = work["inp1"]
         inp2 = work["inp2"]
-        _t0 = work["_t0"]
+        _t3 = work["_t3"]
         _s0 = work["_s0"]
         h2 = work["inp2"]
-        _s1 = work["_t0"]
+        _s1 = work["_t3"]
         inp3 = work["inp3"]
-        _t1 = work["_t1"]
+        _t4 = work["_t4"]
         _s2 = work["_s2"]
         out_shifted = work["inp3"]
-        _t3 = work["_t3"]
-        _t4 = work["_t1"]
+        _t1 = work["_t1"]
+        _t2 = work["_t4"]
         _s3 = work["inp3"]
-        dout = work["_t3"]
-        dh2 = work["_t0"]
+        dout = work["_t1"]
+        dh2 = work["_t3"]
         dinp2 = work["inp2"]
         dh1 = work["inp3"]
         dinp1 = work["inp3"]
@@ -490,37 +504,37 @@ class Trainer:
         # inp2 = h1 @ w2.T + b2
         np.dot(h1, w2.T, out=inp2)
         np.add(inp2, b2, out=inp2)
-        # h2 = np.maximum(np.exp(-np.abs(inp2)), (inp2 >= 0))/(1 + np.exp(-np.abs(inp2)))
-        np.abs(inp2, out=_t0)
-        np.negative(_t0, out=_t0)
-        np.exp(_t0, out=_t0)
+        # h2 = _sigmoid(inp2)
+        np.abs(inp2, out=_t3)
+        np.negative(_t3, out=_t3)
+        np.exp(_t3, out=_t3)
         np.greater_equal(inp2, 0, out=_s0)
-        np.maximum(_t0, _s0, out=h2)
-        np.add(_t0, 1, out=_s1)
+        np.maximum(_t3, _s0, out=h2)
+        np.add(_t3, 1, out=_s1)
         np.divide(h2, _s1, out=h2)
         # inp3 = h2 @ w3.T + b3
         np.dot(h2, w3.T, out=inp3)
         np.add(inp3, b3, out=inp3)
         out = inp3
-        # out_shifted = -np.max(out, axis=1, keepdims=True) + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(np.max(out, axis=1, keepdims=True), 0))
-        out.max(axis=1, keepdims=True, out=_t1)
-        np.maximum(_t1, 0, out=_s2)
+        # out_shifted = _shift_rows(out)
+        out.max(axis=1, keepdims=True, out=_t4)
+        np.maximum(_t4, 0, out=_s2)
         np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
         np.maximum(out, _s2, out=out_shifted)
-        np.subtract(out_shifted, _t1, out=out_shifted)
-        _t2 = 1/N
-        np.exp(out_shifted, out=_t3)
-        _t3.sum(axis=1, keepdims=True, out=_t4)
-        np.log(_t4, out=_s2)
+        np.subtract(out_shifted, _t4, out=out_shifted)
+        _t0 = 1/N
+        np.exp(out_shifted, out=_t1)
+        _t1.sum(axis=1, keepdims=True, out=_t2)
+        np.log(_t2, out=_s2)
         np.subtract(_s2, out_shifted, out=_s3)
         np.multiply(y, _s3, out=_s1)
-        cost = _s1.sum()*_t2
+        cost = _s1.sum()*_t0
         # dout = learning_rate*(-y + np.sum(y, axis=1, keepdims=True)*np.exp(out_shifted)/np.sum(np.exp(out_shifted), axis=1, keepdims=True))/N
         y.sum(axis=1, keepdims=True, out=_s2)
-        np.multiply(_t3, _s2, out=dout)
-        np.divide(dout, _t4, out=dout)
+        np.multiply(_t1, _s2, out=dout)
+        np.divide(dout, _t2, out=dout)
         np.subtract(dout, y, out=dout)
-        np.multiply(dout, _t2*learning_rate, out=dout)
+        np.multiply(dout, _t0*learning_rate, out=dout)
         dinp3 = dout
         # dw3 = dinp3.T @ h2
         np.dot(dinp3.T, h2, out=dw3)

@@ -118,11 +118,28 @@ def _result(value, out):
         return np.asarray(np.where(nan, np.nan, value) if nan.any() else value, dtype=dtype)
 
 
+def _sigmoid(x):
+    """The logistic sigmoid σ(x) = 1/(1 + exp(−x)), computed as
+    max(exp(−|x|), [x ≥ 0])/(1 + exp(−|x|)): exp never overflows; printed from derive/core/functions.py.
+    """
+    _t0 = np.exp(-np.abs(x))
+    return np.maximum(_t0, (x >= 0))/(_t0 + 1)
+
+
+def _shift_rows(z):
+    """Each row of z shifted by its maximum, z[n, i] − max_k z[n, k], computed as
+    max(z[n, i], max(0, max_k z[n, k]) − max_float) − max_k z[n, k]:
+    floored so that no row overflows; printed from derive/core/row_shift.py.
+    """
+    _t0 = np.max(z, axis=1, keepdims=True)
+    return -_t0 + np.maximum(z, -np.finfo(z.dtype).max + np.maximum(_t0, 0))
+
+
 def squared_error(y, y_pred, derivative=False):
     """Half the summed squared error 0.5*sum((y - y_pred)**2) (the notebook's Example 1).
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    -y + y_pred.
+    y_pred − y.
     """
     y, y_pred, _out = _loss_arguments("squared_error", "y", y, "y_pred", y_pred)
     if derivative:
@@ -134,7 +151,7 @@ def mse(y, y_pred, derivative=False):
     """Half the mean squared error over every entry, 0.5*mean((y - y_pred)**2).
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    (-y + y_pred)/(C*N).
+    (y_pred − y)/(C·N).
     """
     y, y_pred, _out = _loss_arguments("mse", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
@@ -148,7 +165,7 @@ def mae(y, y_pred, derivative=False):
     """Mean absolute error over every entry, mean(|y - y_pred|); its gradient at y = y_pred is 0.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    np.sign(-y + y_pred)/(C*N).
+    sign(y_pred − y)/(C·N).
     """
     y, y_pred, _out = _loss_arguments("mae", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
@@ -162,7 +179,7 @@ def huber(y, y_pred, derivative=False, delta=1.0):
     """Huber loss: squared error within delta of the target, linear beyond; mean over every entry.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    np.where(delta >= np.abs(y - y_pred), -y + y_pred, delta*np.sign(-y + y_pred))/(C*N).
+    (y_pred − y if delta ≥ |y − y_pred| else delta·sign(y_pred − y))/(C·N).
     """
     _parameter("huber", "delta", delta)
     y, y_pred, _out = _loss_arguments("huber", "y", y, "y_pred", y_pred)
@@ -180,7 +197,7 @@ def binary_cross_entropy(y, y_pred, derivative=False):
     """Binary cross-entropy of probabilities, mean over every entry; infinite where p is 0 or 1 against the target (use sigmoid_cross_entropy on logits).
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    (-y/np.where(y == 0, 1, y_pred) + (1 - y)/np.where(1 - y == 0, 1, 1 - y_pred))/(C*N).
+    ((1 − y)/(1 − y_pred) − y/y_pred)/(C·N).
     """
     y, y_pred, _out = _loss_arguments("binary_cross_entropy", "y", y, "y_pred", y_pred, within=(0, 1))
     N = y_pred.shape[0]
@@ -195,15 +212,13 @@ def sigmoid_cross_entropy(y, y_pred, derivative=False):
     """Binary cross-entropy of sigmoid(y_pred), taking logits; computed with logaddexp.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    (-y + 1/(1 + np.exp(-y_pred)))/(C*N).
+    (σ(y_pred) − y)/(C·N).
     """
     y, y_pred, _out = _loss_arguments("sigmoid_cross_entropy", "y", y, "y_pred", y_pred)
     N = y_pred.shape[0]
     C = y_pred.shape[1]
     if derivative:
-        _t0 = np.exp(-np.abs(y_pred))
-        _t1 = 1/(_t0 + 1)
-        return _result((-_t1*y*np.maximum(_t0, (y_pred <= 0)) + _t1*(1 - y)*np.maximum(_t0, (y_pred >= 0)))/(C*N), _out)
+        return _result((-y*_sigmoid(-y_pred) + (1 - y)*_sigmoid(y_pred))/(C*N), _out)
     return _result(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), _out)
 
 
@@ -211,7 +226,7 @@ def neg_log_likelihood(y_oh, y_pred, derivative=False):
     """Mean over samples of -log p at the true class, for one-hot targets and probabilities.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    -y_oh/np.where(y_oh == 0, 1, y_pred)/N.
+    −y_oh/y_pred/N.
     """
     y_oh, y_pred, _out = _loss_arguments("neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred, within=(0, 1))
     N = y_pred.shape[0]
@@ -224,15 +239,13 @@ def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):
     """Negative log-likelihood of softmax(y_pred), taking logits; computed with log-sum-exp.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
-    (-y_oh + np.sum(y_oh, axis=1, keepdims=True)*np.exp(y_pred)/np.sum(np.exp(y_pred), axis=1, keepdims=True))/N.
+    (Σ_row(y_oh)·exp(y_pred)/Σ_row(exp(y_pred)) − y_oh)/N.
     """
     y_oh, y_pred, _out = _loss_arguments("softmax_neg_log_likelihood", "y_oh", y_oh, "y_pred", y_pred)
     N = y_pred.shape[0]
     if derivative:
-        _t0 = np.max(y_pred, axis=1, keepdims=True)
-        y_pred_shifted = -_t0 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t0, 0))
-        _t1 = np.exp(y_pred_shifted)
-        return _result((_t1*np.sum(y_oh, axis=1, keepdims=True)/np.sum(_t1, axis=1, keepdims=True) - y_oh)/N, _out)
-    _t2 = np.max(y_pred, axis=1, keepdims=True)
-    y_pred_shifted = -_t2 + np.maximum(y_pred, -np.finfo(y_pred.dtype).max + np.maximum(_t2, 0))
+        y_pred_shifted = _shift_rows(y_pred)
+        _t0 = np.exp(y_pred_shifted)
+        return _result((_t0*np.sum(y_oh, axis=1, keepdims=True)/np.sum(_t0, axis=1, keepdims=True) - y_oh)/N, _out)
+    y_pred_shifted = _shift_rows(y_pred)
     return _result(np.sum(y_oh*(-y_pred_shifted + np.log(np.sum(np.exp(y_pred_shifted), axis=1, keepdims=True))))/N, _out)

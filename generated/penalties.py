@@ -69,7 +69,7 @@ def _result(value, out):
 def l1(w, strength, derivative=False):
     """L1 penalty strength*sum(|w|); its gradient at w = 0 is 0.
 
-    Add it to a loss; with ``derivative=True``, returns its gradient strength*np.sign(w).
+    Add it to a loss; with ``derivative=True``, returns its gradient strength·sign(w).
     """
     _parameter("l1", "strength", strength, zero_allowed=True)
     w, _out = _elementwise_argument("l1", "w", w)
@@ -81,7 +81,7 @@ def l1(w, strength, derivative=False):
 def l2(w, strength, derivative=False):
     """L2 penalty strength/2*sum(w**2), so that its gradient is strength*w.
 
-    Add it to a loss; with ``derivative=True``, returns its gradient strength*w.
+    Add it to a loss; with ``derivative=True``, returns its gradient strength·w.
     """
     _parameter("l2", "strength", strength, zero_allowed=True)
     w, _out = _elementwise_argument("l2", "w", w)

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-import derive.catalog.standard  # noqa: F401  (registers the built-in catalogue in derive.catalog.registry.CATALOG)
 from derive.catalog.registry import Catalog
 from derive.catalog.standard import CATALOG
 

@@ -4,7 +4,7 @@
 proves the optional numerically preferred forms equal to the definition and
 to its derivative, and looks for the derivative in terms of the output
 ``y = f(x)`` (see ``output_form``).  The forms code evaluates then get the
-exact rewrites in ``numeric``: overflow-free logistic terms, ``expm1``, ``log1p``.
+exact rewrites in ``numeric``: logistic terms as ``Logistic``, ``expm1``, ``log1p``.
 """
 
 from collections.abc import Mapping
@@ -144,7 +144,7 @@ def _proven_form(item: str, label: str, form: Expr | None, reference: Expr, para
 def numeric(expr: Expr) -> Expr:
     """``expr`` with exact rewrites that evaluate better in float64.
 
-    ``1/(1 + exp(a))`` becomes an overflow-free piecewise form,
+    ``1/(1 + exp(a))`` becomes ``Logistic(-a)``, computed without overflow,
     ``log(1 + exp(a))`` becomes ``logaddexp(0, a)``, ``exp(a) - 1`` becomes
     ``expm1(a)`` and ``log(1 + a)`` becomes ``log1p(a)``.
     """

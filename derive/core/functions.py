@@ -7,7 +7,7 @@ through differentiation, so the gradient ``y / p`` is 0 wherever ``y = 0``.
 At numbers both evaluate, with the convention, so a trace can compute them.
 """
 
-from sympy import Expr, Function, S, erf, exp, log, pi, sqrt
+from sympy import Abs, Expr, Function, Max, Piecewise, S, erf, exp, log, pi, sqrt
 
 __all__ = ["XLogY", "XDivY", "Logistic", "NormalCDF", "ScaledDifference", "unscaled"]
 
@@ -61,20 +61,49 @@ class XLogY(Function):
 
 
 class Logistic(Function):
-    """``Logistic(a) = 1/(1 + exp(-a))``, kept whole so derivations can cancel it.
+    """``Logistic(a) = 1/(1 + exp(-a))``, the sigmoid σ(a), kept whole so derivations can cancel it.
 
     Its derivative ``L*(1 - L)`` lets SymPy reduce a cross-entropy of
-    sigmoids to ``L - y``; ``derive.catalog.activations.numeric`` prints it without
-    overflow and turns ``log(L)`` into ``-logaddexp(0, -a)``.
+    sigmoids to ``L - y``.  Code computes it as ``computed_form``, which
+    cannot overflow; ``derive.catalog.activations.numeric`` writes every
+    logistic term of a computed form as ``Logistic`` and ``log(L)`` as
+    ``-logaddexp(0, -a)``.
     """
 
     is_real = True
+
+    @classmethod
+    def eval(cls, a: Expr) -> Expr | None:
+        # Only the limits: at finite numbers it stays whole, as derivations expect.
+        return {S.Infinity: S.One, S.NegativeInfinity: S.Zero}.get(a)
+
+    @property
+    def definition(self) -> Expr:
+        """``1/(1 + exp(-a))``: what the function means."""
+        return 1 / (1 + exp(-self.args[0]))
+
+    @property
+    def computed_form(self) -> Expr:
+        """``max(t, [a >= 0])/(1 + t)`` with ``t = exp(-|a|)``: ``exp`` never overflows, and no select is needed.
+
+        ``t <= 1``, so the numerator is 1 where ``a >= 0`` and ``t`` elsewhere:
+        ``1/(1 + t)`` and ``t/(1 + t)``, the two halves of the sigmoid.
+        """
+        a = self.args[0]
+        t = exp(-Abs(a))
+        return Max(t, Piecewise((S.One, a >= 0), (S.Zero, True))) / (1 + t)
 
     def fdiff(self, argindex: int = 1):
         return self * (1 - self)
 
     def _eval_rewrite_as_exp(self, a, **kwargs):
         return 1 / (1 + exp(-a))
+
+    def _eval_evalf(self, prec: int) -> Expr | None:
+        return self.definition._eval_evalf(prec) if self.args[0].is_Number else None
+
+    def _mpmathcode(self, printer) -> str:
+        return printer._print(self.definition)
 
     def _latex(self, printer, exp=None) -> str:
         text = rf"\sigma\left({printer._print(self.args[0])}\right)"

@@ -6,9 +6,10 @@ whole and copied in, allocating an array of the batch's size every step; each
 function a catalogue activation or loss uses is therefore replaced by an
 expression of operations first: ``NormalCDF`` by
 ``derive.core.normal_cdf.NORMAL_CDF``, the form every other printer
-evaluates, and ``XLogY``/``XDivY`` by their convention (0 where the first
-argument is 0) as a ``Piecewise``, the same ``np.where`` the array printer
-writes.  ``FORMS`` maps a function class to its replacement; a new class adds
+evaluates, ``Logistic`` and ``ShiftRows`` by their ``computed_form`` (the
+bodies of the array printer's ``_sigmoid`` and ``_shift_rows``), and
+``XLogY``/``XDivY`` by their convention (0 where the first argument is 0) as
+a ``Piecewise``, the same ``np.where`` the array printer writes.  ``FORMS`` maps a function class to its replacement; a new class adds
 an entry (``tests/test_operation_forms.py`` proves each one equal to the function).
 """
 
@@ -16,8 +17,9 @@ from collections.abc import Callable
 
 from sympy import Basic, Eq, Expr, Piecewise, S, log
 
-from .functions import NormalCDF, XDivY, XLogY
+from .functions import Logistic, NormalCDF, XDivY, XLogY
 from .normal_cdf import NORMAL_CDF, normal_cdf_input
+from .row_shift import ShiftRows
 
 __all__ = ["FORMS", "expand_forms"]
 
@@ -40,7 +42,10 @@ def _x_div_y(a: Expr, b: Expr) -> Expr:
 
 
 #: Function class -> the expression of elementwise operations equal to it, given its arguments.
-FORMS: dict[type, Callable[..., Expr]] = {NormalCDF: _normal_cdf, XLogY: _x_log_y, XDivY: _x_div_y}
+FORMS: dict[type, Callable[..., Expr]] = {
+    NormalCDF: _normal_cdf, XLogY: _x_log_y, XDivY: _x_div_y,
+    Logistic: lambda a: Logistic(a).computed_form, ShiftRows: lambda z: ShiftRows(z).computed_form,
+}
 
 
 def expand_forms(expr: Basic) -> Basic:

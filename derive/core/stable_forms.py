@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 from sympy import (
-    Abs, Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Limit, Max, Piecewise, Pow, S, Sum, Symbol,
+    Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Limit, Piecewise, Pow, S, Sum, Symbol,
     count_ops, exp, expand, expand_log, expand_power_exp, lambdify, limit, nan, oo, simplify,
 )
 from sympy.calculus.accumulationbounds import AccumBounds
@@ -25,24 +25,16 @@ from sympy.calculus.singularities import is_monotonic
 from sympy.simplify.simplify import factor_sum
 
 from derive.core.errors import DefinitionError
+from derive.core.functions import Logistic
 from derive.core.proof import is_zero
+from derive.core.row_shift import Largest, RowMax, ShiftRows
 from derive.core.symbols import i, indexed, n
 
 __all__ = [
-    "RowMax", "Largest", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate", "stable_sigmoids",
+    "RowMax", "Largest", "ShiftRows", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate",
+    "stable_sigmoids",
     "limits_at_infinities", "holds_at_infinities", "with_limits",
 ]
-
-
-class RowMax(Function):
-    """``RowMax(z, n)``: the largest entry of row ``n`` of the array ``z``."""
-
-    is_real = True
-
-    def _latex(self, printer, exp=None) -> str:
-        base, row = self.args
-        text = rf"\max_{{k}} {printer._print(base)}_{{{printer._print(row)}, k}}"
-        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
 @dataclass(frozen=True)
@@ -78,38 +70,8 @@ def shift_by_row_max(expr: Expr, logits: IndexedBase, item: str) -> Shifted:
     if rewritten.has(RowMax):
         raise DefinitionError(item, "the row maximum does not cancel: the expression is not shift-invariant")
     _prove_shift(expr, rewritten, shifted, logits, item)
-    let = Let(shifted, _floored_difference(logits[n, i], RowMax(logits, n), logits))
+    let = Let(shifted, ShiftRows(logits[n, i]))
     return Shifted(rewritten, (let,) if rewritten.has(shifted) else ())
-
-
-class Largest(Function):
-    """``Largest(z)``: the largest finite number of the floating type of array ``z``.
-
-    Code prints it from the array's dtype (``np.finfo``), so float32 and
-    float64 each get their own.
-    """
-
-    is_real = True
-    is_positive = True
-
-    def _eval_evalf(self, prec: int) -> Float:
-        # Evaluated with numbers (a trace), arrays are float64.
-        return Float(float(np.finfo(np.float64).max), precision=prec)
-
-    def _latex(self, printer, exp=None) -> str:
-        text = r"\mathrm{max}_{\mathrm{float}}"
-        return text if exp is None else rf"{text}^{{{exp}}}"
-
-
-def _floored_difference(value: Expr, maximum: Expr, logits: IndexedBase) -> Expr:
-    """``value - maximum``, floored at about ``-Largest`` so the float type cannot overflow.
-
-    Only a row spanning more than the float range (``[1e308, 0, -1e308]``)
-    reaches the floor; its floored entries have ``exp`` of 0 either way, and
-    a log-softmax there gets the most negative finite number instead of -inf.
-    ``max(maximum, 0) - Largest`` itself never overflows.
-    """
-    return Max(value, Max(maximum, 0) - Largest(logits)) - maximum
 
 
 def _prove_shift(original: Expr, rewritten: Expr, shifted: IndexedBase, logits: IndexedBase, item: str) -> None:
@@ -180,14 +142,10 @@ _PROVABLE_SIZE = 40
 
 
 def stable_sigmoids(expr: Expr) -> Expr:
-    """Rewrite every ``1/(1 + exp(a))`` so that ``exp`` only sees ``-|a|``.
+    """Write every ``1/(1 + exp(a))`` as ``Logistic(-a)``, the sigmoid code computes without overflow.
 
-    ``1/(1 + exp(a))`` is ``sigmoid(-a)``; with ``t = exp(-|a|)`` it equals
-    ``t/(1 + t)`` where ``a > 0`` and ``1/(1 + t)`` elsewhere, and cannot
-    overflow.  Both branches are one quotient, ``max(t, [a <= 0])/(1 + t)``:
-    ``t <= 1``, so the numerator is 1 where ``a <= 0`` and ``t`` elsewhere,
-    exactly, and code needs no select between two computed arrays.  The
-    rewrite is an identity (see ``tests``).
+    ``1/(1 + exp(a))`` is ``sigmoid(-a)``; ``Logistic.computed_form`` evaluates
+    it with ``exp`` seeing only ``-|a|`` (proven equal in ``tests``).
     """
 
     def is_logistic(e: Expr) -> bool:
@@ -199,9 +157,7 @@ def stable_sigmoids(expr: Expr) -> Expr:
 
     def rewrite(e: Pow) -> Expr:
         (power,) = [a for a in e.base.args if isinstance(a, exp)]
-        a = power.args[0]
-        t = exp(-Abs(a))
-        return Max(t, Piecewise((1, a <= 0), (0, True))) / (1 + t)
+        return Logistic(-power.args[0])
 
     return expr.replace(is_logistic, rewrite)
 

@@ -28,7 +28,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.program.network import LEARNING_RATE, Program, Stage
 from derive.layers.optimizers import MOMENTUM
-from derive.core.stable_forms import RowMax
+from derive.core.stable_forms import RowMax, ShiftRows
 from derive.core.symbols import C, N, feature_indices, sample_indices
 
 __all__ = ["DIGITS", "Trace", "TraceError", "trace", "trace_example"]
@@ -191,7 +191,8 @@ def _bases(expr: Expr) -> set:
 
 def _number(expr: Basic, values: Mapping, rate: Float, digits: int, target: str = "") -> Float:
     """One entry: expand sums, substitute known entries and the learning rate, evaluate."""
-    expr = sympify(expr)
+    # Shifted logits read their whole row: written out (row maxima and all) while entries are still indexed.
+    expr = sympify(expr).replace(lambda e: isinstance(e, ShiftRows), lambda e: e.computed_form)
     if expr.has(Sum):
         expr = expr.doit()
     expr = expr.replace(
