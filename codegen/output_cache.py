@@ -16,21 +16,21 @@ from contextlib import suppress
 from importlib import metadata
 from pathlib import Path
 
+from symprop.locations import extension_files
+
 from .paths import OUTPUT_CACHE, ROOT, SPECS, TEMPLATES
 from .rendering import load_specs, render_all
 
 __all__ = ["output_key", "render_cached"]
 
 _CODE = (ROOT / "derive", ROOT / "codegen")
-_EXTENSIONS = ROOT / "extensions"
 #: The installed packages whose code shapes the printed text: SymPy, its number library, and Jinja.
 _DISTRIBUTIONS = ("sympy", "mpmath", "jinja2")
 
 
 def _extension_files() -> list[Path]:
-    """The files ``derive.catalog.extensions.extension_files`` runs, listed without importing ``derive``."""
-    named = [Path(p) for p in os.environ.get("SYMPROP_EXTENSIONS", "").split(os.pathsep) if p]
-    return sorted(_EXTENSIONS.glob("*.py")) + named
+    """The files ``derive.catalog.extensions.run_extensions`` runs (the same list, without importing ``derive``)."""
+    return extension_files()
 
 
 def _input_files(spec_dir: Path) -> list[Path]:

@@ -118,10 +118,15 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
     return files
 
 
-def render_network(spec: NetworkSpec, catalog: Catalog | None = None) -> str:
-    """The source of ``spec``'s module alone: derives only the catalogue items the spec uses."""
+def render_network(spec: NetworkSpec, catalog: Catalog | None = None, *, rebuild: str | None = None) -> str:
+    """The source of ``spec``'s module alone: derives only the catalogue items the spec uses.
+
+    ``rebuild``, the one-line command that writes this module again
+    (``symprop network my.toml -o my_net.py``), goes in its header in place
+    of ``make generate``, which rebuilds only ``generated/``.
+    """
     _check_name(spec)
-    text = _network_source(spec, _catalogue(catalog), _environment())
+    text = _network_source(spec, _catalogue(catalog), _environment(), rebuild)
     _check_syntax(f"{spec.name}.py", text)
     return text
 
@@ -132,8 +137,8 @@ def _check_name(spec: NetworkSpec) -> None:
         raise GenerationError(f"{spec.source}: name: {spec.name!r} is taken by a catalogue module")
 
 
-def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environment) -> str:
-    """``spec``'s module printed from its derived program."""
+def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environment, rebuild: str | None = None) -> str:
+    """``spec``'s module printed from its derived program; ``rebuild`` as in ``render_network``."""
     from derive.program.build import derive_network
 
     from .network_module import network_module
@@ -142,6 +147,7 @@ def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environmen
     program = derive_network(spec, catalog)
     return environment.get_template("network.py.j2").render(
         m=network_module(program), t=trainer_code(program), source=f"{spec.source} via derive/program/build.py",
+        rebuild=rebuild,
     )
 
 
