@@ -77,15 +77,18 @@ def _generate(arguments: argparse.Namespace, cached: bool) -> int:
         print(f"error: {arguments.prog} generate needs an output folder outside a source checkout: "
               f"{arguments.prog} generate --out DIR", file=sys.stderr)
         return 2
-    files = render_cached() if cached else render_all()
+    # Installed, the headers name this command: `make generate` rebuilds only a checkout's generated/.
+    rebuild = {} if CHECKOUT is not None else {
+        "rebuild": rebuild_command(arguments.prog, ["generate", "--out", str(output)])}
+    files = render_cached(**rebuild) if cached else render_all(**rebuild)
     if arguments.check:
         recover(output)
         stale = [name for name, text in sorted(files.items())
                  if not (output / name).is_file() or (output / name).read_text(encoding="utf-8") != text]
         stale += sorted(p.name for p in output.glob("*.py") if p.name not in files)
-        rebuild = "make generate" if CHECKOUT is not None and output == OUTPUT else f"{arguments.prog} generate"
+        command = "make generate" if CHECKOUT is not None and output == OUTPUT else f"{arguments.prog} generate"
         for name in stale:
-            print(f"stale: {_display(output / name)} (run `{rebuild}`)", file=sys.stderr)
+            print(f"stale: {_display(output / name)} (run `{command}`)", file=sys.stderr)
         return 1 if stale else 0
     changed = write_all(files, output)
     summary = f" ({', '.join(changed)})" if changed else ""

@@ -59,8 +59,15 @@ def load_specs(catalog: Catalog | None = None, spec_dir: Path = SPECS) -> list[N
     return specs
 
 
-def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None = None) -> dict[str, str]:
-    """File name -> source of every generated module (default: the built-in catalogue and ``specs/``)."""
+def render_all(
+    catalog: Catalog | None = None, specs: list[NetworkSpec] | None = None, *, rebuild: str | None = None,
+) -> dict[str, str]:
+    """File name -> source of every generated module (default: the built-in catalogue and ``specs/``).
+
+    ``rebuild`` as in ``render_network``, for every module: an installed
+    symprop's ``generate --out DIR`` names itself, as ``make generate`` is
+    no command of the user's.
+    """
     from .catalogue_module import (
         activation_functions, helper_functions, initializer_functions, loss_functions, penalty_functions,
         vector_functions,
@@ -70,6 +77,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
     catalog = _catalogue(catalog)
     specs = load_specs(catalog) if specs is None else specs
     environment = _environment()
+    environment.globals["rebuild"] = rebuild
     for spec in specs:
         _check_name(spec)
     names = [spec.name for spec in specs]
@@ -112,7 +120,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
         ),
     }
     for spec in specs:
-        files[f"{spec.name}.py"] = _network_source(spec, catalog, environment)
+        files[f"{spec.name}.py"] = _network_source(spec, catalog, environment, rebuild)
     for name, text in files.items():
         _check_syntax(name, text)
     return files

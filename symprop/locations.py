@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = [
-    "PACKAGES", "PACKAGED_SPECS", "CHECKOUT", "SPECS", "OUTPUT", "CACHE", "DOCS", "is_checkout", "project_name", "cache_folder",
-    "spec_folder", "extension_folder", "extension_files",
+    "PACKAGES", "PACKAGED_SPECS", "CHECKOUT", "SPECS", "OUTPUT", "CACHE", "DOCS", "is_checkout", "project_name",
+    "cache_folder", "spec_folder", "extension_folder", "extension_files",
 ]
 
 #: The folder holding symprop's packages: the checkout, or ``site-packages``.
