@@ -4,7 +4,7 @@
     python -m derive latex --all                     everything
     python -m derive list                            the names
     python -m derive explain NETWORK --param w2[0,0] [--format text|md|tex]
-    python -m derive docs [--check]                  write (or check) docs/derivations.md
+    python -m derive docs [--check] [--out PATH]     write (or check) docs/derivations.md (installed: --out)
     python -m derive plots                           draw docs/plots/*.png (needs matplotlib)
 """
 
