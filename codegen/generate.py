@@ -13,10 +13,10 @@ it loads neither SymPy, ``derive`` nor Jinja.
 from .atomic_output import recover, write_all
 from .errors import GenerationError
 from .output_cache import output_key, render_cached
-from .paths import OUTPUT, OUTPUT_CACHE, ROOT, SPECS
+from .paths import CHECKOUT, OUTPUT, OUTPUT_CACHE, ROOT, SPECS
 from .rendering import load_specs, render_all, render_network
 
 __all__ = [
-    "ROOT", "OUTPUT", "SPECS", "OUTPUT_CACHE", "render_all", "render_network", "render_cached", "output_key",
+    "ROOT", "CHECKOUT", "OUTPUT", "SPECS", "OUTPUT_CACHE", "render_all", "render_network", "render_cached", "output_key",
     "write_all", "recover", "load_specs", "GenerationError",
 ]

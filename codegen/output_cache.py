@@ -16,21 +16,21 @@ from contextlib import suppress
 from importlib import metadata
 from pathlib import Path
 
+from symprop.locations import extension_files
+
 from .paths import OUTPUT_CACHE, ROOT, SPECS, TEMPLATES
 from .rendering import load_specs, render_all
 
 __all__ = ["output_key", "render_cached"]
 
 _CODE = (ROOT / "derive", ROOT / "codegen")
-_EXTENSIONS = ROOT / "extensions"
 #: The installed packages whose code shapes the printed text: SymPy, its number library, and Jinja.
 _DISTRIBUTIONS = ("sympy", "mpmath", "jinja2")
 
 
 def _extension_files() -> list[Path]:
-    """The files ``derive.catalog.extensions.extension_files`` runs, listed without importing ``derive``."""
-    named = [Path(p) for p in os.environ.get("SYMPROP_EXTENSIONS", "").split(os.pathsep) if p]
-    return sorted(_EXTENSIONS.glob("*.py")) + named
+    """The files ``derive.catalog.extensions.run_extensions`` runs (the same list, without importing ``derive``)."""
+    return extension_files()
 
 
 def _input_files(spec_dir: Path) -> list[Path]:
@@ -57,7 +57,7 @@ def _installed(name: str) -> str | None:
     return f"{name} {distribution.version}\n{distribution.read_text('RECORD') or ''}"
 
 
-def output_key(spec_dir: Path = SPECS) -> str | None:
+def output_key(spec_dir: Path = SPECS, rebuild: str | None = None) -> str | None:
     """A digest of everything that can change the files ``render_cached`` returns for ``spec_dir``.
 
     That is the Python version, the installed SymPy, mpmath and Jinja, and
@@ -70,7 +70,7 @@ def output_key(spec_dir: Path = SPECS) -> str | None:
     packages = [_installed(name) for name in _DISTRIBUTIONS]
     if None in packages:
         return None
-    manifest = [sys.version, *packages]
+    manifest = [sys.version, *packages] + ([f"rebuild\0{rebuild}"] if rebuild else [])
     manifest += [f"{path}\0{_file_digest(path)}" for path in _input_files(spec_dir)]
     return hashlib.sha256("\n".join(manifest).encode()).hexdigest()
 
@@ -108,7 +108,9 @@ def _write_entry(entry: Path, files: dict[str, str]) -> None:
                 old.unlink()
 
 
-def render_cached(spec_dir: Path = SPECS, cache_dir: Path = OUTPUT_CACHE) -> dict[str, str]:
+def render_cached(
+    spec_dir: Path = SPECS, cache_dir: Path = OUTPUT_CACHE, *, rebuild: str | None = None,
+) -> dict[str, str]:
     """``render_all`` of the built-in catalogue and the specs in ``spec_dir``, from the output cache if it can.
 
     An entry is the JSON of the rendered files, named by ``output_key``: a
@@ -120,14 +122,16 @@ def render_cached(spec_dir: Path = SPECS, cache_dir: Path = OUTPUT_CACHE) -> dic
 
     The key sees the files on disk, not modules changed in memory: a process
     that patches the rendering code (a test) calls ``render_all`` instead.
+    ``rebuild`` (the headers' command, ``render_all``) is part of the key.
     """
-    key = output_key(spec_dir) if os.environ.get("SYMPROP_CACHE", "1") != "0" else None
+    key = output_key(spec_dir, rebuild) if os.environ.get("SYMPROP_CACHE", "1") != "0" else None
+    named = {"rebuild": rebuild} if rebuild else {}
     if key is None:
-        return render_all(specs=load_specs(spec_dir=spec_dir))
+        return render_all(specs=load_specs(spec_dir=spec_dir), **named)
     entry = cache_dir / f"{key}.json"
     files = _read_entry(entry)
     if files is None:
-        files = render_all(specs=load_specs(spec_dir=spec_dir))
-        if output_key(spec_dir) == key:
+        files = render_all(specs=load_specs(spec_dir=spec_dir), **named)
+        if output_key(spec_dir, rebuild) == key:
             _write_entry(entry, files)
     return files

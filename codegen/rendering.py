@@ -59,8 +59,15 @@ def load_specs(catalog: Catalog | None = None, spec_dir: Path = SPECS) -> list[N
     return specs
 
 
-def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None = None) -> dict[str, str]:
-    """File name -> source of every generated module (default: the built-in catalogue and ``specs/``)."""
+def render_all(
+    catalog: Catalog | None = None, specs: list[NetworkSpec] | None = None, *, rebuild: str | None = None,
+) -> dict[str, str]:
+    """File name -> source of every generated module (default: the built-in catalogue and ``specs/``).
+
+    ``rebuild`` as in ``render_network``, for every module: an installed
+    symprop's ``generate --out DIR`` names itself, as ``make generate`` is
+    no command of the user's.
+    """
     from .catalogue_module import (
         activation_functions, initializer_functions, loss_functions, penalty_functions, vector_functions,
     )
@@ -70,6 +77,7 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
     catalog = _catalogue(catalog)
     specs = load_specs(catalog) if specs is None else specs
     environment = _environment()
+    environment.globals["rebuild"] = rebuild
     for spec in specs:
         _check_name(spec)
     names = [spec.name for spec in specs]
@@ -112,16 +120,21 @@ def render_all(catalog: Catalog | None = None, specs: list[NetworkSpec] | None =
         ),
     }
     for spec in specs:
-        files[f"{spec.name}.py"] = _network_source(spec, catalog, environment)
+        files[f"{spec.name}.py"] = _network_source(spec, catalog, environment, rebuild)
     for name, text in files.items():
         _check_syntax(name, text)
     return files
 
 
-def render_network(spec: NetworkSpec, catalog: Catalog | None = None) -> str:
-    """The source of ``spec``'s module alone: derives only the catalogue items the spec uses."""
+def render_network(spec: NetworkSpec, catalog: Catalog | None = None, *, rebuild: str | None = None) -> str:
+    """The source of ``spec``'s module alone: derives only the catalogue items the spec uses.
+
+    ``rebuild``, the one-line command that writes this module again
+    (``symprop network my.toml -o my_net.py``), goes in its header in place
+    of ``make generate``, which rebuilds only ``generated/``.
+    """
     _check_name(spec)
-    text = _network_source(spec, _catalogue(catalog), _environment())
+    text = _network_source(spec, _catalogue(catalog), _environment(), rebuild)
     _check_syntax(f"{spec.name}.py", text)
     return text
 
@@ -132,8 +145,8 @@ def _check_name(spec: NetworkSpec) -> None:
         raise GenerationError(f"{spec.source}: name: {spec.name!r} is taken by a catalogue module")
 
 
-def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environment) -> str:
-    """``spec``'s module printed from its derived program."""
+def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environment, rebuild: str | None = None) -> str:
+    """``spec``'s module printed from its derived program; ``rebuild`` as in ``render_network``."""
     from derive.program.build import derive_network
 
     from .network_module import network_module
@@ -142,6 +155,7 @@ def _network_source(spec: NetworkSpec, catalog: Catalog, environment: Environmen
     program = derive_network(spec, catalog)
     return environment.get_template("network.py.j2").render(
         m=network_module(program), t=trainer_code(program), source=f"{spec.source} via derive/program/build.py",
+        rebuild=rebuild,
     )
 
 

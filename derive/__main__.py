@@ -4,12 +4,13 @@
     python -m derive latex --all                     everything
     python -m derive list                            the names
     python -m derive explain NETWORK --param w2[0,0] [--format text|md|tex]
-    python -m derive docs [--check]                  write (or check) docs/derivations.md
+    python -m derive docs [--check] [--out PATH]     write (or check) docs/derivations.md (installed: --out)
     python -m derive plots                           draw docs/plots/*.png (needs matplotlib)
 """
 
 import argparse
 import sys
+from pathlib import Path
 
 from derive.catalog.standard import CATALOG
 from derive.presentation.docs import MARKDOWN, is_current, write_markdown
@@ -47,9 +48,9 @@ def latex_of(name: str) -> str:
     return item_latex(CATALOG.get(name))
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m derive", description="Print symprop's derivations, walk through a gradient, build the documents."
+def _parser(prog: str = "python -m derive", parser_class: type = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser = parser_class(
+        prog=prog, description="Print symprop's derivations, walk through a gradient, build the documents."
     )
     commands = parser.add_subparsers(dest="command", required=True)
     latex = commands.add_parser("latex", help="print a derivation as LaTeX")
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="text for the terminal (default), md for Markdown with LaTeX, tex for LaTeX")
     docs = commands.add_parser("docs", help="write docs/derivations.md from the derivations")
     docs.add_argument("--check", action="store_true", help="only check that docs/derivations.md is current")
+    docs.add_argument("--out", type=Path, default=MARKDOWN, help="where to write it (required when installed)")
     commands.add_parser("plots", help="draw docs/plots/NAME.png for every activation (needs matplotlib)")
     return parser
 
@@ -93,21 +95,28 @@ def _explain(arguments: argparse.Namespace) -> int:
 
 
 def _docs(arguments: argparse.Namespace) -> int:
+    if arguments.out is None:  # installed: symprop has no docs/ of its own and never writes inside itself
+        print("error: docs needs --out PATH outside a source checkout", file=sys.stderr)
+        return 2
+    shown = f"docs/{MARKDOWN.name}" if arguments.out == MARKDOWN else str(arguments.out)
     if arguments.check:
-        if is_current():
+        if is_current(arguments.out):
             return 0
-        print(f"stale: docs/{MARKDOWN.name} (run `make docs` or `python -m derive docs`)", file=sys.stderr)
+        print(f"stale: {shown} (run `make docs` or `python -m derive docs`)", file=sys.stderr)
         return 1
-    print(f"docs/{MARKDOWN.name}: {'written' if write_markdown() else 'unchanged'}")
+    print(f"{shown}: {'written' if write_markdown(arguments.out) else 'unchanged'}")
     return 0
 
 
 def _plots(arguments: argparse.Namespace) -> int:
     try:  # matplotlib is an optional extra: import it only when plots are asked for
-        from derive.presentation.plots import write_plots
+        from derive.presentation.plots import PLOTS, write_plots
     except ImportError as error:
         print(f"error: {error}; install the docs extra: pip install -e '.[docs]' (or run `make docs`)",
               file=sys.stderr)
+        return 2
+    if PLOTS is None:
+        print("error: plots are drawn only in a source checkout (docs/plots/)", file=sys.stderr)
         return 2
     print(f"docs/plots: {len(write_plots())} activation plots written")
     return 0
@@ -116,8 +125,10 @@ def _plots(arguments: argparse.Namespace) -> int:
 _COMMANDS = {"latex": _latex, "explain": _explain, "docs": _docs, "plots": _plots}
 
 
-def main(argv: list[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, *, prog: str = "python -m derive",
+         parser_class: type = argparse.ArgumentParser) -> int:
+    """Run one command; return the exit status.  ``symprop.cli`` runs it as ``symprop latex`` and so on."""
+    arguments = _parser(prog, parser_class).parse_args(argv)
     if arguments.command == "list":
         print("\n".join(names()))
         return 0

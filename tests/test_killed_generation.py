@@ -204,8 +204,9 @@ def test_check_on_the_command_line_recovers_the_output_before_reading_it(killed_
 
 def test_importing_the_test_settings_recovers_generated(tmp_path):
     checkout = tmp_path / "checkout"
-    for folder in ("derive", "codegen", "generated", "extensions"):
+    for folder in ("derive", "codegen", "generated", "extensions", "specs", "symprop"):
         shutil.copytree(ROOT / folder, checkout / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", checkout)  # with specs/, what makes it a source checkout
     (checkout / "tests").mkdir()
     shutil.copy(ROOT / "tests" / "conftest.py", checkout / "tests")
     files = contents(checkout / "generated")

@@ -4,10 +4,12 @@ An entry is keyed by the item's name, a hash of every source file of
 ``derive/``, and the Python, SymPy and mpmath versions with SymPy's ground
 types: any change to a definition, to the derivation code or to the
 libraries that derive and unpickle makes every key new.  Entries are pickles
-written atomically under ``.cache/`` (ignored by git); only the newest entry
-of an item is kept, and an entry that cannot be loaded, for whatever reason,
-is a miss.  ``codegen.generate.render_cached`` keeps the rendered files in
-``.cache/generated/`` the same way, so a warm ``make generate`` skips this
+written atomically under ``.cache/derive/`` (``.cache/`` of the checkout,
+ignored by git; installed, ``$XDG_CACHE_HOME/symprop`` or ``~/.cache/symprop``,
+see ``symprop.locations``); only the newest entry of an item is kept, and an
+entry that cannot be loaded, for whatever reason, is a miss.
+``codegen.generate.render_cached`` keeps the rendered files in
+``generated/`` beside it the same way, so a warm ``make generate`` skips this
 cache and SymPy altogether; set ``SYMPROP_CACHE=0`` to bypass both.
 """
 
@@ -26,9 +28,11 @@ import mpmath
 import sympy
 from sympy.external.gmpy import GROUND_TYPES
 
+from symprop.locations import CACHE
+
 __all__ = ["CACHE_DIR", "cached"]
 
-CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "derive"
+CACHE_DIR = CACHE / "derive"
 T = TypeVar("T")
 
 

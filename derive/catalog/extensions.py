@@ -1,27 +1,20 @@
 """User extensions: Python files that add items to the catalogue through the registration API.
 
-Every ``extensions/*.py`` file of the project, then every file named in the
-``SYMPROP_EXTENSIONS`` environment variable (paths separated by ``os.pathsep``),
-is run once, in that order, the first time the catalogue is read.  A file adds
-items with ``derive.catalog.registry.register_activation``; ``make generate``, the
-tests and ``python -m derive latex`` then all see them.
+Every ``extensions/*.py`` file of the current project (the ``extensions/``
+folder of the working folder, never one of symprop's installation), then
+every file named in the ``SYMPROP_EXTENSIONS`` environment variable (paths
+separated by ``os.pathsep``), is run once, in that order, the first time the
+catalogue is read; ``symprop.locations.extension_files`` lists them.  A file
+adds items with ``derive.catalog.registry.register_activation``;
+``make generate``, the tests and ``python -m derive latex`` then all see them.
 """
 
-import os
 import runpy
-from pathlib import Path
 
 from derive.core.errors import DefinitionError
+from symprop.locations import extension_files, extension_folder
 
-__all__ = ["EXTENSION_DIR", "extension_files", "run_extensions"]
-
-EXTENSION_DIR = Path(__file__).resolve().parents[2] / "extensions"
-
-
-def extension_files() -> list[Path]:
-    """The extension files to run, the project's folder first."""
-    named = [Path(p) for p in os.environ.get("SYMPROP_EXTENSIONS", "").split(os.pathsep) if p]
-    return sorted(EXTENSION_DIR.glob("*.py")) + named
+__all__ = ["extension_files", "extension_folder", "run_extensions"]
 
 
 def run_extensions() -> None:

@@ -21,13 +21,15 @@ from derive.presentation.latex import Block, dense_blocks, item_blocks, program_
 from derive.presentation.markdown import display_math, escape, heading
 from derive.program.network import Program
 from derive.program.named_specs import load_program, network_paths
+from symprop.locations import DOCS as _CHECKOUT_DOCS
 
 __all__ = ["DOCS", "MARKDOWN", "PLOTS", "render_markdown", "write_markdown", "is_current"]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-MARKDOWN = DOCS / "derivations.md"
+#: ``docs/`` of the source checkout; None when symprop is installed (``derive docs`` then needs ``--out``).
+DOCS: Path | None = _CHECKOUT_DOCS
+MARKDOWN: Path | None = DOCS / "derivations.md" if DOCS is not None else None
 #: The folder of the activation plots; the Markdown links to ``plots/NAME.png``.
-PLOTS = DOCS / "plots"
+PLOTS: Path | None = DOCS / "plots" if DOCS is not None else None
 
 #: Section titles of the catalogue's kinds; a kind missing here is titled by its own name.
 _TITLES = {

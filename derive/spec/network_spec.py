@@ -21,14 +21,16 @@ from derive.spec.toml_file import MAX_FILE_BYTES, read_toml
 from derive.spec.reader import ANY_NUMBER, NON_NEGATIVE, POSITIVE, PROBABILITY, Reader, SpecError, finite, one_line, shown
 from derive.spec.model import BiasKind, LayerSpec, NetworkSpec, Vocabulary
 from derive.spec.training import read_optimizer
+from symprop.locations import SPECS
 
 __all__ = [
     "SpecError", "load_spec", "parse_spec", "SPEC_DIR", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_WIDTH", "MAX_NUMBERS",
     "MAX_NAME", "MAX_DESCRIPTION",
 ]
 
-#: The folder whose ``*.toml`` files ``make generate`` builds into ``generated/``.
-SPEC_DIR = Path(__file__).resolve().parents[2] / "specs"
+#: The folder whose ``*.toml`` files ``make generate`` builds into ``generated/``: ``specs/`` of the
+#: checkout, or the example specs installed as package data (``symprop.locations``).
+SPEC_DIR = SPECS
 
 #: The most ``[[layers]]`` tables, and the most units of a layer or inputs of the network.
 MAX_LAYERS, MAX_WIDTH = 256, 1_000_000

@@ -1,0 +1,89 @@
+"""symprop's public API: the catalogue, specs, derived networks, their NumPy modules and walk-throughs.
+
+::
+
+    import symprop
+
+    spec = symprop.load_spec("my.toml")          # or symprop.example("example2")
+    program = symprop.derive_network(spec)       # the straight-line program, derived by SymPy
+    source = symprop.render_network(spec)        # its NumPy module, as text
+    print(symprop.explain("example1", "w2[0,0]"))  # one gradient, step by step, with numbers
+    symprop.catalog().names("activation")        # every built-in (and extension) activation
+
+Every function imports what it needs when it is called, so ``import symprop``
+loads neither SymPy nor Jinja.  ``derive`` (the mathematics) and ``codegen``
+(the printing) stay importable for everything else; the ``symprop`` command
+(``symprop.cli``) runs their command lines.  Where symprop reads and writes
+is decided in ``symprop.locations``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from derive.catalog.registry import Catalog
+    from derive.program.network import Program
+    from derive.spec.model import NetworkSpec
+
+__all__ = ["catalog", "examples", "example", "load_spec", "derive_network", "render_network", "explain"]
+
+
+def catalog() -> Catalog:
+    """The catalogue: the built-in items and those of the extensions, each derived when first asked for."""
+    from derive.catalog.standard import CATALOG
+
+    return CATALOG
+
+
+def examples() -> dict[str, Path]:
+    """The example specs that ship with symprop, by name (``example1``, ``example2``)."""
+    from symprop.locations import SPECS
+
+    return {path.stem: path for path in sorted(SPECS.glob("*.toml"))}
+
+
+def example(name: str) -> NetworkSpec:
+    """The example spec ``name``, read and checked; KeyError lists the names."""
+    known = examples()
+    if name not in known:
+        raise KeyError(f"unknown example {name!r}; examples: {', '.join(known)}")
+    return load_spec(known[name])
+
+
+def load_spec(path: str | Path) -> NetworkSpec:
+    """The network spec in the TOML file ``path``, checked against the catalogue (``derive.spec.SpecError``)."""
+    from derive.spec import load_spec as read
+
+    return read(Path(path), catalog().vocabulary())
+
+
+def derive_network(spec: NetworkSpec) -> Program:
+    """The network's program: forward pass, loss, every gradient and the update, derived by SymPy."""
+    from derive.program.build import derive_network as derive
+
+    return derive(spec, catalog())
+
+
+def render_network(spec: NetworkSpec) -> str:
+    """The source of the network's NumPy module, which imports NumPy alone."""
+    from codegen.rendering import render_network as render
+
+    return render(spec, catalog())
+
+
+def explain(network: str | Path | NetworkSpec, parameter: str, format: str = "text") -> str:
+    """The walk-through of backpropagation to ``parameter`` (``"w2[0,0]"``) at the spec's ``[example]``.
+
+    ``network`` is an example's name, a spec file or a spec; ``format`` is
+    ``text``, ``md`` or ``tex``.
+    """
+    from derive.presentation.walkthrough_build import explain as walk
+    from derive.presentation.walkthrough_text import render
+
+    if isinstance(network, str) and network in examples():
+        network = example(network)
+    elif isinstance(network, (str, Path)):
+        network = load_spec(network)
+    return render(walk(derive_network(network), parameter), format)
