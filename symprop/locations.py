@@ -22,7 +22,7 @@ neither of them, nor anything but the standard library, so a warm
 """
 
 import os
-import re
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,27 +36,14 @@ PACKAGES = Path(__file__).resolve().parent.parent
 #: The example specs as installed: ``specs/`` shipped as the package data ``symprop/specs/*.toml``.
 PACKAGED_SPECS = Path(__file__).resolve().parent / "specs"
 
-_TABLE = re.compile(r"\[\[?\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?")
-_NAME = re.compile(r"""name\s*=\s*(["'])([^"'\\]*)\1\s*(#.*)?""")
-
-
 def project_name(pyproject: str) -> str | None:
-    """The ``name`` of the ``[project]`` table of a ``pyproject.toml`` text, or None.
-
-    Read line by line rather than with ``tomllib``: deriving a network must
-    not load the TOML reader (``tests/test_package_layers.py``).
-    """
-    table = None
-    for line in pyproject.splitlines():
-        stripped = line.strip()
-        header = _TABLE.fullmatch(stripped)
-        if header:
-            table = header[1]
-            continue
-        name = _NAME.fullmatch(stripped)
-        if table == "project" and name:
-            return name[2]
-    return None
+    """The ``name`` of the ``[project]`` table of a ``pyproject.toml`` text, or None (also for unreadable TOML)."""
+    try:
+        project = tomllib.loads(pyproject).get("project")
+    except tomllib.TOMLDecodeError:
+        return None
+    name = project.get("name") if isinstance(project, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def is_checkout(folder: Path) -> bool:

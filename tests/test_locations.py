@@ -54,6 +54,10 @@ def test_a_name_outside_the_project_table_is_not_the_project_name():
     assert project_name('[tool.other]\nname = "symprop"\n\n[project]\nversion = "1"\n') is None
 
 
+def test_unreadable_toml_names_no_project():
+    assert project_name('[project\nname = "symprop"\n') is None
+
+
 def test_the_project_name_is_read_after_arrays_and_comments():
     text = '[project]\ndependencies = [\n    "sympy",\n]\nname = "symprop"  # the distribution\n'
     assert project_name(text) == "symprop"
