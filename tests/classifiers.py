@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 
-import derive.catalog.standard  # noqa: F401  (registers the built-in catalogue)
 from generated import example2
 from network_modules import module_of, spec_of
 

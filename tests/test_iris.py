@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import derive.catalog.standard  # noqa: F401  (registers the built-in catalogue)
 from network_modules import module_of, spec_of
 
 DATA = Path(__file__).resolve().parent / "data" / "iris.csv"
