@@ -75,7 +75,10 @@ def forward(params, x, training=False, rng=None):
 
 
 def loss(y, out):
-    """The cost of predictions ``out`` for targets ``y``, before any weight penalty."""
+    """The cost of predictions ``out`` for targets ``y``, before any weight penalty.
+
+    In a classifier, integer class labels may stand for the target rows ``y``.
+    """
     y = _array("y", _labels("y", y, CLASSES, OUTPUTS), (None, OUTPUTS), rows=True)
     out = _array("out", out, (len(y), OUTPUTS))
     cost = (1/2)*np.sum((-out + y)**2)
@@ -455,8 +458,9 @@ class Trainer:
         """One step on the batch ``x``, ``y``; returns the cost before it, penalties included.
 
         Float64 arrays are used as they are; other arrays of numbers are
-        converted first.  A NaN or infinite cost or gradient is a
-        FloatingPointError, raised before anything is updated.
+        converted first; in a classifier ``y`` may be integer class labels.
+        A NaN or infinite cost or gradient is a FloatingPointError, raised
+        before anything is updated.
         """
         x, y = _data(x, y, INPUTS, OUTPUTS, classes=CLASSES)
         learning_rate = _number("learning_rate", learning_rate)

@@ -84,7 +84,10 @@ def forward(params, x, training=False, rng=None):
 
 
 def loss(y, out):
-    """The cost of predictions ``out`` for targets ``y``, before any weight penalty."""
+    """The cost of predictions ``out`` for targets ``y``, before any weight penalty.
+
+    In a classifier, integer class labels may stand for the target rows ``y``.
+    """
     y = _array("y", _labels("y", y, CLASSES, OUTPUTS), (None, OUTPUTS), rows=True)
     out = _array("out", out, (len(y), OUTPUTS))
     N = y.shape[0]
@@ -403,7 +406,7 @@ def predict(params, x, check_finite=False):
 
 
 def predict_proba(params, x, check_finite=False):
-    """Class probabilities of each row of ``x``: the softmax of the logits ``out``; rows of ``(N, OUTPUTS)`` sum to 1."""
+    """Class probabilities of each row of ``x``: the softmax of the logits ``out``, rows that sum to 1."""
     out = predict(params, x, check_finite)
     _t0 = np.max(out, axis=1, keepdims=True)
     out_shifted = -_t0 + np.maximum(out, -np.finfo(out.dtype).max + np.maximum(_t0, 0))
@@ -528,8 +531,9 @@ class Trainer:
         """One step on the batch ``x``, ``y``; returns the cost before it, penalties included.
 
         Float64 arrays are used as they are; other arrays of numbers are
-        converted first.  A NaN or infinite cost or gradient is a
-        FloatingPointError, raised before anything is updated.
+        converted first; in a classifier ``y`` may be integer class labels.
+        A NaN or infinite cost or gradient is a FloatingPointError, raised
+        before anything is updated.
         """
         x, y = _data(x, y, INPUTS, OUTPUTS, classes=CLASSES)
         learning_rate = _number("learning_rate", learning_rate)

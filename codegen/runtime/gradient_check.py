@@ -5,7 +5,7 @@ and the relative error are printed from ``derive.program.gradient_check``
 in place of the calls of ``_central_difference`` and ``_relative_error``
 (``codegen.network_module.runtime_source``, ``printed``), whose arguments
 are the names each printed formula reads.  ``PARAMETERS``, ``INPUTS``,
-``OUTPUTS``, ``forward`` and ``backward`` are printed into each module; the
+``OUTPUTS``, ``CLASSES``, ``forward`` and ``backward`` are printed into each module; the
 names bound here stand in for them, so that the file runs as written.
 """
 
