@@ -47,6 +47,9 @@ OUTPUTS = 3
 #: Classes of the loss ``softmax_neg_log_likelihood``: integer labels in ``range(CLASSES)`` may stand for target rows.
 CLASSES = 3
 
+#: None: the predicted class is the most probable of the OUTPUTS (no single binary output).
+THRESHOLD = None
+
 #: The spec's learning rate, the default step of ``update`` and ``train_step``.
 LEARNING_RATE = 0.01
 
