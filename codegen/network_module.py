@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sympy import Basic, Indexed, MatrixSymbol, Symbol
 
+from derive.catalog.losses import BINARY_THRESHOLD
 from derive.program.gradient_check import CENTRAL_DIFFERENCE, RELATIVE_ERROR
 from derive.layers.dropout import UniformDraw
 from derive.program.network import Mode, Program, Stage
@@ -38,6 +39,7 @@ NETWORK_RUNTIME = {
     "gradient_check": ("gradient_check.py", ()),
     "trainer": ("trainer_shell.py", ("Trainer.copy_params",)),
     "fit": ("network_fit.py", ()),
+    "classes": ("network_classes.py", ()),
     "storage": ("network_storage.py", ()),
 }
 
@@ -86,7 +88,11 @@ class NetworkModule:
     ``initial`` names each array, the private initialiser function that
     fills it and the table of its shape (``PARAMETERS`` or ``STATISTICS``); ``state`` holds the statements of the optimiser's initial
     state (empty for plain gradient descent); ``schedule`` the statements and
-    result of the learning rate at ``epoch``.  ``runtime`` holds the source
+    result of the learning rate at ``epoch``.  A classifier (a classification
+    loss) has ``classes``, its number of classes (2 for a single binary
+    output), ``probabilities``, the printed probability map of ``out``,
+    ``takes``, what its loss takes (``one_hot_logits``...), and for a single
+    binary output ``threshold``; all None for a regression loss.  ``runtime`` holds the source
     of each piece of ``NETWORK_RUNTIME``, the gradient check's formulas
     (``central_difference``, ``relative_error``) printed into it.
     """
@@ -113,6 +119,10 @@ class NetworkModule:
     central_difference: str
     relative_error: str
     runtime: dict[str, str]
+    classes: int | None = None
+    probabilities: StageFunction | None = None
+    takes: str | None = None
+    threshold: float | None = None
 
 
 def names_in(expr: Basic) -> set[str]:
@@ -166,7 +176,19 @@ def network_module(program: Program) -> NetworkModule:
         central_difference=formulas["_central_difference"], relative_error=formulas["_relative_error"],
         runtime={piece: runtime_source(file, *only, printed=formulas)
                  for piece, (file, only) in NETWORK_RUNTIME.items()},
+        **_classifier(program, sources),
     )
+
+
+def _classifier(program: Program, sources: dict) -> dict:
+    """A classifier's number of classes, printed probabilities of ``out`` and threshold; nothing for regression."""
+    inputs, outputs = program.loss.inputs, program.spec.layers[-1].units
+    if not inputs.classification:
+        return {}
+    binary = outputs == 1 and not inputs.one_hot
+    probabilities = _stage(program, Stage.PROBABILITIES, ["proba"], {"out"}, sources, list(program.probabilities))
+    return {"classes": 2 if binary else outputs, "probabilities": probabilities, "takes": inputs.name.lower(),
+            "threshold": float(BINARY_THRESHOLD) if binary else None}
 
 
 def runtime_source(name: str, *only: str, printed: dict[str, str] | None = None) -> str:
@@ -238,12 +260,13 @@ def _schedule(program: Program) -> StageFunction:
     return StageFunction(Stage.UPDATE, [], [Block(Mode.ALWAYS.value, body.statements)], [result], [])
 
 
-def _stage(program: Program, stage: Stage, outputs: list[str], arguments: set[str], sources: dict) -> StageFunction:
-    """Print one stage: its sizes first, then its assignments in blocks of one mode each."""
-    assignments = program.stage(stage)
+def _stage(program: Program, stage: Stage, outputs: list[str], arguments: set[str], sources: dict,
+           assignments: list | None = None) -> StageFunction:
+    """Print one stage (or ``assignments`` given): its sizes first, then its assignments in blocks of one mode each."""
+    assignments = program.stage(stage) if assignments is None else assignments
     top = Body()
-    # Sizes of the batch and of the output layer, read off the targets y: (N, C), or the inputs x.
-    reader = "y" if "y" in arguments else "x"
+    # Sizes of the batch and of the output layer, read off the targets y: (N, C), the output out, or the inputs x.
+    reader = next(name for name in ("y", "out", "x") if name in arguments or name == "x")
     for size, code in size_bindings([a.expr for a in assignments], reader, reader):
         top.add(size, code)
     blocks = [Block(Mode.ALWAYS.value, top.statements)] if top.statements else []

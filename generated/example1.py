@@ -11,12 +11,15 @@ Training: ``init_params``, ``fit``, ``Trainer`` (the step in place, in prealloca
 ``gradient_check``, ``predict``, ``save`` and ``load``.
 """
 
+import time
+
 import numpy as np
 
 __all__ = [
-    "PARAMETERS", "STATISTICS", "FROZEN", "INPUTS", "OUTPUTS", "LEARNING_RATE",
+    "PARAMETERS", "STATISTICS", "FROZEN", "INPUTS", "OUTPUTS", "CLASSES", "LEARNING_RATE",
     "forward", "loss", "penalty", "backward", "update", "train_step", "learning_rate",
-    "init_state", "step", "init_params", "Trainer", "predict", "gradient_check", "fit", "save", "load",
+    "init_state", "step", "init_params", "Trainer", "predict",
+    "gradient_check", "fit", "save", "load",
 ]
 
 #: Every trainable array and its shape.
@@ -36,6 +39,9 @@ FROZEN = ()
 #: Features of one sample of ``x`` and of ``y``: ``x`` is ``(N, INPUTS)``, ``y`` is ``(N, OUTPUTS)``.
 INPUTS = 2
 OUTPUTS = 2
+
+#: None: the loss ``squared_error`` is not a classification loss, so targets are arrays ``(N, OUTPUTS)``.
+CLASSES = None
 
 #: The spec's learning rate, the default step of ``update`` and ``train_step``.
 LEARNING_RATE = 0.5
@@ -75,8 +81,11 @@ def forward(params, x, training=False, rng=None):
 
 
 def loss(y, out):
-    """The cost of predictions ``out`` for targets ``y``, before any weight penalty."""
-    y = _array("y", y, (None, OUTPUTS), rows=True)
+    """The cost of predictions ``out`` for targets ``y``, before any weight penalty.
+
+    In a classifier, integer class labels may stand for the target rows ``y``.
+    """
+    y = _array("y", _labels("y", y, CLASSES, OUTPUTS), (None, OUTPUTS), rows=True)
     out = _array("out", out, (len(y), OUTPUTS))
     cost = (1/2)*np.sum((-out + y)**2)
     return cost
@@ -94,7 +103,7 @@ def backward(params, x, y, cache):
     A NaN or infinite gradient is a FloatingPointError naming it.
     """
     params = _params(params)
-    x, y = _data(x, y, INPUTS, OUTPUTS)
+    x, y = _data(x, y, INPUTS, OUTPUTS, classes=CLASSES)
     cache = _cache(cache, ["h1", "out"], len(x))
     w2 = params["w2"]
     h1 = cache["h1"]
@@ -122,8 +131,12 @@ def _training_pass(params, x, y, rng=None):
     return cache, cost, backward(params, x, y, cache)
 
 
-def update(params, grads, learning_rate=LEARNING_RATE):
-    """One gradient-descent step: returns new parameters and leaves ``params`` untouched."""
+def update(params, grads, learning_rate=LEARNING_RATE, *, state=None):
+    """One gradient-descent step: the new parameters, leaving ``params`` untouched.
+
+    Gradient descent keeps no state; given ``state`` (``init_state``'s empty
+    dict), ``(new_params, state)`` is returned, as every optimiser's update does.
+    """
     params, grads = _params(params), _gradients(grads)
     learning_rate = _number("learning_rate", learning_rate)
     w1 = params["w1"]
@@ -138,22 +151,26 @@ def update(params, grads, learning_rate=LEARNING_RATE):
     b1 = b1 - learning_rate*db1
     w2 = w2 - learning_rate*dw2
     b2 = b2 - learning_rate*db2
-    return {
+    new_params = {
         "w1": w1,
         "b1": b1,
         "w2": w2,
         "b2": b2,
     }
+    return new_params if state is None else (new_params, _mapping("state", state, [], "init_state's"))
 
 
-def train_step(params, x, y, learning_rate=LEARNING_RATE, rng=None):
-    """Forward, cost, backward and update; returns ``(new_params, cost)``, the cost before the step.
+def train_step(params, x, y, learning_rate=LEARNING_RATE, rng=None, *, state=None):
+    """Forward, cost, backward and update: ``(new_params, cost)``, the cost before the step.
 
-    A NaN or infinite cost or gradient is a FloatingPointError naming it, before any update.
+    Given the optimiser's ``state`` (``init_state(params)`` at first), the
+    step continues from it and ``(new_params, cost, new_state)`` is returned.
+    ``y`` may be integer class labels in a classifier.  A NaN or infinite cost
+    or gradient is a FloatingPointError naming it, before any update.
     """
     cache, cost, grads = _training_pass(params, x, y, rng)
     new_params = update(params, grads, learning_rate)
-    return new_params, cost
+    return (new_params, cost) if state is None else (new_params, cost, _mapping("state", state, [], "init_state's"))
 
 
 def learning_rate(epoch, base=LEARNING_RATE):
@@ -230,10 +247,43 @@ def _array(name, value, shape, finite=False, rows=False):
     return array
 
 
-def _data(x, y, inputs, outputs, x_name="x", y_name="y", finite=False):
-    """Inputs ``(N, inputs)`` and targets ``(N, outputs)``, at least one row, as many rows each."""
+def _labels(name, value, classes, outputs):
+    """Integer class labels as the target rows they stand for; anything else is returned as it is.
+
+    With ``classes`` (a classifier's), a 1-D array of N integers in
+    ``range(classes)`` becomes ``(N, outputs)`` targets: one-hot rows, or,
+    for a single binary output, the column of 0s and 1s.  A 1-D array of
+    anything but integers, or a label out of range, is a ValueError saying
+    what is accepted.  Without ``classes`` (not a classifier) nothing changes.
+    """
+    if classes is None:
+        return value
+    try:
+        labels = np.asarray(value)
+    except (TypeError, ValueError):
+        return value
+    if labels.ndim != 1:
+        return value
+    accepted = (f"expected integer class labels (a 1-D array of N integers in 0..{classes - 1}) "
+                f"or targets of shape (N, {outputs})")
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"{name}: {accepted}, got a 1-D array of dtype {labels.dtype}")
+    outside = (labels < 0) | (labels >= classes)
+    if outside.any():
+        where = int(np.argmax(outside))
+        raise ValueError(f"{name}: {accepted}, got label {labels[where]} at index {where}")
+    if outputs == 1:
+        return labels.astype(np.float64).reshape(-1, 1)
+    return np.eye(outputs)[labels]
+
+
+def _data(x, y, inputs, outputs, x_name="x", y_name="y", finite=False, classes=None):
+    """Inputs ``(N, inputs)`` and targets ``(N, outputs)``, at least one row, as many rows each.
+
+    With ``classes``, integer class labels stand for their targets (``_labels``).
+    """
     x = _array(x_name, x, (None, inputs), finite, rows=True)
-    y = _array(y_name, y, (None, outputs), finite, rows=True)
+    y = _array(y_name, _labels(y_name, y, classes, outputs), (None, outputs), finite, rows=True)
     if len(x) != len(y):
         raise ValueError(f"{y_name}: expected {len(x)} rows like {x_name}, got shape {y.shape}")
     return x, y
@@ -327,6 +377,10 @@ def predict(params, x, check_finite=False):
     return forward(params, _array("x", x, (None, INPUTS), check_finite, rows=True))["out"]
 
 
+#: The metrics ``fit`` records by name: none without a classification loss.
+_METRICS = {}
+
+
 def gradient_check(params, x, y, eps=1e-6, seed=0):
     """Relative error of ``backward``'s gradient of every parameter against central differences.
 
@@ -337,7 +391,7 @@ def gradient_check(params, x, y, eps=1e-6, seed=0):
     batch statistics, and with the same dropout masks, drawn from ``seed``, every time.
     """
     params = _params(params)
-    x, y = _data(x, y, INPUTS, OUTPUTS)
+    x, y = _data(x, y, INPUTS, OUTPUTS, classes=CLASSES)
     eps = _number("eps", eps, positive=True)
     grads = backward(params, x, y, forward(params, x, training=True, rng=np.random.default_rng(seed)))
     errors = {}
@@ -410,10 +464,11 @@ class Trainer:
         """One step on the batch ``x``, ``y``; returns the cost before it, penalties included.
 
         Float64 arrays are used as they are; other arrays of numbers are
-        converted first.  A NaN or infinite cost or gradient is a
-        FloatingPointError, raised before anything is updated.
+        converted first; in a classifier ``y`` may be integer class labels.
+        A NaN or infinite cost or gradient is a FloatingPointError, raised
+        before anything is updated.
         """
-        x, y = _data(x, y, INPUTS, OUTPUTS)
+        x, y = _data(x, y, INPUTS, OUTPUTS, classes=CLASSES)
         learning_rate = _number("learning_rate", learning_rate)
         work = self._workspace(x.shape[0])
         w1 = self.params["w1"]
@@ -490,8 +545,25 @@ class Trainer:
         return cost
 
 
+def _metric_names(metrics):
+    """The names in ``metrics`` (a name or a sequence of names), each one of ``_METRICS``, else a ValueError."""
+    names = [metrics] if isinstance(metrics, str) else list(metrics)
+    accepted = ", ".join(_METRICS) or "none (metrics need a classification loss)"
+    for name in names:
+        if name not in _METRICS:
+            raise ValueError(f"metrics: unknown metric {name!r}; accepted: {accepted}")
+    return names
+
+
+def _progress(epoch, epochs, history, names, seconds):
+    """``epoch 3/100  cost 0.21  val_cost 0.25  accuracy 0.94  val_accuracy 0.93  (0.02 s)``: the last epoch's."""
+    shown = ["cost", "val_cost"] + [f"{prefix}{name}" for name in names for prefix in ("", "val_")]
+    values = [f"{key} {history[key][-1]:.4g}" for key in shown if history.get(key)]
+    return "  ".join([f"epoch {epoch + 1}/{epochs}", *values, f"({seconds:.2f} s)"])
+
+
 def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=None, y_val=None, patience=None,
-        verbose=1, every=10, check_finite=False):
+        verbose=1, every=10, check_finite=False, metrics=()):
     """Train for ``epochs`` epochs; returns ``(params, history)`` and leaves ``params`` untouched.
 
     Each epoch runs through ``x`` in batches of ``batch_size`` rows (all rows
@@ -504,19 +576,28 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
     ``x_val`` and ``y_val``, ``history["val_cost"][e]`` is the validation
     cost after epoch ``e``; with ``patience`` too, training stops once it has
     not improved for ``patience`` epochs, and a copy of the parameters of the
-    best epoch (``history["best_epoch"]``) is returned.  With ``verbose`` > 0
-    a progress line is printed every ``every`` epochs and after the last.
+    best epoch (``history["best_epoch"]``) is returned.  ``metrics``
+    (``("accuracy",)`` in a classifier module) adds ``history[name]``, each
+    metric of the parameters at the end of every epoch on ``x``, ``y`` in
+    inference mode, and ``history["val_" + name]`` with validation data.
+    With ``verbose`` > 0 a progress line, ``epoch 3/100  cost 0.21  val_cost
+    0.25  accuracy 0.94  val_accuracy 0.93  (0.02 s)`` (epochs counted from 1,
+    the epoch's seconds last), is printed for the first epoch, every
+    ``every``-th and the last, and an early stop says which epoch's
+    parameters were restored (``history["stopped_epoch"]``).  Targets may be
+    integer class labels in a classifier module.
     With ``check_finite``, NaN or infinity in the data is a ValueError; without,
     a NaN or infinite cost or gradient (or validation cost) stops training with
     a FloatingPointError naming the epoch and the batch.
     Dropout masks are drawn from ``rng`` too.
     """
     params = _params(params)
-    x, y = _data(x, y, INPUTS, OUTPUTS, finite=check_finite)
+    x, y = _data(x, y, INPUTS, OUTPUTS, finite=check_finite, classes=CLASSES)
     epochs = _number("epochs", epochs, minimum=0, integer=True)
+    names = _metric_names(metrics)
     validating = x_val is not None or y_val is not None
     if validating:
-        x_val, y_val = _data(x_val, y_val, INPUTS, OUTPUTS, "x_val", "y_val", check_finite)
+        x_val, y_val = _data(x_val, y_val, INPUTS, OUTPUTS, "x_val", "y_val", check_finite, CLASSES)
     if patience is not None and not validating:
         raise ValueError("patience: early stopping needs x_val and y_val")
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
@@ -524,9 +605,12 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
     rng = np.random.default_rng(rng)
     size = len(x) if batch_size is None else batch_size
     trainer = Trainer(params, rng=rng)
-    history = {"cost": [], "val_cost": [], "best_epoch": None}
+    prefixes = ("", "val_") if validating else ("",)
+    history = {"cost": [], "val_cost": [], **{prefix + name: [] for name in names for prefix in prefixes},
+               "best_epoch": None, "stopped_epoch": None}
     best, waited = None, 0
     for epoch in range(epochs):
+        started = time.perf_counter()
         order = rng.permutation(len(x)) if shuffle else None
         rate = learning_rate(epoch)
         costs, rows = [], []
@@ -541,20 +625,28 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
                 ) from error
             rows.append(len(x_batch))
         history["cost"].append(float(np.average(costs, weights=rows)))
-        line = f"epoch {epoch}: cost {history['cost'][-1]:.6g}"
+        for name in names:
+            history[name].append(_METRICS[name](trainer.params, x, y))
+            if validating:
+                history["val_" + name].append(_METRICS[name](trainer.params, x_val, y_val))
         if validating:
             history["val_cost"].append(float(_cost(trainer.params, x_val, y_val)))
             if not np.isfinite(history["val_cost"][-1]):
                 raise FloatingPointError(f"fit: epoch {epoch}: the validation cost is {history['val_cost'][-1]}")
-            line += f", val_cost {history['val_cost'][-1]:.6g}"
             if best is None or history["val_cost"][-1] < history["val_cost"][history["best_epoch"]]:
                 best = trainer.copy_params()
                 history["best_epoch"], waited = epoch, 0
             else:
                 waited += 1
-        if verbose and (epoch % every == 0 or epoch == epochs - 1):
-            print(line)
-        if patience is not None and waited >= patience:
+        stopping = patience is not None and waited >= patience
+        if verbose and (epoch == 0 or (epoch + 1) % every == 0 or epoch == epochs - 1 or stopping):
+            print(_progress(epoch, epochs, history, names, time.perf_counter() - started))
+        if stopping:
+            history["stopped_epoch"] = epoch
+            if verbose:
+                kept = history["best_epoch"]
+                print(f"early stopping at epoch {epoch + 1}/{epochs}: val_cost has not improved for {patience} "
+                      f"epochs; restored the parameters of epoch {kept + 1} (val_cost {history['val_cost'][kept]:.4g})")
             break
     if patience is not None and best is not None:
         return best, history

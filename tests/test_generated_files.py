@@ -80,8 +80,8 @@ def test_every_generated_file_has_a_known_source():
 
 
 @pytest.mark.parametrize("name", ON_DISK)
-def test_generated_file_imports_only_numpy(name):
-    assert imported_modules(name) <= {"numpy"}
+def test_generated_file_imports_only_numpy_and_the_standard_clock(name):
+    assert imported_modules(name) <= {"numpy", "time"}
 
 
 @pytest.mark.parametrize("name", ON_DISK)

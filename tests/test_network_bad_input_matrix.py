@@ -63,8 +63,8 @@ def momentum_calls(m):
     grads = m["backward"](params, X, Y, cache)
     state = m["init_state"](params)
     return [
-        Call("update (state)", lambda a: m["update"](params, grads, {**state, "vw1": a["vw1"]}), {"vw1": state["vw1"]}),
-        Call("train_step (momentum)", lambda a: m["train_step"](params, a["x"], a["y"], state), {"x": X, "y": Y}),
+        Call("update (state)", lambda a: m["update"](params, grads, state={**state, "vw1": a["vw1"]}), {"vw1": state["vw1"]}),
+        Call("train_step (momentum)", lambda a: m["train_step"](params, a["x"], a["y"], state=state), {"x": X, "y": Y}),
         Call("step", lambda a: m["step"](params, {**grads, "dw1": a["dw1"]}, state, 0), {"dw1": grads["dw1"]}),
         Call("running_statistics",
              lambda a: m["running_statistics"]({**params, "running_mean1": a["running_mean1"]}, cache),

@@ -121,7 +121,7 @@ def test_momentum_must_not_be_negative(heavy):
     params = heavy["init_params"](0)
     grads = {f"d{name}": np.zeros_like(value) for name, value in params.items()}
     raises("momentum: expected a finite real number >= 0, got -0.5", heavy["update"], params, grads,
-           heavy["init_state"](params), 0.1, -0.5)
+           0.1, -0.5, state=heavy["init_state"](params))
 
 
 def test_a_trainers_state_names_what_it_lacks(heavy):

@@ -81,9 +81,8 @@ def test_backward_names_a_nan_gradient():
 def test_train_step_refuses_a_nan_cost(optimizer):
     module = network(optimizer)
     params = module["init_params"](0)
-    state = () if optimizer == "sgd" else (module["init_state"](params),)
     with pytest.raises(FloatingPointError, match="the cost is nan"):
-        module["train_step"](params, with_nan(0), Y, *state)
+        module["train_step"](params, with_nan(0), Y, state=module["init_state"](params))
 
 
 def test_a_finite_run_is_unchanged_by_the_checks(net):

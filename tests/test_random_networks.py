@@ -117,7 +117,7 @@ def test_an_all_frozen_momentum_spec_trains_nothing(loss):
     x, y = rng.normal(size=(4, 2)), targets(loss, rng, 4)
     trainer = module["Trainer"](params)
     trainer.train_step(x, y, 0.5)
-    stepped, _, _ = module["train_step"](params, x, y, module["init_state"](params), 0.5)
+    stepped, _, _ = module["train_step"](params, x, y, 0.5, state=module["init_state"](params))
     for name in module["PARAMETERS"]:
         np.testing.assert_array_equal(trainer.params[name], params[name])
         np.testing.assert_array_equal(stepped[name], params[name])

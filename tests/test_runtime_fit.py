@@ -112,9 +112,10 @@ def test_check_finite_refuses_nan_data(trainers):
         fit(params(), x, y, epochs=1, check_finite=True)
 
 
-def test_a_progress_line_is_printed_every_every_epochs_and_after_the_last(trainers, capsys):
-    fit(params(), *data(), epochs=4, every=3)
-    assert [line.split(":")[0] for line in capsys.readouterr().out.splitlines()] == ["epoch 0", "epoch 3"]
+def test_a_progress_line_is_printed_first_every_every_epochs_and_after_the_last(trainers, capsys):
+    fit(params(), *data(), epochs=7, every=3)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[0] for line in lines] == ["epoch 1/7", "epoch 3/7", "epoch 6/7", "epoch 7/7"]
 
 
 def test_shuffling_visits_the_rows_in_an_order_drawn_from_rng(monkeypatch, trainers):

@@ -117,7 +117,7 @@ def test_trace_of_momentum_and_penalties_matches_generated_module():
     params = {name: example[name] for name in module["PARAMETERS"]}
     grads = module["backward"](params, example["x"], example["y"], module["forward"](params, example["x"]))
     assert float(traced.values["penalty"][0, 0]) == pytest.approx(module["penalty"](params), rel=1e-12)
-    new, velocities = module["update"](params, grads, module["init_state"](params))
+    new, velocities = module["update"](params, grads, state=module["init_state"](params))
     for name, value in {**new, **velocities}.items():
         np.testing.assert_allclose(as_array(traced.updated[name]), value, **CLOSE, err_msg=name)
 

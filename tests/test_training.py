@@ -146,7 +146,7 @@ def test_progress_lines_at_the_chosen_interval_and_silence_with_verbose_0(capsys
     fit = linear()["fit"]
     fit(START, X, Y, 7, every=3)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["epoch 0", "epoch 3", "epoch 6"]
+    assert [line.split("  ")[0] for line in lines] == ["epoch 1/7", "epoch 3/7", "epoch 6/7", "epoch 7/7"]
     fit(START, X, Y, 7, verbose=0)
     assert capsys.readouterr().out == ""
 

@@ -82,7 +82,7 @@ def test_fit_with_validation_and_a_zero_penalty_follows_the_unpenalised_fit(plai
 def test_momentum_with_a_zero_penalty_equals_the_unpenalised_step():
     module, reference = network(0.0, "momentum"), network(None, "momentum")
     params = module["init_params"](0)
-    stepped, _, _ = module["train_step"](params, X, Y, module["init_state"](params))
-    expected, _, _ = reference["train_step"](params, X, Y, reference["init_state"](params))
+    stepped, _, _ = module["train_step"](params, X, Y, state=module["init_state"](params))
+    expected, _, _ = reference["train_step"](params, X, Y, state=reference["init_state"](params))
     for name in params:
         np.testing.assert_allclose(stepped[name], expected[name], rtol=1e-15)

@@ -5,7 +5,7 @@ and the relative error are printed from ``derive.program.gradient_check``
 in place of the calls of ``_central_difference`` and ``_relative_error``
 (``codegen.network_module.runtime_source``, ``printed``), whose arguments
 are the names each printed formula reads.  ``PARAMETERS``, ``INPUTS``,
-``OUTPUTS``, ``forward`` and ``backward`` are printed into each module; the
+``OUTPUTS``, ``CLASSES``, ``forward`` and ``backward`` are printed into each module; the
 names bound here stand in for them, so that the file runs as written.
 """
 
@@ -17,7 +17,7 @@ from .network_tables import _params
 
 #: A module's tables and passes, printed into it.
 PARAMETERS: dict = {}
-INPUTS = OUTPUTS = None
+INPUTS = OUTPUTS = CLASSES = None
 forward = backward = None
 #: The formulas printed from derive in place of each call of these.
 _central_difference = _relative_error = None
@@ -33,7 +33,7 @@ def gradient_check(params, x, y, eps=1e-6, seed=0):
     batch statistics, and with the same dropout masks, drawn from ``seed``, every time.
     """
     params = _params(params)
-    x, y = _data(x, y, INPUTS, OUTPUTS)
+    x, y = _data(x, y, INPUTS, OUTPUTS, classes=CLASSES)
     eps = _number("eps", eps, positive=True)
     grads = backward(params, x, y, forward(params, x, training=True, rng=np.random.default_rng(seed)))
     errors = {}

@@ -44,10 +44,43 @@ def _array(name, value, shape, finite=False, rows=False):
     return array
 
 
-def _data(x, y, inputs, outputs, x_name="x", y_name="y", finite=False):
-    """Inputs ``(N, inputs)`` and targets ``(N, outputs)``, at least one row, as many rows each."""
+def _labels(name, value, classes, outputs):
+    """Integer class labels as the target rows they stand for; anything else is returned as it is.
+
+    With ``classes`` (a classifier's), a 1-D array of N integers in
+    ``range(classes)`` becomes ``(N, outputs)`` targets: one-hot rows, or,
+    for a single binary output, the column of 0s and 1s.  A 1-D array of
+    anything but integers, or a label out of range, is a ValueError saying
+    what is accepted.  Without ``classes`` (not a classifier) nothing changes.
+    """
+    if classes is None:
+        return value
+    try:
+        labels = np.asarray(value)
+    except (TypeError, ValueError):
+        return value
+    if labels.ndim != 1:
+        return value
+    accepted = (f"expected integer class labels (a 1-D array of N integers in 0..{classes - 1}) "
+                f"or targets of shape (N, {outputs})")
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"{name}: {accepted}, got a 1-D array of dtype {labels.dtype}")
+    outside = (labels < 0) | (labels >= classes)
+    if outside.any():
+        where = int(np.argmax(outside))
+        raise ValueError(f"{name}: {accepted}, got label {labels[where]} at index {where}")
+    if outputs == 1:
+        return labels.astype(np.float64).reshape(-1, 1)
+    return np.eye(outputs)[labels]
+
+
+def _data(x, y, inputs, outputs, x_name="x", y_name="y", finite=False, classes=None):
+    """Inputs ``(N, inputs)`` and targets ``(N, outputs)``, at least one row, as many rows each.
+
+    With ``classes``, integer class labels stand for their targets (``_labels``).
+    """
     x = _array(x_name, x, (None, inputs), finite, rows=True)
-    y = _array(y_name, y, (None, outputs), finite, rows=True)
+    y = _array(y_name, _labels(y_name, y, classes, outputs), (None, outputs), finite, rows=True)
     if len(x) != len(y):
         raise ValueError(f"{y_name}: expected {len(x)} rows like {x_name}, got shape {y.shape}")
     return x, y

@@ -24,7 +24,11 @@ from derive.core.symbols import C, N, j, m
 from derive.core.shortest_form import shortest_form
 from derive.core.shown_as_math import ShownAsMath
 
-__all__ = ["Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable"]
+__all__ = ["Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable", "BINARY_THRESHOLD"]
+
+#: The probability p of class 1 of a single binary output at which both classes are as probable, p = 1 - p:
+#: a classifier's class is 1 from there up.
+BINARY_THRESHOLD = Rational(1, 2)
 
 
 class Inputs(str, Enum):
@@ -42,6 +46,16 @@ class Inputs(str, Enum):
         probabilities = (Inputs.ONE_HOT_PROBABILITIES, Inputs.BINARY_PROBABILITIES)
         return (0, 1) if self in probabilities else None
 
+    @property
+    def classification(self) -> bool:
+        """True for a classification loss: its targets are classes, its predictions give their probabilities."""
+        return self is not Inputs.REGRESSION
+
+    @property
+    def one_hot(self) -> bool:
+        """True when each target row is one class in one-hot form (softmax family); else each entry is binary."""
+        return self in (Inputs.ONE_HOT_PROBABILITIES, Inputs.ONE_HOT_LOGITS)
+
 
 @dataclass(frozen=True)
 class Loss(ShownAsMath):
@@ -49,6 +63,10 @@ class Loss(ShownAsMath):
 
     ``gradient`` is what ``sympy.diff`` gives, for any targets: no assumption
     about them simplifies it.  The ``*_computed_as`` forms are what code evaluates.
+    ``probabilities`` is a classification loss's probability map: entry
+    ``[m, j]`` of the class probabilities its predictions stand for (the
+    softmax of logits, the logistic of a logit, or the prediction itself
+    for a loss taking probabilities); None for a regression loss.
     """
 
     name: str
@@ -61,6 +79,8 @@ class Loss(ShownAsMath):
     cost_computed_as: Shifted
     gradient_computed_as: Shifted
     doc: str
+    probabilities: Expr | None = None
+    probabilities_computed_as: Shifted | None = None
 
 
 #: Turns a cost or gradient into the form code evaluates (see ``by_row_max``).
@@ -88,9 +108,14 @@ def loss(
     stabilise: Stabiliser = elementwise_stable,
     cost_computed_as: Callable[[Expr], Expr] | None = None,
     gradient_computed_as: Callable[[Expr], Expr] | None = None,
+    probabilities: Expr | None = None,
     doc: str = "",
 ) -> Loss:
     """Derive the gradient of ``cost`` with respect to ``predictions[m, j]``.
+
+    ``probabilities``, required of a classification loss and refused for a
+    regression one, is the probability entry ``[m, j]`` over ``predictions``
+    (``predictions[m, j]`` itself when the predictions are probabilities).
 
     ``cost_computed_as`` and ``gradient_computed_as``, given the cost and the
     derived gradient, return an equal form of it, each more accurate
@@ -106,6 +131,9 @@ def loss(
             item, f"unknown symbol(s) {', '.join(stray)} in {cost}",
             f"accepted: {targets.label}[n, i], {predictions.label}[n, i], N, C and declared parameters",
         )
+    if (probabilities is None) == inputs.classification:
+        raise DefinitionError(item, f"a probability map is {'required' if inputs.classification else 'refused'}",
+                              "a classification loss states its probabilities; a regression loss has none")
     gradient = shortest_form(entrywise_gradient(cost, predictions) or drop_range_guards(diff(cost, predictions[m, j]).doit()))
     return Loss(
         name=name,
@@ -118,6 +146,8 @@ def loss(
         cost_computed_as=stabilise(_proven(item, "cost", cost, cost_computed_as), predictions, item),
         gradient_computed_as=stabilise(_proven(item, "gradient", gradient, gradient_computed_as), predictions, item),
         doc=doc,
+        probabilities=probabilities,
+        probabilities_computed_as=None if probabilities is None else stabilise(sympify(probabilities), predictions, item),
     )
 
 
@@ -148,6 +178,7 @@ def fused(
         name, cost, targets=outer.targets, predictions=logits, inputs=inputs,
         params={p.symbol: p.default for p in outer.params},
         stabilise=stabilise, gradient_computed_as=gradient_computed_as, doc=doc,
+        probabilities=inner(logits, m, j),
     )
 
 

@@ -83,7 +83,7 @@ def _binary_cross_entropy():
     return loss(
         "binary_cross_entropy",
         -_entries(XLogY(y[n, i], p[n, i]) + XLogY(1 - y[n, i], 1 - p[n, i])) / (N * C),
-        targets=y, predictions=p, inputs=Inputs.BINARY_PROBABILITIES,
+        targets=y, predictions=p, inputs=Inputs.BINARY_PROBABILITIES, probabilities=p[m, j],
         doc="Binary cross-entropy of probabilities, mean over every entry; infinite where p is 0 or 1 "
             "against the target (use sigmoid_cross_entropy on logits).",
     )
@@ -114,7 +114,7 @@ def _neg_log_likelihood():
     y, p = _ONE_HOT, _PREDICTIONS
     return loss(
         "neg_log_likelihood", -_entries(XLogY(y[n, i], p[n, i])) / N,
-        targets=y, predictions=p, inputs=Inputs.ONE_HOT_PROBABILITIES,
+        targets=y, predictions=p, inputs=Inputs.ONE_HOT_PROBABILITIES, probabilities=p[m, j],
         doc="Mean over samples of -log p at the true class, for one-hot targets and probabilities.",
     )
 

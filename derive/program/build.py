@@ -81,6 +81,13 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     loss_stage = _lets(cost, Stage.LOSS) + [
         Assignment("cost", cost.expr, Stage.LOSS, 0, f"loss {loss.name}", loss.cost.xreplace(replacements))
     ]
+    probabilities = []
+    if loss.probabilities_computed_as is not None:
+        form = _rename(loss.probabilities_computed_as, replacements, predictions)
+        probabilities = _lets(form, Stage.PROBABILITIES) + [Assignment(
+            "proba", form.expr, Stage.PROBABILITIES, 0, f"probabilities of {loss.name}",
+            loss.probabilities.xreplace(replacements),
+        )]
     penalty_stage = [Assignment("penalty", Add(*(p.cost for p in penalty)), Stage.PENALTY, 0, "penalty", shape=())]
     gradient = _rename(loss.gradient_computed_as, replacements, predictions)
     backward += _lets(gradient, Stage.BACKWARD)
@@ -133,6 +140,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         learning_rate=learning_rate_at(spec.optimizer.schedule),
         initializers=_initializers(catalog, parameters + statistics),
         folded=FoldedStep((), (), ()),
+        probabilities=tuple(probabilities),
     )
     return replace(program, folded=_folded(program))
 

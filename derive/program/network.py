@@ -36,6 +36,7 @@ class Stage(str, Enum):
     BACKWARD = "backward"
     UPDATE = "update"
     STATISTICS = "statistics"
+    PROBABILITIES = "probabilities"
 
 
 class Mode(str, Enum):
@@ -108,6 +109,9 @@ class Program(ShownAsMath):
     epoch and the spec's base rate (``derive.layers.optimizers``).  ``initializers`` are the
     catalogue initialisers the arrays name, and ``folded`` the training step with
     the learning rate folded in: a printer needs nothing else.
+    ``probabilities`` (stage ``PROBABILITIES``, kept apart from the training
+    program) computes ``proba``, the class probabilities of the output
+    ``out``, from the loss's probability map; empty for a regression loss.
     """
 
     spec: NetworkSpec
@@ -120,6 +124,7 @@ class Program(ShownAsMath):
     learning_rate: Expr
     initializers: tuple[Initializer, ...]
     folded: FoldedStep
+    probabilities: tuple[Assignment, ...] = ()
 
     def stage(self, stage: Stage, mode: Mode | None = None) -> list[Assignment]:
         """The assignments of ``stage``; of those that depend on the mode, only ``mode``'s when given."""
