@@ -1,0 +1,168 @@
+"""The obligations of ``derive.core``: custom functions' derivative rules, ``FORMS``, stable forms, printer conventions.
+
+Built by iterating the custom functions of ``derive.core.functions`` and the
+entries of ``derive.core.operation_forms.FORMS``, so a new function or form
+gets an obligation, and fails it until SymPy proves it (or, for an
+approximation listed in ``APPROXIMATIONS``, until it passes its 50-digit check).
+"""
+
+import inspect
+from collections.abc import Callable
+
+import mpmath
+from sympy import (
+    Dummy, Eq, Expr, FiniteSet, Function, IndexedBase, Piecewise, S, Symbol, diff, erf, exp, lambdify, log, piecewise_fold, simplify,
+)
+
+from derive.core import functions
+from derive.core.functions import NormalCDF, XDivY, XLogY, unscaled
+from derive.core.normal_cdf import NORMAL_CDF, normal_cdf_input
+from derive.core.obligation import Discharge, Obligation, checked, proven
+from derive.core.operation_forms import FORMS
+from derive.core.saturation import GRID, clamps_of, saturated_parts, saturates
+from derive.core.stable_forms import Largest, RowMax, _floored_difference, stable_sigmoids, unclamp
+
+__all__ = ["core_obligations", "custom_functions", "definition_of", "APPROXIMATIONS", "HALVES", "GUARDS"]
+
+_A, _B = Symbol("a", real=True), Symbol("b", real=True)
+_K = Symbol("k", positive=True)
+
+
+def custom_functions() -> list[type]:
+    """The SymPy function classes ``derive.core.functions`` defines, in source order."""
+    found = [c for _, c in inspect.getmembers(functions, inspect.isclass)
+             if issubclass(c, Function) and c.__module__ == functions.__name__]
+    return sorted(found, key=lambda c: inspect.getsourcelines(c)[1])
+
+
+def _arguments(function: type) -> tuple[Symbol, ...]:
+    """Symbols for a call of ``function``; a third argument (a scale) is positive."""
+    return (_A, _B, _K)[:_arity(function)]
+
+
+def _arity(function: type) -> int:
+    """The number of arguments: from ``nargs`` when SymPy knows it, else from a ``rewrite`` method's signature."""
+    if isinstance(function.nargs, FiniteSet):
+        return int(min(function.nargs))
+    for name, method in vars(function).items():
+        if name.startswith("_eval_rewrite_as_"):
+            return sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in inspect.signature(method).parameters.values()) - 1
+    return 1
+
+
+def definition_of(expr: Expr) -> Expr:
+    """``expr`` with every custom function written as its defining expression (its ``rewrite``)."""
+    expr = unscaled(expr)
+    for target in (log, exp, erf):
+        expr = expr.rewrite(target)
+    return expr
+
+
+def _fdiff_obligations(function: type) -> list[Obligation]:
+    """One per argument: the hand-written ``fdiff`` equals ``diff`` of the definition."""
+    if "fdiff" not in vars(function):
+        return []
+    call = function(*_arguments(function))
+    defined = definition_of(call)
+    if defined.has(function):
+        return [Obligation(f"function {function.__name__}", "definition", str(call), Discharge.SYMBOLIC, "no rewrite gives its definition: add one", lambda: False)]
+    return [
+        proven(f"function {function.__name__}", f"fdiff, argument {k}", call.fdiff(k),
+               diff(defined, argument), f"equals diff of {defined} with respect to {argument}")
+        for k, argument in enumerate(call.args, start=1)
+    ]
+
+
+def _phi_matches(form: Callable[[Expr], Expr]) -> bool:
+    """``form(x)`` at 50 digits within 1e-15 relative of mpmath's normal CDF on the grid of ``PHI_GRID``."""
+    t = Dummy("t", real=True)
+    evaluate = lambdify(t, unclamp(form(t)), modules="mpmath")
+    with mpmath.workdps(50):
+        for step in range(-640, 641):
+            point = mpmath.mpf(step) / 16
+            exact = mpmath.ncdf(point)
+            if abs(evaluate(point) - exact) > mpmath.mpf("1e-15") * exact:
+                return False
+    return True
+
+
+#: FORMS entries that approximate their function: a 50-digit check and its grid instead of a proof.
+APPROXIMATIONS: dict[type, tuple[Callable[[Callable[[Expr], Expr]], bool], str]] = {
+    NormalCDF: (_phi_matches, "x = -40, -40 + 1/16, ..., 40 (1281 points); |form - Phi| <= 1e-15 Phi, Phi by mpmath.ncdf"),
+}
+
+
+def _form_obligation(function: type, form: Callable[..., Expr]) -> Obligation:
+    item, arguments = f"operation form of {function.__name__}", _arguments(function)
+    if function in APPROXIMATIONS:
+        check, grid = APPROXIMATIONS[function]
+        return checked(item, "approximation", form(normal_cdf_input), lambda: check(form),
+                       "Cephes rational approximation, checked against the exact function", grid)
+    written = form(*arguments)
+    return proven(item, "equals the function", written, definition_of(function(*arguments)),
+                  "equal to the definition, and to the function's value where its convention applies")
+
+
+#: The printed form of ``ScaledDifference(a, b, k)``: the halves cannot overflow.
+HALVES = (_A / 2 - _B / 2) / (_K / 2)
+#: ``XLogY``/``XDivY`` as printed: the second argument replaced by 1 where the first is 0.
+GUARDS = {XLogY: _A * log(Piecewise((1, Eq(_A, 0)), (_B, True))), XDivY: _A / Piecewise((1, Eq(_A, 0)), (_B, True))}
+
+
+def _stable_sigmoids_hold() -> bool:
+    """``stable_sigmoids(1/(1 + exp(a)))`` equals it on every set of ``a`` its branches (``Abs``, ``Max``) split."""
+    logistic = 1 / (1 + exp(_A))
+    return equal_branchwise(stable_sigmoids(logistic), logistic, _A)
+
+
+def equal_branchwise(expr: Expr, reference: Expr, variable: Symbol) -> bool:
+    """True when ``expr``, written as a Piecewise of ``variable``, equals ``reference`` on each branch's set."""
+    folded = piecewise_fold(expr.rewrite(Piecewise))
+    pairs = folded.as_expr_set_pairs(S.Reals) if isinstance(folded, Piecewise) else [(folded, S.Reals)]
+    for value, where in pairs:
+        if isinstance(where, FiniteSet):
+            if any(simplify((value - reference).subs(variable, point)) != 0 for point in where):
+                return False
+        elif where is not S.EmptySet and simplify(value - reference) != 0:
+            return False
+    return True
+
+
+def _floored_difference_holds() -> bool:
+    """``Max(z, max(M, 0) - L) - M = z - M`` wherever ``z >= -L`` and ``z - M >= -L`` (the float range).
+
+    For ``M >= 0`` write ``z = M - L + e``; for ``M < 0`` write ``z = -L + e`` (``e >= 0``): SymPy's ``Max`` decides.
+    """
+    logits, largest = IndexedBase("z"), Symbol("L", positive=True)
+    e, m_up, m_down = Symbol("e", nonnegative=True), Symbol("M", nonnegative=True), Symbol("M", negative=True)
+    cases = [(m_up, m_up - largest + e), (m_down, -largest + e)]
+    for maximum, value in cases:
+        floored = _floored_difference(value, maximum, logits).xreplace({Largest(logits): largest})
+        if simplify(floored - (value - maximum)) != 0:
+            return False
+    return True
+
+
+def core_obligations() -> list[Obligation]:
+    """Every obligation of ``derive.core``, in a fixed order."""
+    ledger = [o for function in custom_functions() for o in _fdiff_obligations(function)]
+    ledger += [_form_obligation(function, form) for function, form in FORMS.items()]
+    for clamp in clamps_of(NORMAL_CDF):
+        parts = saturated_parts(NORMAL_CDF, clamp)
+        ledger.append(checked("normal CDF", f"clamp ±{float(clamp.args[1]):g}", clamp, lambda p=parts, c=clamp: all(
+            saturates(part, c) for part in p), "one float64 value beyond the bound, as at it", GRID))
+    ledger.append(proven("printer convention", "ScaledDifference(a, b, k)", HALVES, (_A - _B) / _K,
+                         "(a/2 - b/2)/(k/2) equals (a - b)/k"))
+    for function, guarded in GUARDS.items():
+        ledger.append(proven("printer convention", f"{function.__name__}(a, b)", guarded,
+                             definition_of(function(_A, _B)), "0 where a = 0, the function elsewhere"))
+    a = _A
+    ledger.append(Obligation("stable form", "stable_sigmoids", str(stable_sigmoids(1 / (1 + exp(a)))),
+                             Discharge.SYMBOLIC, "equals 1/(1 + exp(a)), case by case on the sign of a",
+                             _stable_sigmoids_hold))
+    maximum = RowMax(IndexedBase("z"), Symbol("n"))
+    ledger.append(Obligation("stable form", "floored difference", str(_floored_difference(a, maximum, IndexedBase("z"))),
+                             Discharge.SYMBOLIC,
+                             "equals z - max wherever the difference fits the float range", _floored_difference_holds))
+    return ledger
+

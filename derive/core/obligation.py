@@ -1,0 +1,137 @@
+"""Proof obligations as data: one record per form that reaches a printer, and the checks that discharge them.
+
+Every printed form is SymPy's derivation, an equality SymPy proves, a
+numerical check at 50 digits over a stated grid, or a definition taken as
+given.  An ``Obligation`` names the form, says which, and carries the check,
+so ``python -m derive proofs`` and the tests discharge the same ledger.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from sympy import Abs, Basic, Expr, Max, Mul, Piecewise, S, exp
+
+from derive.core.functions import unscaled
+from derive.core.proof import prove_equal
+from derive.core.stable_forms import stable_sigmoids, unclamp
+
+__all__ = ["Discharge", "Obligation", "Outcome", "derived", "proven", "defined", "checked", "restored_sigmoids"]
+
+
+class Discharge(str, Enum):
+    """How an obligation is met."""
+
+    DERIVATION = "derivation"
+    SYMBOLIC = "symbolic proof"
+    NUMERICAL = "numerical check"
+    DEFINITION = "definition"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of discharging one obligation: whether it held, why not, and how long it took."""
+
+    held: bool
+    seconds: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """``form`` of ``item`` (what ``what`` names), met by ``kind``; ``check`` returns True when it holds.
+
+    ``grid`` states where a numerical check looks; ``how`` says in a phrase
+    what the check establishes.
+    """
+
+    item: str
+    what: str
+    form: str
+    kind: Discharge
+    how: str
+    check: Callable[[], bool]
+    grid: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.item}: {self.what}"
+
+    def discharge(self) -> Outcome:
+        """Run the check and time it; an exception is a failure, reported by its message."""
+        start = time.perf_counter()
+        try:
+            held, detail = bool(self.check()), ""
+        except Exception as error:  # a failing check of any kind is reported, not raised
+            held, detail = False, f"{type(error).__name__}: {error}"
+        return Outcome(held, time.perf_counter() - start, detail)
+
+
+def _text(form: Basic | str) -> str:
+    return form if isinstance(form, str) else str(form)
+
+
+def derived(item: str, what: str, form: Basic, rederive: Callable[[], Basic], how: str) -> Obligation:
+    """``form`` is what SymPy's derivation gives: ``rederive()`` must return it again."""
+    return Obligation(item, what, _text(form), Discharge.DERIVATION, how, lambda: rederive() == form)
+
+
+def proven(item: str, what: str, form: Expr, reference: Expr, how: str) -> Obligation:
+    """SymPy proves ``form`` equal to ``reference`` (clamps aside, a ``ScaledDifference`` as its quotient)."""
+    return Obligation(item, what, _text(form), Discharge.SYMBOLIC, how, lambda: proves_equal(form, reference))
+
+
+def defined(item: str, what: str, form: Basic, how: str) -> Obligation:
+    """``form`` is a definition: there is nothing to prove, only to record."""
+    return Obligation(item, what, _text(form), Discharge.DEFINITION, how, lambda: True)
+
+
+def checked(item: str, what: str, form: Basic | str, check: Callable[[], bool], how: str, grid: str) -> Obligation:
+    """``check()`` verifies ``form`` numerically at 50 digits over ``grid``."""
+    return Obligation(item, what, _text(form), Discharge.NUMERICAL, how, check, grid)
+
+
+def proves_equal(form: Expr, reference: Expr) -> bool:
+    """True when SymPy proves ``form == reference``; overflow-free sigmoids are first read back as quotients."""
+    return prove_equal(restored_sigmoids(unscaled(unclamp(form))), reference)
+
+
+def restored_sigmoids(expr: Expr) -> Expr:
+    """``expr`` with each overflow-free sigmoid of ``stable_sigmoids`` written back as ``1/(1 + exp(a))``.
+
+    Only an exact inverse is kept: ``stable_sigmoids`` of the result must give
+    ``expr`` again, so a proof over the result is a proof over ``expr``
+    (``stable_sigmoids`` is itself an obligation of the ledger).
+    """
+    restored = expr.replace(_is_stable_numerator, _as_quotient)
+    return restored if restored != expr and stable_sigmoids(restored) == expr else expr
+
+
+def _is_stable_numerator(e: Basic) -> bool:
+    """``Max(Piecewise((1, a <= 0), (0, True)), exp(-|a|))``, the numerator ``stable_sigmoids`` writes."""
+    if not (isinstance(e, Max) and len(e.args) == 2):
+        return False
+    pieces = [a for a in e.args if isinstance(a, Piecewise)]
+    powers = [a for a in e.args if isinstance(a, exp)]
+    return (len(pieces) == len(powers) == 1 and len(pieces[0].args) == 2 and pieces[0].args[0][0] == 1
+            and pieces[0].args[1] == (S.Zero, S.true) and _exponent(e) is not None)
+
+
+def _exponent(e: Max) -> Expr | None:
+    """The ``a`` of a stable numerator: ``|a|`` from its exponential, the sign from its condition."""
+    (piece,) = [a for a in e.args if isinstance(a, Piecewise)]
+    (power,) = [a for a in e.args if isinstance(a, exp)]
+    scale, magnitude = (-power.args[0]).as_independent(Abs, as_Add=False)
+    if not (isinstance(magnitude, Abs) and scale.is_positive):
+        return None
+    for a in (scale * magnitude.args[0], -scale * magnitude.args[0]):
+        if Piecewise((1, a <= 0), (0, True)) == piece:
+            return a
+    return None
+
+
+def _as_quotient(e: Max) -> Expr:
+    """The numerator times its denominator ``1 + exp(-|a|)`` over ``1 + exp(a)``: the denominator cancels."""
+    (power,) = [a for a in e.args if isinstance(a, exp)]
+    return Mul(1 + power, 1 / (1 + exp(_exponent(e))))
