@@ -11,18 +11,18 @@ from collections.abc import Callable
 
 import mpmath
 from sympy import (
-    Dummy, Eq, Expr, FiniteSet, Function, IndexedBase, Piecewise, S, Symbol, diff, erf, exp, lambdify, log, piecewise_fold, simplify,
+    Dummy, Eq, Expr, FiniteSet, Function, IndexedBase, Piecewise, S, Symbol, diff, exp, lambdify, log, piecewise_fold, simplify,
 )
 
 from derive.core import functions
-from derive.core.functions import NormalCDF, XDivY, XLogY, unscaled
+from derive.core.functions import NormalCDF, XDivY, XLogY
 from derive.core.normal_cdf import NORMAL_CDF, normal_cdf_input
-from derive.core.obligation import Discharge, Obligation, checked, proven
+from derive.core.obligation import Discharge, Obligation, checked, definition_of, proven
 from derive.core.operation_forms import FORMS
 from derive.core.saturation import GRID, clamps_of, saturated_parts, saturates
 from derive.core.stable_forms import Largest, RowMax, _floored_difference, stable_sigmoids, unclamp
 
-__all__ = ["core_obligations", "custom_functions", "definition_of", "APPROXIMATIONS", "HALVES", "GUARDS"]
+__all__ = ["core_obligations", "custom_functions", "equal_branchwise", "APPROXIMATIONS", "HALVES", "GUARDS"]
 
 _A, _B = Symbol("a", real=True), Symbol("b", real=True)
 _K = Symbol("k", positive=True)
@@ -48,14 +48,6 @@ def _arity(function: type) -> int:
         if name.startswith("_eval_rewrite_as_"):
             return sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in inspect.signature(method).parameters.values()) - 1
     return 1
-
-
-def definition_of(expr: Expr) -> Expr:
-    """``expr`` with every custom function written as its defining expression (its ``rewrite``)."""
-    expr = unscaled(expr)
-    for target in (log, exp, erf):
-        expr = expr.rewrite(target)
-    return expr
 
 
 def _fdiff_obligations(function: type) -> list[Obligation]:

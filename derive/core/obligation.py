@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from sympy import Abs, Basic, Expr, Max, Mul, Piecewise, S, exp
+from sympy import Abs, Basic, Expr, Float, GreaterThan, LessThan, Max, Min, Mul, Piecewise, Rational, S, erf, exp, log
 
 from derive.core.functions import unscaled
 from derive.core.proof import prove_equal
 from derive.core.stable_forms import stable_sigmoids, unclamp
 
-__all__ = ["Discharge", "Obligation", "Outcome", "derived", "proven", "defined", "checked", "restored_sigmoids"]
+__all__ = ["Discharge", "Obligation", "Outcome", "derived", "proven", "defined", "checked", "proves_equal", "definition_of",
+           "restored_sigmoids", "restored_clips"]
 
 
 class Discharge(str, Enum):
@@ -93,8 +94,47 @@ def checked(item: str, what: str, form: Basic | str, check: Callable[[], bool], 
 
 
 def proves_equal(form: Expr, reference: Expr) -> bool:
-    """True when SymPy proves ``form == reference``; overflow-free sigmoids are first read back as quotients."""
-    return prove_equal(restored_sigmoids(unscaled(unclamp(form))), reference)
+    """True when SymPy proves ``form == reference``.
+
+    Overflow-free sigmoids and guarded clips are first read back (exact
+    inverses of proven rewrites), Floats taken as the binary numbers they
+    are, and custom functions on both sides written as their definitions.
+    """
+    form = restored_sigmoids(restored_clips(unscaled(unclamp(form))))
+    form = form.xreplace({f: Rational(f) for f in form.atoms(Float)})
+    return prove_equal(definition_of(form), definition_of(reference))
+
+
+def definition_of(expr: Expr) -> Expr:
+    """``expr`` with every custom function written as its defining expression (its ``rewrite``)."""
+    expr = unscaled(expr)
+    for target in (log, exp, erf):
+        expr = expr.rewrite(target)
+    return expr
+
+
+def restored_clips(expr: Expr) -> Expr:
+    """In a Piecewise branch taken only where ``c*|u| <= d``, ``clip(u, -d/c, d/c)`` read back as ``u``.
+
+    The inverse of ``numeric``'s guarded clip; the two are equal in that
+    branch (an obligation of the ledger: ``Min(u, d) = u`` for ``u <= d``,
+    ``Max(u, -d) = u`` for ``u >= -d``).
+    """
+
+    def restore(e: Piecewise) -> Piecewise:
+        pieces = []
+        for value, condition in e.args:
+            if isinstance(condition, (LessThan, GreaterThan)):
+                small, bound = (condition.lhs, condition.rhs) if isinstance(condition, LessThan) else (
+                    condition.rhs, condition.lhs)
+                scale, small = small.as_coeff_Mul()
+                if isinstance(small, Abs) and scale.is_positive:
+                    u, limit = small.args[0], bound / scale
+                    value = value.xreplace({Max(Min(u, limit), -limit): u})
+            pieces.append((value, condition))
+        return Piecewise(*pieces)
+
+    return expr.replace(lambda e: isinstance(e, Piecewise), restore)
 
 
 def restored_sigmoids(expr: Expr) -> Expr:
