@@ -123,3 +123,15 @@ def test_a_custom_function_without_a_definition_fails_loudly(monkeypatch):
     monkeypatch.setattr(core_ledger, "custom_functions", lambda: [Opaque])
     (obligation,) = [o for o in core_ledger.core_obligations() if o.item == "function Opaque"]
     assert not obligation.discharge().held
+
+
+def test_the_command_lists_an_item_and_refuses_an_unknown_one_in_one_line(capsys):
+    from derive.__main__ import main
+
+    assert main(["proofs", "--item", "activation linear"]) == 0
+    out = capsys.readouterr().out
+    assert "activation linear: derivative  [derivation]" in out and "0 failed" in out
+    assert main(["proofs", "--item", "no such item"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert main(["proofs", "--check"]) == 0

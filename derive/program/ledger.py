@@ -6,7 +6,7 @@ rewrites, the layers and optimisers and the networks in ``specs/``, on top of
 ``tests/test_proofs.py`` discharges each obligation.
 """
 
-from sympy import Expr, Float, Rational, diff
+from sympy import Expr, Float, Rational, Sum, diff, simplify
 
 from derive.catalog.activations import Activation
 from derive.catalog.initializers import Distribution, Initializer, uniform
@@ -22,7 +22,7 @@ from derive.core.proof import is_zero
 from derive.core.saturation import GRID, clamps_of, saturated_parts, saturates
 from derive.core.shortest_form import shortest_form
 from derive.core.stable_forms import Shifted, _floored_difference, _prove_shift, limits_at_infinities, RowMax
-from derive.core.symbols import i, j, m, n, x, y
+from derive.core.symbols import C, i, j, m, n, x, y
 from derive.catalog.activations import numeric
 from derive.program.ledger_layers import layer_obligations, network_obligations, numeric_obligations
 
@@ -129,6 +129,8 @@ def _vector(v: VectorFunction) -> list[Obligation]:
     return [
         defined(item, "definition", v.definition, "the catalogue's definition"),
         derived(item, "jacobian", v.jacobian, lambda: diff(v.definition, v.inputs[n, j]), "sympy.diff"),
+        derived(item, "VJP", v.vjp, lambda: drop_range_guards(simplify(Sum(v.upstream[n, i] * v.jacobian,
+                (i, 0, C - 1)).doit())), "sum_i g[n, i] times the Jacobian, evaluated by SymPy"),
         _shifted(item, "computed_as", v.computed_as, v.definition, v.inputs),
         Obligation(item, "jacobian diagonal in the outputs", str(v.jacobian_diagonal), Discharge.SYMBOLIC,
                    "the outputs replaced by the definition give the derived diagonal",

@@ -16,6 +16,9 @@ from derive.core.proof import prove_equal
 from derive.layers import batch_norm, dense, dropout
 from derive.layers.optimizers import learning_rate_at, update_steps
 from derive.program.build import derive_network
+from derive.program import fold
+from derive.program.fold import folded_backward, folded_update
+from derive.program.network import Program
 from derive.program.named_specs import network_paths
 from derive.spec import BiasKind, load_spec
 from derive.spec.training import OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec
@@ -101,6 +104,14 @@ def layer_obligations() -> list[Obligation]:
     return result
 
 
+def _refolds(program: Program) -> bool:
+    """The fold re-run (it raises where linearity fails) gives the program's folded step; no memo is reused."""
+    fold._is_linear.cache_clear()
+    update, velocities = folded_update(program)
+    return (tuple(folded_backward(program)), tuple(update), tuple(velocities)) == (
+        program.folded.backward, program.folded.update, program.folded.velocities)
+
+
 def network_obligations(catalog: Catalog) -> list[Obligation]:
     """The chain rule in general, and each network of ``specs/`` re-derived from its spec."""
     f, g = Function("f"), Function("g")
@@ -117,4 +128,9 @@ def network_obligations(catalog: Catalog) -> list[Obligation]:
             Discharge.DERIVATION, "the chain rule over the derived layers and catalogue items, re-derived from the spec",
             lambda p=path, old=program: derive_network(load_spec(p, catalog.vocabulary()), catalog).assignments
             == old.assignments))
+        result.append(Obligation(
+            f"network {name}", "folded training step", f"{len(program.folded.backward)} backward, "
+            f"{len(program.folded.update)} update assignments with learning_rate folded in", Discharge.SYMBOLIC,
+            "each backward assignment scales with the gradients it reads (checked by SymPy); the update loses "
+            "learning_rate once dtheta holds the scaled gradient", lambda p=program: _refolds(p)))
     return result
