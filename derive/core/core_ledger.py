@@ -84,15 +84,27 @@ APPROXIMATIONS: dict[type, tuple[Callable[[Callable[[Expr], Expr]], bool], str]]
 }
 
 
-def _form_obligation(function: type, form: Callable[..., Expr]) -> Obligation:
+def _form_obligations(function: type, form: Callable[..., Expr]) -> list[Obligation]:
+    """The form proven equal to the function (or, if an approximation, checked), and each of its clamps checked."""
     item, arguments = f"operation form of {function.__name__}", _arguments(function)
+    try:
+        written = form(*arguments)
+    except Exception as error:  # an entry that cannot even be written out fails its obligation, loudly
+        message = f"{type(error).__name__}: {error}"
+        return [Obligation(item, "equals the function", "?", Discharge.SYMBOLIC, f"cannot be written: {message}",
+                           lambda: False)]
     if function in APPROXIMATIONS:
         check, grid = APPROXIMATIONS[function]
-        return checked(item, "approximation", form(normal_cdf_input), lambda: check(form),
-                       "Cephes rational approximation, checked against the exact function", grid)
-    written = form(*arguments)
-    return proven(item, "equals the function", written, definition_of(function(*arguments)),
-                  "equal to the definition, and to the function's value where its convention applies")
+        result = [checked(item, "approximation", written, lambda: check(form),
+                          "Cephes rational approximation, checked against the exact function", grid)]
+    else:
+        result = [proven(item, "equals the function", written, definition_of(function(*arguments)),
+                         "equal to the definition, and to the function's value where its convention applies")]
+    for clamp in clamps_of(written):
+        result.append(checked(item, f"clamp ±{float(clamp.args[1]):g}", clamp,
+                              lambda p=saturated_parts(written, clamp), c=clamp: all(saturates(q, c) for q in p),
+                              "one float64 value beyond the bound, as at it", GRID))
+    return result
 
 
 #: The printed form of ``ScaledDifference(a, b, k)``: the halves cannot overflow.
@@ -138,11 +150,10 @@ def _floored_difference_holds() -> bool:
 def core_obligations() -> list[Obligation]:
     """Every obligation of ``derive.core``, in a fixed order."""
     ledger = [o for function in custom_functions() for o in _fdiff_obligations(function)]
-    ledger += [_form_obligation(function, form) for function, form in FORMS.items()]
-    for clamp in clamps_of(NORMAL_CDF):
-        parts = saturated_parts(NORMAL_CDF, clamp)
-        ledger.append(checked("normal CDF", f"clamp ±{float(clamp.args[1]):g}", clamp, lambda p=parts, c=clamp: all(
-            saturates(part, c) for part in p), "one float64 value beyond the bound, as at it", GRID))
+    ledger += [o for function, form in FORMS.items() for o in _form_obligations(function, form)]
+    ledger.append(Obligation("normal CDF", "the helper _normal_cdf", "NORMAL_CDF", Discharge.SYMBOLIC,
+                             "the same expression as the operation form of NormalCDF, whose checks cover it",
+                             lambda: NormalCDF in FORMS and FORMS[NormalCDF](normal_cdf_input) == NORMAL_CDF))
     ledger.append(proven("printer convention", "ScaledDifference(a, b, k)", HALVES, (_A - _B) / _K,
                          "(a/2 - b/2)/(k/2) equals (a - b)/k"))
     for function, guarded in GUARDS.items():
