@@ -2,15 +2,17 @@
 and a deliberately wrong form failing its obligation."""
 
 import dataclasses
+import re
+from types import SimpleNamespace
 
 import pytest
-from sympy import Symbol, exp, parse_expr, simplify
+from sympy import Eq, Piecewise, Symbol, exp, log, parse_expr, simplify
 
 from codegen.printer import to_numpy
 from derive.catalog.registry import CATALOG, Catalog
 from derive.core import core_ledger
-from derive.core.core_ledger import HALVES, core_obligations, custom_functions
-from derive.core.functions import Logistic, NormalCDF, ScaledDifference
+from derive.core.core_ledger import GUARDS, HALVES, core_obligations, custom_functions
+from derive.core.functions import Logistic, NormalCDF, ScaledDifference, XDivY, XLogY
 from derive.core.obligation import Discharge, derived, proven
 from derive.core.operation_forms import FORMS
 from derive.core.saturation import saturates
@@ -111,6 +113,15 @@ def test_the_printed_scaled_difference_is_the_ledger_form():
     a, b, k = Symbol("a", real=True), Symbol("b", real=True), Symbol("k", positive=True)
     printed = parse_expr(to_numpy(ScaledDifference(a, b, k)), local_dict={"a": a, "b": b, "k": k})
     assert simplify(printed - HALVES) == 0
+
+
+@pytest.mark.parametrize("function", [XLogY, XDivY])
+def test_the_printed_guard_is_the_ledger_form(function):
+    a, b = Symbol("a", real=True), Symbol("b", real=True)
+    printed = re.sub(r"(\w+) == (\w+)", r"Eq(\1, \2)", to_numpy(function(a, b)))
+    numpy = SimpleNamespace(log=log, where=lambda c, yes, no: Piecewise((yes, c), (no, True)))
+    parsed = parse_expr(printed, local_dict={"a": a, "b": b, "np": numpy, "Eq": Eq})
+    assert parsed == GUARDS[function]
 
 
 def test_a_custom_function_without_a_definition_fails_loudly(monkeypatch):

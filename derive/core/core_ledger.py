@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import mpmath
 from sympy import (
-    Dummy, Eq, Expr, FiniteSet, Function, IndexedBase, Piecewise, S, Symbol, diff, exp, lambdify, log, piecewise_fold, simplify,
+    Dummy, Eq, Expr, FiniteSet, Function, IndexedBase, Piecewise, S, Symbol, diff, exp, lambdify, log,
+    piecewise_fold, simplify,
 )
 
 from derive.core import functions
@@ -57,7 +58,8 @@ def _fdiff_obligations(function: type) -> list[Obligation]:
     call = function(*_arguments(function))
     defined = definition_of(call)
     if defined.has(function):
-        return [Obligation(f"function {function.__name__}", "definition", str(call), Discharge.SYMBOLIC, "no rewrite gives its definition: add one", lambda: False)]
+        return [Obligation(f"function {function.__name__}", "definition", str(call), Discharge.SYMBOLIC,
+                           "no rewrite gives its definition: add one", lambda: False)]
     return [
         proven(f"function {function.__name__}", f"fdiff, argument {k}", call.fdiff(k),
                diff(defined, argument), f"equals diff of {defined} with respect to {argument}")
@@ -80,7 +82,8 @@ def _phi_matches(form: Callable[[Expr], Expr]) -> bool:
 
 #: FORMS entries that approximate their function: a 50-digit check and its grid instead of a proof.
 APPROXIMATIONS: dict[type, tuple[Callable[[Callable[[Expr], Expr]], bool], str]] = {
-    NormalCDF: (_phi_matches, "x = -40, -40 + 1/16, ..., 40 (1281 points); |form - Phi| <= 1e-15 Phi, Phi by mpmath.ncdf"),
+    NormalCDF: (_phi_matches,
+                "x = -40, -40 + 1/16, ..., 40 (1281 points); |form - Phi| <= 1e-15 Phi, Phi by mpmath.ncdf"),
 }
 
 
@@ -161,10 +164,11 @@ def core_obligations() -> list[Obligation]:
                              definition_of(function(_A, _B)), "0 where a = 0, the function elsewhere"))
     a = _A
     ledger.append(Obligation("stable form", "stable_sigmoids", str(stable_sigmoids(1 / (1 + exp(a)))),
-                             Discharge.SYMBOLIC, "equals 1/(1 + exp(a)), case by case on the sign of a",
+                             Discharge.SYMBOLIC, "equals 1/(1 + exp(a)) on each branch its Abs and Max split a into",
                              _stable_sigmoids_hold))
     maximum = RowMax(IndexedBase("z"), Symbol("n"))
-    ledger.append(Obligation("stable form", "floored difference", str(_floored_difference(a, maximum, IndexedBase("z"))),
+    floored = _floored_difference(IndexedBase("z")[Symbol("n"), Symbol("i")], maximum, IndexedBase("z"))
+    ledger.append(Obligation("stable form", "floored difference", str(floored),
                              Discharge.SYMBOLIC,
                              "equals z - max wherever the difference fits the float range", _floored_difference_holds))
     return ledger

@@ -17,7 +17,8 @@ from derive.core.functions import unscaled
 from derive.core.proof import prove_equal
 from derive.core.stable_forms import stable_sigmoids, unclamp
 
-__all__ = ["Discharge", "Obligation", "Outcome", "derived", "proven", "defined", "checked", "proves_equal", "definition_of",
+__all__ = ["Discharge", "Obligation", "Outcome", "derived", "proven", "defined", "checked", "proves_equal",
+           "definition_of",
            "restored_sigmoids", "restored_clips"]
 
 

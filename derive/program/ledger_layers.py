@@ -125,7 +125,8 @@ def network_obligations(catalog: Catalog) -> list[Obligation]:
         program = derive_network(load_spec(path, catalog.vocabulary()), catalog)
         result.append(Obligation(
             f"network {name}", "program", f"{len(program.assignments)} assignments from {path.name}",
-            Discharge.DERIVATION, "the chain rule over the derived layers and catalogue items, re-derived from the spec",
+            Discharge.DERIVATION,
+            "the chain rule over the derived layers and catalogue items, re-derived from the spec",
             lambda p=path, old=program: derive_network(load_spec(p, catalog.vocabulary()), catalog).assignments
             == old.assignments))
         result.append(Obligation(
