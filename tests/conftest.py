@@ -8,10 +8,14 @@ Hypothesis is derandomized (same examples on every run), has no deadline
 run never writes into the repository.
 """
 
+from importlib import import_module
+
 from hypothesis import HealthCheck, settings
 
-import derive.catalog.standard  # noqa: F401  (registers the built-in catalogue in derive.catalog.registry.CATALOG)
-from codegen.generate import OUTPUT, recover
+# Registers the built-in catalogue in derive.catalog.registry.CATALOG, before codegen is imported (as before).
+import_module("derive.catalog.standard")
+
+from codegen.generate import OUTPUT, recover  # noqa: E402
 
 recover(OUTPUT)
 
