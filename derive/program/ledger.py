@@ -6,7 +6,7 @@ rewrites, the layers and optimisers and the networks in ``specs/``, on top of
 ``tests/test_proofs.py`` discharges each obligation.
 """
 
-from sympy import Expr, Float, Rational, Sum, diff, simplify
+from sympy import Expr, Float, Rational, Sum, diff, oo, simplify
 
 from derive.catalog.activations import Activation
 from derive.catalog.initializers import Distribution, Initializer, uniform
@@ -21,7 +21,10 @@ from derive.core.output_form import find_output_form
 from derive.core.proof import is_zero
 from derive.core.saturation import GRID, clamps_of, saturated_parts, saturates
 from derive.core.shortest_form import shortest_form
-from derive.core.stable_forms import Shifted, _floored_difference, _prove_shift, limits_at_infinities, RowMax
+from derive.core.stable_forms import (
+    Clamp, Largest, RowMax, Shifted, _floored_difference, _prove_shift, holds_at_infinities, limits_at_infinities,
+    with_limits,
+)
 from derive.core.symbols import C, i, j, m, n, x, y
 from derive.catalog.activations import numeric
 from derive.program.ledger_layers import layer_obligations, network_obligations, numeric_obligations
@@ -70,7 +73,30 @@ def _activation(a: Activation) -> list[Obligation]:
         result.append(_output_form(item, a))
     for label, form in (("computed_as", a.computed_as), ("derivative_computed_as", a.derivative_computed_as)):
         result += _clamps(item, label, form)
+    result.append(_at_infinities(item, "computed_as at ±inf", a.computed_as, a.limits))
+    if a.derivative_computed_as is not None:
+        result.append(_at_infinities(item, "derivative_computed_as at ±inf", a.derivative_computed_as,
+                                     a.derivative_limits))
     return result
+
+
+def _at_infinities(item: str, what: str, form: Expr, limits) -> Obligation:
+    """``with_limits``, as printed: the limits at ±inf, and the form itself, clipped to the float range, elsewhere."""
+    printed = with_limits(form, x, limits)
+
+    def holds() -> bool:
+        if printed == form:
+            return holds_at_infinities(form, x, (-oo, oo), limits)
+        *infinite, (finite, _) = printed.args
+        for sign, limit in zip((-1, 1), limits):
+            beyond = [value for value, where in infinite if where.xreplace({Largest(x): 1}).subs(x, 2 * sign)]
+            if beyond != ([] if limit is None else [limit]):
+                return False
+        return finite.xreplace({Clamp(x, Largest(x)): x}) == form
+
+    return Obligation(item, what, str(printed), Discharge.DERIVATION,
+                      "sympy.limit beyond the largest float; the clip to the float range changes no finite input",
+                      holds)
 
 
 def _output_form(item: str, a: Activation) -> Obligation:
