@@ -1,5 +1,5 @@
 # symprop: `make generate` rebuilds generated/, `make test` checks everything,
-# `make docs` rebuilds docs/derivations.md and docs/plots/, `make bench` times a
+# `make docs` rebuilds docs/derivations.md, docs/proofs.md and docs/plots/, `make bench` times a
 # training step against the peer libraries and rewrites docs/benchmarks.md.
 # The first target run creates .venv from pyproject.toml; nothing else is needed
 # but Python >= 3.11 and make (and, for `make docs` and `make bench`, the network to
@@ -28,6 +28,7 @@ latex: $(STAMP)
 
 docs: $(DOCS_STAMP)
 	$(PY) -m derive docs
+	$(PY) -m derive proofs --markdown
 	$(PY) -m derive plots
 
 accuracy: $(STAMP)

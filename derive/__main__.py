@@ -6,6 +6,8 @@
     python -m derive explain NETWORK --param w2[0,0] [--format text|md|tex]
     python -m derive docs [--check] [--out PATH]     write (or check) docs/derivations.md (installed: --out)
     python -m derive plots                           draw docs/plots/*.png (needs matplotlib)
+    python -m derive proofs [--item NAME] [--markdown] [--check]
+                                                     discharge the proof ledger (docs/proofs.md)
 """
 
 import argparse
@@ -71,6 +73,14 @@ def _parser(prog: str = "python -m derive", parser_class: type = argparse.Argume
     docs.add_argument("--check", action="store_true", help="only check that docs/derivations.md is current")
     docs.add_argument("--out", type=Path, default=MARKDOWN, help="where to write it (required when installed)")
     commands.add_parser("plots", help="draw docs/plots/NAME.png for every activation (needs matplotlib)")
+    proofs = commands.add_parser(
+        "proofs", help="discharge every proof obligation and print how each printed form is proven",
+        description="List every form a printer writes, discharge its obligation (derivation, SymPy proof, "
+        "50-digit numerical check, or definition) and print the time taken; exit 1 if one fails.",
+    )
+    proofs.add_argument("--item", metavar="NAME", help="only the obligations of items whose name contains NAME")
+    proofs.add_argument("--markdown", action="store_true", help="write docs/proofs.md instead of discharging")
+    proofs.add_argument("--check", action="store_true", help="only check that docs/proofs.md is current")
     return parser
 
 
@@ -122,7 +132,33 @@ def _plots(arguments: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"latex": _latex, "explain": _explain, "docs": _docs, "plots": _plots}
+def _proofs(arguments: argparse.Namespace) -> int:
+    from derive.presentation.proofs_page import PROOFS, listing, proofs_current, summary, write_proofs
+    from derive.program.ledger import ledger
+
+    if arguments.check:
+        if proofs_current():
+            return 0
+        print(f"stale: docs/{PROOFS.name} (run `python -m derive proofs --markdown`)", file=sys.stderr)
+        return 1
+    if arguments.markdown:
+        print(f"docs/{PROOFS.name}: {'written' if write_proofs() else 'unchanged'}")
+        return 0
+    obligations = [o for o in ledger(CATALOG) if arguments.item is None or arguments.item in o.item]
+    if not obligations:
+        print(f"error: no obligation of an item matching {arguments.item!r}; see `python -m derive proofs`",
+              file=sys.stderr)
+        return 2
+    failed, total = 0, 0.0
+    for obligation in obligations:
+        outcome = obligation.discharge()
+        failed, total = failed + (not outcome.held), total + outcome.seconds
+        print(listing(obligation, outcome), flush=True)
+    print(f"{summary(obligations)}; {failed} failed; {total:.1f}s")
+    return 1 if failed else 0
+
+
+_COMMANDS = {"latex": _latex, "explain": _explain, "docs": _docs, "plots": _plots, "proofs": _proofs}
 
 
 def main(argv: list[str] | None = None, *, prog: str = "python -m derive",
