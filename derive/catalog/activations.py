@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sympy import (
-    Abs, Add, Derivative, Expr, GreaterThan, LessThan, Max, Min, Mul, Piecewise, S, Subs, Symbol, diff, exp,
+    Add, Derivative, Expr, Max, Min, Mul, S, Subs, Symbol, diff, exp,
     expand_mul, log, sympify,
 )
 from sympy.codegen.cfunctions import expm1, log1p
@@ -21,7 +21,7 @@ from derive.core.errors import DefinitionError
 from derive.core.output_form import find_output_form
 from derive.core.proof import prove_equal
 from derive.core.functions import Logistic, XDivY
-from derive.core.stable_forms import Limits, limits_at_infinities, stable_sigmoids, unclamp
+from derive.core.stable_forms import Limits, limits_at_infinities, rewrite_guarded_branches, stable_sigmoids, unclamp
 from derive.core.symbols import x, y
 from derive.core.shown_as_math import ShownAsMath
 
@@ -177,20 +177,10 @@ def _clip_guarded(expr: Expr) -> Expr:
     overflowing where the branch is not taken (huber at ``|y - p|`` near 1e308).
     """
 
-    def guard(e: Piecewise) -> Piecewise:
-        pieces = []
-        for value, condition in e.args:
-            if isinstance(condition, (LessThan, GreaterThan)):
-                small, bound = (condition.lhs, condition.rhs) if isinstance(condition, LessThan) else (
-                    condition.rhs, condition.lhs)
-                scale, small = small.as_coeff_Mul()
-                if isinstance(small, Abs) and not small.args[0].is_Atom and scale.is_positive:
-                    u, bound = small.args[0], bound / scale
-                    value = value.xreplace({u: Max(Min(u, bound), -bound)})
-            pieces.append((value, condition))
-        return Piecewise(*pieces)
+    def clip(value: Expr, u: Expr, bound: Expr) -> Expr:
+        return value if u.is_Atom else value.xreplace({u: Max(Min(u, bound), -bound)})
 
-    return expr.replace(lambda e: isinstance(e, Piecewise), guard)
+    return rewrite_guarded_branches(expr, clip)
 
 def _logistic(expr: Expr) -> Expr:
     """``log(L(a))`` -> ``-logaddexp(0, -a)``, ``log(1 - L(a))`` -> ``-logaddexp(0, a)``, then ``L`` -> exp form."""

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from sympy import Abs, Basic, Expr, Float, GreaterThan, LessThan, Max, Min, Piecewise, Rational, erf, exp, log
+from sympy import Basic, Expr, Float, Max, Min, Rational, erf, exp, log
 
 from derive.core.functions import unscaled
 from derive.core.proof import prove_equal
-from derive.core.stable_forms import unclamp
+from derive.core.stable_forms import rewrite_guarded_branches, unclamp
 
 __all__ = ["Discharge", "Obligation", "Outcome", "derived", "proven", "defined", "checked", "proves_equal",
            "definition_of", "restored_clips"]
@@ -121,17 +121,4 @@ def restored_clips(expr: Expr) -> Expr:
     ``Max(u, -d) = u`` for ``u >= -d``).
     """
 
-    def restore(e: Piecewise) -> Piecewise:
-        pieces = []
-        for value, condition in e.args:
-            if isinstance(condition, (LessThan, GreaterThan)):
-                small, bound = (condition.lhs, condition.rhs) if isinstance(condition, LessThan) else (
-                    condition.rhs, condition.lhs)
-                scale, small = small.as_coeff_Mul()
-                if isinstance(small, Abs) and scale.is_positive:
-                    u, limit = small.args[0], bound / scale
-                    value = value.xreplace({Max(Min(u, limit), -limit): u})
-            pieces.append((value, condition))
-        return Piecewise(*pieces)
-
-    return expr.replace(lambda e: isinstance(e, Piecewise), restore)
+    return rewrite_guarded_branches(expr, lambda value, u, limit: value.xreplace({Max(Min(u, limit), -limit): u}))

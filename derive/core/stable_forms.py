@@ -12,13 +12,14 @@ substitutes ``z = z_shifted + max_k z`` and lets SymPy cancel the maximum:
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import mpmath
 import numpy as np
 from sympy import (
-    Add, Expr, Float, Function, Indexed, IndexedBase, Interval, Limit, Piecewise, Pow, S, Sum, Symbol,
-    count_ops, exp, expand, expand_log, expand_power_exp, lambdify, limit, nan, oo, simplify,
+    Abs, Add, Expr, Float, Function, GreaterThan, Indexed, IndexedBase, Interval, LessThan, Limit, Piecewise, Pow, S,
+    Sum, Symbol, count_ops, exp, expand, expand_log, expand_power_exp, lambdify, limit, nan, oo, simplify,
 )
 from sympy.calculus.accumulationbounds import AccumBounds
 from sympy.calculus.singularities import is_monotonic
@@ -32,8 +33,7 @@ from derive.core.symbols import i, indexed, n
 
 __all__ = [
     "RowMax", "Largest", "ShiftRows", "Let", "Shifted", "shift_by_row_max", "Clamp", "unclamp", "saturate",
-    "stable_sigmoids",
-    "limits_at_infinities", "holds_at_infinities", "with_limits",
+    "stable_sigmoids", "rewrite_guarded_branches", "limits_at_infinities", "holds_at_infinities", "with_limits",
 ]
 
 
@@ -160,6 +160,28 @@ def stable_sigmoids(expr: Expr) -> Expr:
         return Logistic(-power.args[0])
 
     return expr.replace(is_logistic, rewrite)
+
+
+def rewrite_guarded_branches(expr: Expr, rewrite: Callable[[Expr, Expr, Expr], Expr]) -> Expr:
+    """``expr`` with each Piecewise branch taken only where ``c*|u| <= d`` (``c > 0``) as ``rewrite(value, u, d/c)``.
+
+    Such a branch bounds ``|u|``: the guarded clip of ``numeric`` and its
+    inverse in the proofs both rewrite exactly these branches.
+    """
+
+    def branches(e: Piecewise) -> Piecewise:
+        pieces = []
+        for value, condition in e.args:
+            if isinstance(condition, (LessThan, GreaterThan)):
+                small, bound = (condition.lhs, condition.rhs) if isinstance(condition, LessThan) else (
+                    condition.rhs, condition.lhs)
+                scale, small = small.as_coeff_Mul()
+                if isinstance(small, Abs) and scale.is_positive:
+                    value = rewrite(value, small.args[0], bound / scale)
+            pieces.append((value, condition))
+        return Piecewise(*pieces)
+
+    return expr.replace(lambda e: isinstance(e, Piecewise), branches)
 
 
 #: A function's limits at ``(-oo, +oo)``, each None where SymPy finds none.

@@ -18,7 +18,7 @@ from derive.catalog.registry import Catalog, Kind
 from derive.presentation.walkthrough_build import explain
 from derive.presentation.walkthrough_text import render
 from derive.presentation.latex import Block, dense_blocks, item_blocks, program_blocks, training_layer_blocks
-from derive.presentation.markdown import display_math, escape, heading
+from derive.presentation.markdown import display_math, document_current, escape, heading, write_document
 from derive.program.network import Program
 from derive.program.named_specs import load_program, network_paths
 from symprop.locations import DOCS as _CHECKOUT_DOCS
@@ -64,17 +64,12 @@ def render_markdown(catalog: Catalog = CATALOG) -> str:
 
 def write_markdown(path: Path = MARKDOWN) -> bool:
     """Write the document; return whether the file changed."""
-    text = render_markdown()
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return True
+    return write_document(path, render_markdown())
 
 
 def is_current(path: Path = MARKDOWN) -> bool:
     """True when the file on disk equals a fresh rendering."""
-    return path.is_file() and path.read_text(encoding="utf-8") == render_markdown()
+    return document_current(path, render_markdown())
 
 
 def _kinds(catalog: Catalog) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from derive.catalog.registry import Catalog
 from derive.catalog.standard import CATALOG
 from derive.core.obligation import Discharge, Obligation, Outcome
-from derive.presentation.markdown import heading
+from derive.presentation.markdown import document_current, heading, write_document
 from derive.program.ledger import ledger
 
 __all__ = ["PROOFS", "render_proofs", "write_proofs", "proofs_current", "listing", "summary"]
@@ -61,17 +61,12 @@ def render_proofs(catalog: Catalog = CATALOG) -> str:
 
 def write_proofs(path: Path = PROOFS) -> bool:
     """Write the document; return whether the file changed."""
-    text = render_proofs()
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return True
+    return write_document(path, render_proofs())
 
 
 def proofs_current(path: Path = PROOFS) -> bool:
     """True when the file on disk equals a fresh rendering."""
-    return path.is_file() and path.read_text(encoding="utf-8") == render_proofs()
+    return document_current(path, render_proofs())
 
 
 def listing(obligation: Obligation, outcome: Outcome) -> str:
