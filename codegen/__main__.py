@@ -1,7 +1,7 @@
 """Command line: ``python -m codegen generate`` rebuilds ``generated/``.
 
     python -m codegen generate [--check] [--out DIR]
-    python -m codegen network SPEC.toml [-o PATH]
+    python -m codegen network SPEC.toml [-o PATH] [--target numpy|numba]
 
 Run as a command, ``generate`` reads the output cache
 (``codegen.generate.render_cached``), whose hits need neither SymPy nor
@@ -97,7 +97,14 @@ def _network(arguments: argparse.Namespace) -> int:
     spec = load_spec(arguments.spec, CATALOG.vocabulary())
     target = arguments.output or Path(f"{spec.name}.py")
     _check_output(target)
-    _write_atomically(target, render_network(spec, CATALOG))
+    if arguments.target == "numba":
+        from .numba_module import render_numba_network, require_numba
+
+        require_numba()
+        text = render_numba_network(spec, CATALOG)
+    else:
+        text = render_network(spec, CATALOG)
+    _write_atomically(target, text)
     print(f"wrote {_printable(str(target))}")
     return 0
 
@@ -118,6 +125,8 @@ def main(argv: list[str] | None = None, *, cached: bool = False) -> int:
     network = commands.add_parser("network", help="generate the module of one network spec")
     network.add_argument("spec", type=Path, help="a network spec (TOML)")
     network.add_argument("-o", "--output", type=Path, help="where to write the module (default: NAME.py)")
+    network.add_argument("--target", choices=("numpy", "numba"), default="numpy",
+                         help="numpy (default): the reference module; numba: a compiled Trainer (the `fast` extra)")
     arguments = parser.parse_args(argv)
     try:
         return _generate(arguments, cached) if arguments.command == "generate" else _network(arguments)

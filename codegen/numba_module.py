@@ -27,11 +27,21 @@ if TYPE_CHECKING:
     from derive.program.network import Program
     from derive.spec import NetworkSpec
 
-__all__ = ["SUPPORTED", "numba_context", "render_numba_network", "unsupported"]
+__all__ = ["SUPPORTED", "numba_context", "render_numba_network", "require_numba", "unsupported"]
 
 #: What the compiled target prints, for error messages and the README.
 SUPPORTED = ("every catalogue activation and loss, every bias kind, penalties, frozen layers, sgd and momentum; "
              "not batch normalisation or dropout")
+
+
+def require_numba() -> None:
+    """A one-line ``GenerationError`` when numba or scipy (the BLAS of Numba's ``np.dot``) is not installed."""
+    from importlib.util import find_spec
+
+    missing = [name for name in ("numba", "scipy") if find_spec(name) is None]
+    if missing:
+        raise GenerationError(f"--target numba needs {' and '.join(missing)}: install the extra, "
+                              "pip install -e '.[fast]'")
 
 
 def unsupported(spec: NetworkSpec) -> str | None:

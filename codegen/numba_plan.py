@@ -188,22 +188,22 @@ class StepPlan:
 def _kernels(sequence: list, resolve) -> list:
     """``sequence`` with items joined into kernels and inner loops; numbers moved before a kernel.
 
-    An item joins the last kernel over its rows even past products and numbers
+    An item joins the last kernel over its rows even past products, numbers and other kernels
     printed after it, when none of them reads or writes what the item reads or
     writes: a bias gradient joins the pass computing the layer's gradient,
     ahead of the weight gradient's product.
     """
     steps: list = []
-    kernel: Kernel | None = None
     for entry in sequence:
-        reads = {resolve(n) for n in (entry.reads if isinstance(entry, Item) else _names(getattr(entry, "expr", S.Zero)))}
-        if isinstance(entry, Item):
-            if kernel is None or not _joins(kernel, entry, reads) or not _free(steps, kernel, entry, reads, resolve):
-                kernel = Kernel(entry.rows)
-                steps.append(kernel)
-            _place(kernel, entry, reads)
-        else:
+        if not isinstance(entry, Item):
             steps.append(entry)
+            continue
+        reads = {resolve(n) for n in entry.reads}
+        kernel = next((s for s in reversed(steps) if isinstance(s, Kernel) and s.rows == entry.rows), None)
+        if kernel is None or not _joins(kernel, entry, reads) or not _free(steps, kernel, entry, reads, resolve):
+            kernel = Kernel(entry.rows)
+            steps.append(kernel)
+        _place(kernel, entry, reads)
     return _hoisted(steps)
 
 
