@@ -9,6 +9,7 @@ once for every test that reads it.
 
 import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,7 @@ def compiled(tmp_path_factory, monkeypatch_module):
             path.write_text(render_numba_network(spec, CATALOG), encoding="utf-8")
             loader = importlib.util.spec_from_file_location(spec.name, path)
             module = importlib.util.module_from_spec(loader)
+            sys.modules[spec.name] = module  # Numba's cache finds a compiled function's module by name
             loader.loader.exec_module(module)
             built[loss] = (module_of(spec), module)
         return built[loss]
