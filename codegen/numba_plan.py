@@ -195,6 +195,9 @@ def _kernels(sequence: list, resolve) -> list:
     """
     steps: list = []
     for entry in sequence:
+        if isinstance(entry, Scalar):
+            _hoist(steps, entry, {resolve(n) for n in _names(entry.expr)})
+            continue
         if not isinstance(entry, Item):
             steps.append(entry)
             continue
@@ -204,7 +207,7 @@ def _kernels(sequence: list, resolve) -> list:
             kernel = Kernel(entry.rows)
             steps.append(kernel)
         _place(kernel, entry, reads)
-    return _hoisted(steps)
+    return steps
 
 
 def _free(steps: list, kernel: Kernel, item: Item, reads: set[str], resolve) -> bool:
@@ -225,14 +228,17 @@ def _step_reads(step) -> set[str]:
     return set().union(*(item.reads for item in step.items))
 
 
-def _hoisted(steps: list) -> list:
-    """Each number computed before the kernel that follows it when it reads nothing of that kernel."""
-    for k in range(len(steps) - 1, 0, -1):
-        step, before = steps[k], steps[k - 1]
-        if isinstance(step, Scalar) and isinstance(before, Kernel):
-            if not _names(step.expr) & {i.target for i in before.items}:
-                steps[k - 1], steps[k] = step, before
-    return steps
+def _hoist(steps: list, scalar: Scalar, reads: set[str]) -> None:
+    """``scalar`` placed before the kernels at the end of ``steps`` that compute nothing it reads.
+
+    Kernels printed after it can then take the items that read it.
+    """
+    position = len(steps)
+    while position and isinstance(steps[position - 1], Kernel):
+        if reads & {item.target for item in steps[position - 1].items}:
+            break
+        position -= 1
+    steps.insert(position, scalar)
 
 
 def _names(expr: Basic) -> set[str]:
