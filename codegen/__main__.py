@@ -98,7 +98,8 @@ def _network(arguments: argparse.Namespace) -> int:
     target = arguments.output or Path(f"{spec.name}.py")
     _check_output(target)
     if arguments.target == "numba":
-        from .numba_module import render_numba_network, require_numba
+        from .numba_module import require_numba
+        from .rendering import render_numba_network
 
         require_numba()
         text = render_numba_network(spec, CATALOG)

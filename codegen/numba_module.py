@@ -1,6 +1,7 @@
 """The compiled target: a network module whose ``Trainer`` runs one Numba-compiled training step.
 
-``python -m codegen network SPEC --target numba`` prints it.  The step is the
+``python -m codegen network SPEC --target numba`` prints it
+(``codegen.rendering.render_numba_network`` derives the program and calls ``numba_source``).  The step is the
 same folded program the NumPy ``Trainer`` runs (``codegen.trainer``: the
 training-mode forward pass, cost, backward pass scaled by the learning rate,
 then ``theta -= dtheta``), lowered by the same ``operations.lower_statements``,
@@ -23,11 +24,10 @@ from typing import TYPE_CHECKING
 from .errors import GenerationError
 
 if TYPE_CHECKING:
-    from derive.catalog.registry import Catalog
     from derive.program.network import Program
     from derive.spec import NetworkSpec
 
-__all__ = ["SUPPORTED", "numba_context", "render_numba_network", "require_numba", "unsupported"]
+__all__ = ["SUPPORTED", "numba_context", "numba_source", "refuse_unsupported", "require_numba", "unsupported"]
 
 #: What the compiled target prints, for error messages and the README.
 SUPPORTED = ("every catalogue activation and loss, every bias kind, penalties, frozen layers, sgd and momentum; "
@@ -90,28 +90,27 @@ def _rows():
     return N
 
 
-def render_numba_network(spec: NetworkSpec, catalog: Catalog | None = None) -> str:
-    """The source of ``spec``'s compiled module; a ``GenerationError`` for a construct it does not support."""
+def numba_source(program: Program) -> str:
+    """The source of ``program``'s compiled module (``unsupported`` constructs checked first by the caller)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from derive.program.build import derive_network
 
     from .network_module import network_module, runtime_source
     from .paths import TEMPLATES
-    from .rendering import _catalogue
 
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False)
+    checks = runtime_source("network_checks.py") + "\n\n\n" + runtime_source("network_tables.py", "_params")
+    text = environment.get_template("numba_network.py.j2").render(
+        m=network_module(program), source=program.spec.source, checks=checks,
+        copy_params=runtime_source("trainer_shell.py", "Trainer.copy_params"), **numba_context(program),
+    )
+    compile(text, f"{program.spec.name}.py", "exec")
+    return text
+
+
+def refuse_unsupported(spec: NetworkSpec) -> None:
+    """A ``GenerationError`` naming the first construct of ``spec`` the compiled target does not print."""
     construct = unsupported(spec)
     if construct is not None:
         raise GenerationError(f"{spec.source}: {construct} is not supported by --target numba "
                               f"(supported: {SUPPORTED})")
-    program = derive_network(spec, _catalogue(catalog))
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False)
-    module = network_module(program)
-    context = numba_context(program)
-    text = environment.get_template("numba_network.py.j2").render(
-        m=module, source=spec.source, checks=runtime_source("network_checks.py") + "\n\n\n" + runtime_source("network_tables.py", "_params"),
-        copy_params=runtime_source("trainer_shell.py", "Trainer.copy_params"), **context,
-    )
-    compile(text, f"{spec.name}.py", "exec")
-    return text

@@ -20,7 +20,7 @@ pytest.importorskip("scipy", reason="Numba's np.dot needs scipy: pip install -e 
 
 from codegen.__main__ import main  # noqa: E402
 from codegen.errors import GenerationError  # noqa: E402
-from codegen.numba_module import render_numba_network  # noqa: E402
+from codegen.rendering import render_numba_network  # noqa: E402
 from derive.catalog.registry import CATALOG  # noqa: E402
 from network_modules import module_of, spec_of  # noqa: E402
 from test_random_networks import ACTIVATIONS, LOSSES, PROBABILITIES, targets  # noqa: E402
