@@ -100,6 +100,17 @@ def test_costs_gradients_and_parameters_agree_with_the_numpy_target(compiled, lo
         np.testing.assert_allclose(compiled_trainer.params[name], value, rtol=RTOL)
 
 
+def test_results_do_not_depend_on_the_number_of_threads(compiled):
+    reference, module = compiled("huber")
+    _, one, x, rng = trainers((reference, module))
+    two = module.Trainer(one.copy_params(), threads=2)
+    y = targets("huber", rng, ROWS)
+    for _ in range(STEPS):
+        assert two.train_step(x, y, 0.05) == one.train_step(x, y, 0.05)
+    for name, value in one.params.items():
+        np.testing.assert_array_equal(two.params[name], value)
+
+
 def test_the_specs_use_every_catalogue_activation():
     used = {layer.activation for loss in LOSSES for layer in compiled_spec(loss).layers}
     assert used == set(ACTIVATIONS)
