@@ -39,15 +39,15 @@ bench: $(BENCH_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast]'
 	touch $(STAMP)
 
 $(DOCS_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,docs]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast,docs]'
 	touch $(DOCS_STAMP)
 
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast,bench]'
 	touch $(BENCH_STAMP)
 
 clean:

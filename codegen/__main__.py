@@ -1,7 +1,7 @@
 """Command line: ``python -m codegen generate`` rebuilds ``generated/``.
 
     python -m codegen generate [--check] [--out DIR]
-    python -m codegen network (SPEC.toml | --example NAME) [-o PATH]
+    python -m codegen network (SPEC.toml | --example NAME) [-o PATH] [--target numpy|numba]
 
 ``generate`` writes ``generated/`` of a source checkout by default; an
 installed symprop has no such folder and never writes inside itself, so
@@ -136,7 +136,16 @@ def _network(arguments: argparse.Namespace) -> int:
     if arguments.output is not None:
         typed += ["-o", str(arguments.output)]
     _check_output(target)
-    _write_atomically(target, render_network(spec, CATALOG, rebuild=rebuild_command(arguments.prog, typed)))
+    if arguments.target == "numba":
+        from .numba_module import require_numba
+        from .rendering import render_numba_network
+
+        require_numba()
+        typed += ["--target", "numba"]
+        text = render_numba_network(spec, CATALOG, rebuild=rebuild_command(arguments.prog, typed))
+    else:
+        text = render_network(spec, CATALOG, rebuild=rebuild_command(arguments.prog, typed))
+    _write_atomically(target, text)
     print(f"wrote {_printable(str(target))}")
     return 0
 
@@ -163,6 +172,8 @@ def main(argv: list[str] | None = None, *, cached: bool = False, prog: str = "py
     source.add_argument("spec", type=Path, nargs="?", help="a network spec (TOML)")
     source.add_argument("--example", metavar="NAME", help="one of symprop's example specs (example1, example2)")
     network.add_argument("-o", "--output", type=Path, help="where to write the module (default: NAME.py)")
+    network.add_argument("--target", choices=("numpy", "numba"), default="numpy",
+                         help="numpy (default): the reference module; numba: a compiled Trainer (the `fast` extra)")
     arguments = parser.parse_args(argv)
     arguments.prog = prog
     try:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from derive.catalog.registry import Catalog
     from derive.spec import NetworkSpec
 
-__all__ = ["load_specs", "render_all", "render_network"]
+__all__ = ["load_specs", "render_all", "render_network", "render_numba_network"]
 
 _CATALOGUE_MODULES = ("__init__", "activations", "losses", "penalties", "initializers")
 
@@ -137,6 +137,17 @@ def render_network(spec: NetworkSpec, catalog: Catalog | None = None, *, rebuild
     text = _network_source(spec, _catalogue(catalog), _environment(), rebuild)
     _check_syntax(f"{spec.name}.py", text)
     return text
+
+
+def render_numba_network(spec: NetworkSpec, catalog: Catalog | None = None, *, rebuild: str | None = None) -> str:
+    """The source of ``spec``'s compiled module (``--target numba``, ``codegen.numba_module``); never in ``generated/``."""
+    from derive.program.build import derive_network
+
+    from .numba_module import numba_source, refuse_unsupported
+
+    _check_name(spec)
+    refuse_unsupported(spec)
+    return numba_source(derive_network(spec, _catalogue(catalog)), rebuild)
 
 
 def _check_name(spec: NetworkSpec) -> None:
