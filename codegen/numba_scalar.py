@@ -17,7 +17,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pycode import PythonCodePrinter
 
 from .lowering import indicator_condition
-from .printer import PrintError
+from .printer import PrintError, nested_choice
 
 __all__ = ["ScalarPrinter"]
 
@@ -99,12 +99,7 @@ class ScalarPrinter(PythonCodePrinter):
         condition = indicator_condition(expr)
         if condition is not None:
             return f"(1.0 if {self._print(condition)} else 0.0)"
-        if expr.args[-1].cond is not S.true:
-            raise PrintError(f"{expr}: a Piecewise needs a final True branch")
-        code = self._print(expr.args[-1].expr)
-        for value, condition in reversed(expr.args[:-1]):
-            code = f"({self._print(value)} if {self._print(condition)} else {code})"
-        return code
+        return nested_choice(expr, self._print, lambda condition, value, rest: f"({value} if {condition} else {rest})")
 
     def _print_Largest(self, expr: Expr) -> str:
         return "1.7976931348623157e+308"  # np.finfo(np.float64).max: every array of the step is float64

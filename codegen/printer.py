@@ -18,6 +18,8 @@ changes what would read badly or behave badly in generated modules:
   private helpers, which each module defines from the function's form in ``derive``.
 """
 
+from collections.abc import Callable
+
 from sympy import Expr, MatMul, MatrixExpr, Number, Piecewise, S
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
@@ -27,7 +29,7 @@ from derive.core.row_shift import ShiftRows
 
 from .lowering import ALL_AXES, indicator_condition, product_parts
 
-__all__ = ["ArrayPrinter", "PrintError", "to_numpy", "HELPERS"]
+__all__ = ["ArrayPrinter", "PrintError", "to_numpy", "nested_choice", "HELPERS"]
 
 #: Function class -> the private helper generated code calls for it (defined in the module, see ``codegen.helpers``).
 HELPERS: dict[type, str] = {NormalCDF: "_normal_cdf", Logistic: "_sigmoid", ShiftRows: "_shift_rows"}
@@ -95,12 +97,7 @@ class ArrayPrinter(NumPyPrinter):
         if condition is not None:
             # An indicator [condition]: a boolean array, which keeps the dtype it is multiplied with.
             return f"({self._print(condition)})"
-        if expr.args[-1].cond is not S.true:
-            raise PrintError(f"{expr}: a Piecewise needs a final True branch to print without nan defaults")
-        code = self._print(expr.args[-1].expr)
-        for value, condition in reversed(expr.args[:-1]):
-            code = f"np.where({self._print(condition)}, {self._print(value)}, {code})"
-        return code
+        return nested_choice(expr, self._print, lambda condition, value, rest: f"np.where({condition}, {value}, {rest})")
 
     # -- elementwise functions ------------------------------------------------
 
@@ -225,6 +222,20 @@ def _term_order(term: MatrixExpr) -> tuple[int, str]:
 def _is_negative(term: MatrixExpr) -> bool:
     """True for a matrix term printed with a leading minus sign."""
     return isinstance(term, MatMul) and term.as_coeff_matrices()[0].could_extract_minus_sign()
+
+
+def nested_choice(expr: Piecewise, show: Callable[[Expr], str], choose: Callable[[str, str, str], str]) -> str:
+    """A Piecewise with a final True branch as nested choices, the last branch innermost.
+
+    ``choose(condition, value, rest)`` writes one choice from printed parts:
+    no ``nan`` default is ever needed.
+    """
+    if expr.args[-1].cond is not S.true:
+        raise PrintError(f"{expr}: a Piecewise needs a final True branch to print without nan defaults")
+    code = show(expr.args[-1].expr)
+    for value, condition in reversed(expr.args[:-1]):
+        code = choose(show(condition), show(value), code)
+    return code
 
 
 def to_numpy(expr: Expr) -> str:
