@@ -9,6 +9,7 @@
     source = symprop.render_network(spec)        # its NumPy module, as text
     print(symprop.explain("example1", "w2[0,0]"))  # one gradient, step by step, with numbers
     symprop.catalog().names("activation")        # every built-in (and extension) activation
+    x, labels = symprop.load_iris()              # a small real dataset that ships with symprop
 
 Every function imports what it needs when it is called, so ``import symprop``
 loads neither SymPy nor Jinja.  ``derive`` (the mathematics) and ``codegen``
@@ -23,11 +24,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from derive.catalog.registry import Catalog
     from derive.program.network import Program
     from derive.spec.model import NetworkSpec
 
-__all__ = ["catalog", "examples", "example", "load_spec", "derive_network", "render_network", "explain"]
+__all__ = [
+    "catalog", "examples", "example", "load_spec", "derive_network", "render_network", "explain", "load_iris",
+]
 
 
 def catalog() -> Catalog:
@@ -87,3 +92,10 @@ def explain(network: str | Path | NetworkSpec, parameter: str, format: str = "te
     elif isinstance(network, (str, Path)):
         network = load_spec(network)
     return render(walk(derive_network(network), parameter), format)
+
+
+def load_iris() -> tuple[np.ndarray, np.ndarray]:
+    """Fisher's iris data, shipped with symprop: ``x`` (150, 4) in cm and integer ``labels`` (150,) in 0..2."""
+    from symprop.datasets import load_iris as load
+
+    return load()

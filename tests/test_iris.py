@@ -1,19 +1,18 @@
 """End to end: a network generated from a spec learns Fisher's iris species from integer labels.
 
-``tests/data/iris.csv`` holds the 150 flowers.  A fixed shuffle keeps 105
+``symprop.load_iris()`` gives the 150 flowers.  A fixed shuffle keeps 105
 for training and 45 for the test; the features are standardised by the
 training rows' mean and deviation.  ``fit`` trains with
 ``metrics=("accuracy",)``; the held-out accuracy is counted here, flower by flower.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+import symprop
+
 from network_modules import module_of, spec_of
 
-DATA = Path(__file__).resolve().parent / "data" / "iris.csv"
 #: 4 measurements -> 16 tanh units -> 3 logits, softmax cross-entropy, momentum.
 SPEC = {"name": "iris", "inputs": 4, "loss": "softmax_neg_log_likelihood",
         "optimizer": {"name": "momentum", "learning_rate": 0.05, "momentum": 0.9},
@@ -26,9 +25,8 @@ REQUIRED = 42 / 45
 @pytest.fixture(scope="module")
 def trained():
     """The module, its trained parameters, history and the test split."""
-    table = np.loadtxt(DATA, delimiter=",", skiprows=3)
-    features, species = table[:, :4], table[:, 4].astype(np.int64)
-    order = np.random.default_rng(0).permutation(len(table))
+    features, species = symprop.load_iris()
+    order = np.random.default_rng(0).permutation(len(features))
     train, test = order[:105], order[105:]
     mean, deviation = features[train].mean(axis=0), features[train].std(axis=0)
     x = (features - mean) / deviation
@@ -39,8 +37,14 @@ def trained():
 
 
 def test_the_data_holds_150_flowers_of_3_species_50_each():
-    species = np.loadtxt(DATA, delimiter=",", skiprows=3)[:, 4]
+    features, species = symprop.load_iris()
+    assert features.shape == (150, 4) and species.dtype == np.int64
     assert [int((species == s).sum()) for s in (0, 1, 2)] == [50, 50, 50]
+
+
+def test_the_first_flower_is_fishers_first_setosa():
+    features, species = symprop.load_iris()
+    assert features[0].tolist() == [5.1, 3.5, 1.4, 0.2] and species[0] == 0
 
 
 def test_fit_records_the_training_accuracy_of_every_epoch(trained):
