@@ -4,8 +4,9 @@ The quick start is replayed in an empty folder: each code block whose first
 line is ``# FILE`` is written to ``FILE``, each shell line runs with
 ``.venv/bin/`` standing for the environment running the tests (the set-up's
 ``make`` lines are how this suite itself runs, so they are not run again),
-and what it prints is compared with the README's.  Then every other Python
-block of the README runs, in order, in one namespace, in that same folder.
+and what it prints is compared with the README's.  Then the whole README
+runs in order in a fresh folder: its files written, its ``symprop network``
+commands run and its Python blocks executed in one namespace.
 """
 
 import os
@@ -110,16 +111,27 @@ def test_the_quick_start_walks_backpropagation_to_the_chosen_weight(replayed):
     assert "w1[0,0]" in walk and "Chain rule" in walk
 
 
-def test_every_python_block_of_the_readme_runs_in_order(replayed):
-    folder, _ = replayed
-    sources = [body for language, body in blocks(README)
-               if language == "python" and not file_name(body)]
-    script = "\n".join(
-        f"exec(compile({source!r}, 'README.md python block {number}', 'exec'))"
-        for number, source in enumerate(sources, start=1)
-    )
-    done = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONPATH": f"{folder}{os.pathsep}{ROOT}", "MPLBACKEND": "Agg"})
+def readme_script() -> str:
+    """The README as one script, in its order: files written, ``symprop network`` run, Python blocks executed."""
+    steps = ["import pathlib, subprocess, sys"]
+    for number, (language, body) in enumerate(blocks(README), start=1):
+        if file_name(body):
+            steps.append(f"pathlib.Path({file_name(body)!r}).parent.mkdir(parents=True, exist_ok=True)")
+            steps.append(f"pathlib.Path({file_name(body)!r}).write_text({body!r}, encoding='utf-8')")
+        elif language == "sh":
+            for command in commands(body):
+                words = command.split()
+                if words[0].endswith("symprop") and words[1] == "network":
+                    steps.append(f"subprocess.run({[str(BIN / 'symprop'), *words[1:]]!r}, check=True)")
+        elif language == "python":
+            steps.append(f"exec(compile({body!r}, 'README.md code block {number}', 'exec'))")
+    return "\n".join(steps)
+
+
+def test_every_python_block_of_the_readme_runs_in_order(tmp_path):
+    done = subprocess.run([sys.executable, "-c", readme_script()], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=900, env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}",
+                                            "MPLBACKEND": "Agg"})
     assert done.returncode == 0, done.stderr[-3000:]
 
 
