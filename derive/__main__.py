@@ -3,7 +3,7 @@
     python -m derive latex NAME                      one item, ``dense``, ``training_layers`` or a network spec
     python -m derive latex --all                     everything
     python -m derive list                            the names
-    python -m derive explain NETWORK --param w2[0,0] [--format text|md|tex]
+    python -m derive explain NETWORK --param w2[0,0] [--data D.npz] [--params P.npz] [--format text|md|tex]
     python -m derive docs [--check] [--out PATH]     write (or check) docs/derivations.md (installed: --out)
     python -m derive plots                           draw docs/plots/*.png (needs matplotlib)
     python -m derive proofs [--item NAME] [--markdown] [--check]
@@ -12,6 +12,7 @@
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from derive.catalog.standard import CATALOG
@@ -23,7 +24,12 @@ from derive.presentation.walkthrough_text import FORMATS, render
 from derive.presentation.latex import dense_latex, item_latex, program_latex, training_layers_latex
 from derive.program.named_specs import load_program, network_paths
 from derive.spec import SpecError
-from derive.program.trace import TraceError
+from derive.program.trace import TraceError, trace
+from derive.program.trace_inputs import trace_arrays
+from derive.spec.model import NetworkSpec
+
+#: Draws a spec's initial parameters from a seed, as its generated module's ``init_params(seed)`` does.
+ParameterDraw = Callable[[NetworkSpec, int], dict]
 
 _PARAM_HELP = (
     "one entry of a weight or bias array, written NAME[ROW,COLUMN]: w2[0,0] is row 0, column 0 of w2, "
@@ -38,35 +44,46 @@ def names() -> list[str]:
 
 
 def latex_of(name: str) -> str:
-    """The LaTeX derivation of ``name``; KeyError lists the valid names."""
+    """The LaTeX derivation of ``name`` (a listed name or a spec file); KeyError lists the valid names."""
     if name == "dense":
         return dense_latex()
     if name == "training_layers":
         return training_layers_latex()
-    if name in network_paths():
+    if name in network_paths() or name.endswith(".toml"):
         return program_latex(load_program(name))
     if name not in CATALOG.names():
         raise KeyError(name)
     return item_latex(CATALOG.get(name))
 
 
-def _parser(prog: str = "python -m derive", parser_class: type = argparse.ArgumentParser) -> argparse.ArgumentParser:
+def _parser(prog: str = "python -m derive", parser_class: type = argparse.ArgumentParser,
+            seeded: bool = False) -> argparse.ArgumentParser:
     parser = parser_class(
         prog=prog, description="Print symprop's derivations, walk through a gradient, build the documents."
     )
     commands = parser.add_subparsers(dest="command", required=True)
     latex = commands.add_parser("latex", help="print a derivation as LaTeX")
     target = latex.add_mutually_exclusive_group(required=True)
-    target.add_argument("name", nargs="?", help="an activation, a loss, 'dense', 'training_layers' or a network spec name")
+    target.add_argument("name", nargs="?", help="an activation, a loss, 'dense', 'training_layers', a network spec "
+                        "name or a path to a spec .toml")
     target.add_argument("--all", action="store_true", help="print every derivation")
     commands.add_parser("list", help="list the names latex accepts")
     walk = commands.add_parser(
         "explain", help="walk through the chain rule from the loss to one parameter, with numbers",
         description="Print the forward values, the loss, every chain-rule step from the loss to one "
-        "parameter (symbols, forms, numbers) and the parameter after one step, at the spec's [example].",
+        "parameter (symbols, forms, numbers) and the parameter after one step.  The numbers are the spec's "
+        "[example], or the arrays given here: every row of the data is traced at 30 digits, so give a few.",
     )
     walk.add_argument("network", help="a network spec name (see 'list') or a path to a spec .toml")
     walk.add_argument("--param", required=True, metavar="NAME[ROW,COLUMN]", help=_PARAM_HELP)
+    walk.add_argument("--data", type=Path, metavar="FILE.npz",
+                      help="x and y to trace (np.savez(FILE, x=..., y=...)); y: rows of targets or integer "
+                      "class labels; parameters stored in it are used too")
+    start = walk.add_mutually_exclusive_group()
+    start.add_argument("--params", type=Path, metavar="FILE.npz", help="the parameters to trace, by name (w1, b1, ...)")
+    if seeded:
+        start.add_argument("--seed", type=int, metavar="N",
+                           help="trace the parameters the network module's init_params(N) draws")
     walk.add_argument("--format", choices=FORMATS, default="text",
                       help="text for the terminal (default), md for Markdown with LaTeX, tex for LaTeX")
     docs = commands.add_parser("docs", help="write docs/derivations.md from the derivations")
@@ -89,18 +106,25 @@ def _latex(arguments: argparse.Namespace) -> int:
     try:
         print("\n\n".join(latex_of(name) for name in wanted))
     except KeyError as error:
-        print(f"error: unknown name {error.args[0]!r}; valid names: {', '.join(names())}", file=sys.stderr)
+        (problem,) = error.args
+        if problem in wanted:
+            problem = f"unknown name {problem!r}; valid names: {', '.join(names())} (or a path to a spec .toml)"
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     return 0
 
 
-def _explain(arguments: argparse.Namespace) -> int:
+def _explain(arguments: argparse.Namespace, draw: ParameterDraw | None = None) -> int:
     try:
         program = load_program(arguments.network)
     except KeyError as error:
         print(f"error: {error.args[0]}", file=sys.stderr)
         return 2
-    print(render(explain(program, arguments.param), arguments.format), end="")
+    params = arguments.params
+    if getattr(arguments, "seed", None) is not None:
+        params = draw(program.spec, arguments.seed)
+    walked = explain(program, arguments.param, trace(program, trace_arrays(program, arguments.data, params)))
+    print(render(walked, arguments.format), end="")
     return 0
 
 
@@ -158,17 +182,23 @@ def _proofs(arguments: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-_COMMANDS = {"latex": _latex, "explain": _explain, "docs": _docs, "plots": _plots, "proofs": _proofs}
+_COMMANDS = {"latex": _latex, "docs": _docs, "plots": _plots, "proofs": _proofs}
 
 
 def main(argv: list[str] | None = None, *, prog: str = "python -m derive",
-         parser_class: type = argparse.ArgumentParser) -> int:
-    """Run one command; return the exit status.  ``symprop.cli`` runs it as ``symprop latex`` and so on."""
-    arguments = _parser(prog, parser_class).parse_args(argv)
+         parser_class: type = argparse.ArgumentParser, draw: ParameterDraw | None = None) -> int:
+    """Run one command; return the exit status.  ``symprop.cli`` runs it as ``symprop latex`` and so on.
+
+    ``draw`` draws initial parameters for ``explain --seed``; it needs the network's generated module,
+    so only the ``symprop`` command, which prints one, offers the option.
+    """
+    arguments = _parser(prog, parser_class, seeded=draw is not None).parse_args(argv)
     if arguments.command == "list":
         print("\n".join(names()))
         return 0
     try:
+        if arguments.command == "explain":
+            return _explain(arguments, draw)
         return _COMMANDS[arguments.command](arguments)
     except (DefinitionError, SpecError, ExplainError, TraceError) as error:
         print(f"error: {error}", file=sys.stderr)

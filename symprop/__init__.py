@@ -20,6 +20,7 @@ is decided in ``symprop.locations``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,20 +79,40 @@ def render_network(spec: NetworkSpec) -> str:
     return render(spec, catalog())
 
 
-def explain(network: str | Path | NetworkSpec, parameter: str, format: str = "text") -> str:
-    """The walk-through of backpropagation to ``parameter`` (``"w2[0,0]"``) at the spec's ``[example]``.
+def explain(
+    network: str | Path | NetworkSpec,
+    parameter: str,
+    format: str = "text",
+    *,
+    data: str | Path | Mapping[str, np.ndarray] | None = None,
+    params: str | Path | Mapping[str, np.ndarray] | None = None,
+    seed: int | None = None,
+) -> str:
+    """The walk-through of backpropagation to ``parameter`` (``"w2[0,0]"``), with numbers.
 
     ``network`` is an example's name, a spec file or a spec; ``format`` is
-    ``text``, ``md`` or ``tex``.
+    ``text``, ``md`` or ``tex``.  The numbers are the spec's ``[example]``,
+    or ``data`` (``x`` and ``y``; ``y`` may hold integer class labels) and
+    ``params`` (by name), each a mapping of arrays or an ``.npz`` file;
+    ``seed`` takes the parameters ``init_params(seed)`` of the network's
+    module draws.  Every row is traced at 30 digits, so give a few rows.
     """
     from derive.presentation.walkthrough_build import explain as walk
     from derive.presentation.walkthrough_text import render
+    from derive.program.trace import trace
+    from derive.program.trace_inputs import trace_arrays
+    from symprop.initial_parameters import draw_initial_parameters
 
     if isinstance(network, str) and network in examples():
         network = example(network)
     elif isinstance(network, (str, Path)):
         network = load_spec(network)
-    return render(walk(derive_network(network), parameter), format)
+    if seed is not None and params is not None:
+        raise ValueError("give the parameters one way: params or seed, not both")
+    if seed is not None:
+        params = draw_initial_parameters(network, seed)
+    program = derive_network(network)
+    return render(walk(program, parameter, trace(program, trace_arrays(program, data, params))), format)
 
 
 def load_iris() -> tuple[np.ndarray, np.ndarray]:

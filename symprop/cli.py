@@ -3,8 +3,10 @@
     symprop generate --out DIR                     every catalogue module and example network into DIR
     symprop network my.toml -o my_net.py           one network spec's NumPy module
     symprop network --example example2 -o ex2.py   an example spec shipped with symprop
-    symprop latex NAME | --all                     a derivation as LaTeX
+    symprop latex NAME | my.toml | --all           a derivation as LaTeX
     symprop explain NETWORK --param 'w2[0,0]'      backpropagation to one parameter, with numbers
+    symprop explain my.toml --param 'w1[0,0]' --seed 0 --data batch.npz
+                                                   ... at init_params(0) on the arrays in batch.npz
     symprop list                                   the names latex accepts
     symprop docs --out derivations.md              every derivation as Markdown
 
@@ -19,6 +21,8 @@ traceback.
 """
 
 import argparse
+import os
+import signal
 import sys
 
 __all__ = ["COMMANDS", "main"]
@@ -27,7 +31,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS = {
     "generate": ("codegen", "print every catalogue module and example network (--out DIR outside a checkout)"),
     "network": ("codegen", "print one network spec's NumPy module: symprop network my.toml -o my_net.py"),
-    "latex": ("derive", "print a derivation as LaTeX: an item, dense, training_layers or a network"),
+    "latex": ("derive", "print a derivation as LaTeX: an item, dense, training_layers, a network or my.toml"),
     "explain": ("derive", "walk through the chain rule from the loss to one parameter, with numbers"),
     "list": ("derive", "list the names latex accepts"),
     "docs": ("derive", "write every derivation as Markdown (--out PATH outside a checkout)"),
@@ -65,8 +69,9 @@ def _run(command: str, arguments: list[str]) -> int:
 
         return codegen_main([command, *arguments], cached=True, prog=prog, parser_class=OneLineParser)
     from derive.__main__ import main as derive_main
+    from symprop.initial_parameters import draw_initial_parameters
 
-    return derive_main([command, *arguments], prog=prog, parser_class=OneLineParser)
+    return derive_main([command, *arguments], prog=prog, parser_class=OneLineParser, draw=draw_initial_parameters)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: symprop: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `symprop list | head`: the reader has gone, so stop quietly as a piped tool does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing is left to flush at exit
+        return 128 + signal.SIGPIPE
     except Exception as error:  # anything the commands do not report themselves: one line, no traceback
         message = " ".join(str(error).split()) or "no message"
         print(f"error: symprop {command}: {type(error).__name__}: {message}", file=sys.stderr)

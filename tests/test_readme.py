@@ -102,7 +102,8 @@ def test_the_quick_start_classifies_29_of_the_30_held_out_flowers(replayed):
 def test_the_quick_start_writes_the_networks_derivation_as_latex(replayed):
     folder, _ = replayed
     latex = (folder / "iris.tex").read_text(encoding="utf-8")
-    assert r"\frac{\partial" in latex
+    assert latex.startswith("% network iris\n")
+    assert r"\mathrm{dw}_{1} &= \mathrm{dinp}_{1}^{T} x" in latex  # the first layer's weight gradient
 
 
 def test_the_quick_start_walks_backpropagation_to_the_chosen_weight(replayed):

@@ -240,7 +240,9 @@ def program_blocks(program: Program) -> list[Block]:
 
 
 def program_title(program: Program) -> str:
-    return f"network {program.spec.name}: {program.spec.description}"
+    """``network NAME: DESCRIPTION``, or ``network NAME`` for a spec without a description."""
+    description = program.spec.description
+    return f"network {program.spec.name}" + (f": {description}" if description else "")
 
 
 def item_latex(item: Activation | VectorFunction | Loss | Penalty | Initializer) -> str:
