@@ -2,26 +2,31 @@
 
     make bench                     # installs the `bench` extra, then runs python -m bench
     python -m bench [--sizes tiny,small,medium,large] [--impls symprop,notebook,...]
-                    [--threads N] [--quick] [--no-fresh] [--no-generate] [--output PATH]
+                    [--dtype float64,float32] [--threads N] [--quick] [--no-fresh] [--no-generate]
+                    [--output PATH]
 
 The step (forward, loss, backward, SGD update of every weight and bias) of
-the seed notebook's Example 2 network is timed at four sizes for each
-implementation: ``symprop`` (the generated module), ``notebook`` (the
-notebook's own code), ``handwritten`` (the best plain NumPy), ``autograd``,
-``torch`` and ``jax`` (skipped when not installed), and ``gemm_floor`` (the
-matrix products alone).  Before timing, every implementation's cost,
-gradients and one step are checked against ``handwritten``'s; a mismatch
-stops the run with exit status 1, naming the implementation, size and
-parameter.
+the seed notebook's Example 2 network is timed at four sizes, in each dtype,
+for each implementation: ``symprop`` (the generated NumPy module's
+``Trainer.train_step``), ``symprop_numba`` (the compiled target's, skipped
+without Numba), ``notebook`` (the notebook's own code), ``handwritten`` (the
+best plain NumPy), ``autograd``, ``torch`` and ``jax`` (skipped when not
+installed), and ``gemm_floor`` (the matrix products alone).  Before timing,
+every implementation's cost, gradients and one step are checked against
+``handwritten``'s; a mismatch stops the run with exit status 1, naming the
+implementation, size, dtype and parameter.
 
-Steps are timed in one process, interleaved in rounds, then each
-implementation and size alone in a fresh process (``--no-fresh`` skips
-that); ``tracemalloc`` measures the NumPy implementations' memory, and
-``make generate`` is timed cold and warm (``--no-generate`` skips that).
-Every library gets ``--threads`` threads (default: all cores).  The tables
-go to standard output and to ``docs/benchmarks.md``; progress goes to
-standard error.  ``--quick`` takes few samples, for a smoke run.  This is a
-benchmark, not a test: nothing here fails on a time.
+Steps are timed in batches of about 30 ms, one batch of every implementation
+per round, and compared by their paired ratios within rounds; then each
+implementation alone in a fresh process, and the first call (import, then
+the first step, which compiles the compiled target) of each symprop target
+(``--no-fresh`` skips both); ``tracemalloc`` measures the NumPy
+implementations' memory, and ``make generate`` is timed cold and warm
+(``--no-generate`` skips that).  Every library gets ``--threads`` threads
+(default: all cores).  The tables go to standard output and to
+``docs/benchmarks.md``; progress goes to standard error.  ``--quick`` times
+few, short batches, for a smoke run.  This is a benchmark, not a test:
+nothing here fails on a time.
 """
 
 import argparse
@@ -34,6 +39,7 @@ from . import threads
 from .impls import IMPLEMENTATIONS
 
 SIZE_NAMES = ("tiny", "small", "medium", "large")
+DTYPE_NAMES = ("float64", "float32")
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -61,13 +67,16 @@ def _parser() -> argparse.ArgumentParser:
                         help="comma-separated sizes (default: all)")
     parser.add_argument("--impls", type=_names(tuple(IMPLEMENTATIONS)), default=list(IMPLEMENTATIONS),
                         help="comma-separated implementations (default: all)")
+    parser.add_argument("--dtype", type=_names(DTYPE_NAMES), default=list(DTYPE_NAMES),
+                        help="comma-separated floating-point types (default: float64,float32)")
     parser.add_argument("--threads", type=_positive, default=os.cpu_count() or 1,
                         help="threads for every library (default: all cores)")
     parser.add_argument("--quick", action="store_true", help="few samples: a smoke run, not a measurement")
     parser.add_argument("--no-fresh", action="store_true", help="skip timing each implementation in a new process")
     parser.add_argument("--no-generate", action="store_true", help="skip timing `make generate`")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="the report's path (default: docs/benchmarks.md)")
-    parser.add_argument("--worker", nargs=2, metavar=("IMPL", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=3, metavar=("IMPL", "SIZE", "DTYPE"), help=argparse.SUPPRESS)
+    parser.add_argument("--first-call", nargs=2, metavar=("IMPL", "SIZE"), help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=_positive, help=argparse.SUPPRESS)
     return parser
 
@@ -82,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     options = _parser().parse_args(argv)
     threads.configure(options.threads)
     # Only now may NumPy, torch and JAX load: they read the thread count once.
+    from . import first_call
     from .check import Mismatch
     from .fresh import worker
     from .run import benchmark, write
@@ -91,8 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     if options.worker:
         print(json.dumps(worker(*options.worker, options.repeats, budget)))
         return 0
+    if options.first_call:
+        print(json.dumps(first_call.worker(*options.first_call)))
+        return 0
     try:
-        results = benchmark(options.sizes, options.impls, options.threads, budget, options.quick,
+        results = benchmark(options.sizes, options.impls, options.dtype, options.threads, budget, options.quick,
                             not options.no_fresh, not options.no_generate, _command(argv))
     except Mismatch as error:
         print(f"error: {error}", file=sys.stderr)

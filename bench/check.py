@@ -1,8 +1,10 @@
 """Before any timing: every implementation's cost, gradients and one step agree with ``handwritten``'s.
 
 Agreement is relative: the norm of the difference over the norm of the
-reference, at most ``TOLERANCE``.  A step is compared by the change it makes
-to each parameter, so that the parameters' own size hides nothing.
+reference, at most ``TOLERANCES[dtype]`` (float32 keeps about 7 digits, and
+symprop's targets compute in float64 whatever they are given).  A step is
+compared by the change it makes to each parameter, taken in float64, so
+that the parameters' own size hides nothing.
 """
 
 from types import ModuleType
@@ -12,7 +14,7 @@ import numpy as np
 from .impls import IMPLEMENTATIONS, REFERENCE
 from .problems import LEARNING_RATE, Params
 
-TOLERANCE = 1e-8
+TOLERANCES = {"float64": 1e-8, "float32": 1e-3}
 
 
 class Mismatch(Exception):
@@ -26,11 +28,11 @@ def relative_error(value: np.ndarray, reference: np.ndarray) -> float:
     return difference / scale if scale else difference
 
 
-def _agree(name: str, size: str, what: str, value: np.ndarray, reference: np.ndarray) -> None:
+def _agree(name: str, size: str, what: str, value: np.ndarray, reference: np.ndarray, dtype: str) -> None:
     error = relative_error(value, reference)
-    if not error <= TOLERANCE:
-        raise Mismatch(f"{name} at size {size}: {what} differs from {REFERENCE}'s by {error:.3g} "
-                       f"(relative; at most {TOLERANCE:g} allowed)")
+    if not error <= TOLERANCES[dtype]:
+        raise Mismatch(f"{name} at size {size} in {dtype}: {what} differs from {REFERENCE}'s by {error:.3g} "
+                       f"(relative; at most {TOLERANCES[dtype]:g} allowed)")
 
 
 def _step_changes(name: str, module: ModuleType, params: Params, x: np.ndarray, y: np.ndarray) -> Params:
@@ -42,21 +44,21 @@ def _step_changes(name: str, module: ModuleType, params: Params, x: np.ndarray, 
     for parameter, value in before.items():
         if not np.array_equal(params[parameter], value):
             raise Mismatch(f"{name}: make_step changed the caller's {parameter}")
-    return {parameter: after[parameter] - before[parameter] for parameter in params}
+    return {parameter: np.float64(after[parameter]) - before[parameter] for parameter in params}
 
 
 def check(size: str, modules: dict[str, ModuleType], params: Params, x: np.ndarray, y: np.ndarray) -> None:
     """Raise ``Mismatch`` naming the implementation, size and parameter where any disagrees with the reference."""
-    reference = modules[REFERENCE]
+    reference, dtype = modules[REFERENCE], x.dtype.name
     cost, grads = reference.gradients(params, x, y)
     changes = _step_changes(REFERENCE, reference, params, x, y)
     for name, module in modules.items():
         if name == REFERENCE or not IMPLEMENTATIONS[name].checked:
             continue
         their_cost, their_grads = module.gradients(params, x, y)
-        _agree(name, size, "the cost", np.float64(their_cost), np.float64(cost))
+        _agree(name, size, "the cost", np.float64(their_cost), np.float64(cost), dtype)
         for parameter, grad in grads.items():
-            _agree(name, size, f"the gradient of {parameter}", their_grads[parameter], grad)
+            _agree(name, size, f"the gradient of {parameter}", their_grads[parameter], grad, dtype)
         their_changes = _step_changes(name, module, params, x, y)
         for parameter, change in changes.items():
-            _agree(name, size, f"one step's change to {parameter}", their_changes[parameter], change)
+            _agree(name, size, f"one step's change to {parameter}", their_changes[parameter], change, dtype)

@@ -40,5 +40,5 @@ def describe() -> list[tuple[str, str]]:
         ("cores", str(os.cpu_count())),
         ("Python", platform.python_version()),
         ("NumPy", f"{np.__version__}, BLAS {blas()}"),
-        *((name, installed(name)) for name in ("torch", "jax", "jaxlib", "autograd")),
+        *((name, installed(name)) for name in ("numba", "torch", "jax", "jaxlib", "autograd")),
     ]

@@ -79,11 +79,12 @@ def _random_problem(size: Size) -> tuple[Params, np.ndarray, np.ndarray]:
     return params, x, y
 
 
-def problem(size: Size) -> tuple[Params, np.ndarray, np.ndarray]:
-    """Starting parameters, inputs ``x`` and one-hot targets ``y`` (all float64) for ``size``."""
-    return _notebook_problem() if size.name == "tiny" else _random_problem(size)
+def problem(size: Size, dtype: str = "float64") -> tuple[Params, np.ndarray, np.ndarray]:
+    """Starting parameters, inputs ``x`` and one-hot targets ``y`` for ``size``, drawn in float64, as ``dtype``."""
+    params, x, y = _notebook_problem() if size.name == "tiny" else _random_problem(size)
+    return {name: value.astype(dtype) for name, value in params.items()}, x.astype(dtype), y.astype(dtype)
 
 
-def backward_bytes(size: Size) -> int:
+def backward_bytes(size: Size, dtype: str = "float64") -> int:
     """Bytes a step cannot do without: every layer's output for a batch, and one gradient per parameter."""
-    return 8 * (size.batch * sum(size.units) + size.parameter_count)
+    return np.dtype(dtype).itemsize * (size.batch * sum(size.units) + size.parameter_count)

@@ -1,10 +1,16 @@
-"""Timing of training steps: warm-up, repeat counts from a time budget, and steps timed one by one.
+"""Timing of training steps in batches: warm-up, batch length calibrated to a duration, rounds.
 
-Each step is timed alone with ``time.perf_counter_ns``; the garbage collector
-is paused while steps run (as ``timeit`` does) and page faults are counted
-from ``getrusage`` around them.  ``interleaved`` takes its samples in rounds,
-every implementation a share of its steps per round, so that the machine's
-slow moments fall on all of them alike.
+A single step of a small network lasts a few microseconds, about what the
+timer and the loop around it cost; so steps are timed in batches run back to
+back, and each batch's time is divided by its length.  ``calibrate`` picks
+the length so that one batch lasts about ``Budget.batch_seconds`` (one step
+for an implementation slower than that).  ``interleaved`` times one batch of
+every implementation per round, the order rotating, so that the machine's
+slow moments fall on all of them alike and the batches of one round can be
+compared pairwise.  The garbage collector is paused during a batch (as
+``timeit`` does) and minor page faults are counted around it.  Every
+function takes the clock (nanoseconds) as an argument, so it can be tested
+with a clock that is not real time.
 """
 
 import gc
@@ -15,92 +21,113 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+Clock = Callable[[], int]
+REAL_CLOCK: Clock = time.perf_counter_ns
+
 
 @dataclass(frozen=True)
 class Budget:
-    """How long to warm up and to time each implementation at each size, and the fewest steps to time."""
+    """How long to warm up, how long one batch should last, and how many rounds of batches to time."""
 
     warm_up_seconds: float
-    seconds: float
-    minimum: int
+    batch_seconds: float
     rounds: int
 
 
-FULL = Budget(warm_up_seconds=0.2, seconds=0.75, minimum=20, rounds=10)
-QUICK = Budget(warm_up_seconds=0.02, seconds=0.03, minimum=5, rounds=2)
-#: No implementation is timed more often than this, however fast its step.
-MAXIMUM_STEPS = 100_000
+FULL = Budget(warm_up_seconds=0.2, batch_seconds=0.03, rounds=30)
+QUICK = Budget(warm_up_seconds=0.01, batch_seconds=0.002, rounds=3)
+#: No batch is longer than this, however fast the step.
+MAXIMUM_BATCH = 100_000
 
 
 @dataclass
 class Timing:
-    """Step times in nanoseconds and the minor page faults taken while they ran."""
+    """The time per step of every timed batch in nanoseconds (one per round), the batch length, the page faults."""
 
-    samples: list[int] = field(default_factory=list)
+    samples: list[float] = field(default_factory=list)
+    batch: int = 1
     faults: int = 0
 
     def percentile_us(self, q: int) -> float:
-        """The ``q``-th percentile step time in microseconds (50: the median), interpolated between samples."""
+        """The ``q``-th percentile over batches of the time per step in microseconds (50: the median)."""
+        if len(self.samples) == 1:
+            return self.samples[0] / 1000
         return statistics.quantiles(self.samples, n=100, method="inclusive")[q - 1] / 1000
 
     @property
     def median_us(self) -> float:
-        """The median step time in microseconds."""
-        return self.percentile_us(50)
+        """The median over batches of the time per step, in microseconds."""
+        return statistics.median(self.samples) / 1000
+
+    @property
+    def steps(self) -> int:
+        """Steps timed in all."""
+        return self.batch * len(self.samples)
 
     @property
     def faults_per_step(self) -> float:
         """Minor page faults per timed step."""
-        return self.faults / len(self.samples)
+        return self.faults / self.steps
 
     def as_json(self) -> dict:
-        """The samples and faults, for a worker to print."""
-        return {"samples": self.samples, "faults": self.faults}
+        """The samples, batch length and faults, for a worker to print."""
+        return {"samples": self.samples, "batch": self.batch, "faults": self.faults}
 
 
 def _minor_faults() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
-def time_steps(run: Callable[[], object], count: int, timing: Timing) -> None:
-    """Run ``count`` steps, adding each one's time and their page faults to ``timing``."""
-    clock = time.perf_counter_ns
-    samples = []
+def time_batch(run: Callable[[], object], count: int, clock: Clock = REAL_CLOCK) -> tuple[float, int]:
+    """Run ``count`` steps back to back: nanoseconds per step, and the minor page faults they took."""
     gc.disable()
     try:
         faults = _minor_faults()
+        start = clock()
         for _ in range(count):
-            start = clock()
             run()
-            samples.append(clock() - start)
-        timing.faults += _minor_faults() - faults
+        elapsed = clock() - start
+        faults = _minor_faults() - faults
     finally:
         gc.enable()
-    timing.samples.extend(samples)
+    return elapsed / count, faults
 
 
-def warm_up(run: Callable[[], object], budget: Budget) -> float:
-    """Run steps for the warm-up time (three at least); the median of the later ones, in nanoseconds."""
-    timing = Timing()
-    deadline = time.perf_counter() + budget.warm_up_seconds
-    while len(timing.samples) < 3 or time.perf_counter() < deadline:
-        time_steps(run, 1, timing)
-    return statistics.median(timing.samples[len(timing.samples) // 2:])
+def warm_up(run: Callable[[], object], budget: Budget, clock: Clock = REAL_CLOCK) -> None:
+    """Run steps for the warm-up time, three at least (the first call of a compiled step compiles it)."""
+    deadline = clock() + budget.warm_up_seconds * 1e9
+    done = 0
+    while done < 3 or clock() < deadline:
+        run()
+        done += 1
 
 
-def repeats(step_ns: float, budget: Budget) -> int:
-    """How many steps of ``step_ns`` to time: enough to fill the budget, within the minimum and maximum."""
-    return min(MAXIMUM_STEPS, max(budget.minimum, math.ceil(budget.seconds * 1e9 / step_ns)))
+def calibrate(run: Callable[[], object], budget: Budget, clock: Clock = REAL_CLOCK) -> int:
+    """Steps per batch so that a batch lasts about ``budget.batch_seconds``: 1 for a slower step, at most the maximum.
+
+    Batches of 1, 4, 16, ... steps are timed until one lasts a quarter of the
+    target; the length is then scaled from that batch's time per step.
+    """
+    target = budget.batch_seconds * 1e9
+    count = 1
+    while True:
+        per_step, _ = time_batch(run, count, clock)
+        if per_step * count >= target / 4 or count >= MAXIMUM_BATCH:
+            break
+        count *= 4
+    return max(1, min(MAXIMUM_BATCH, math.floor(target / per_step + 0.5))) if per_step > 0 else MAXIMUM_BATCH
 
 
-def interleaved(runs: dict[str, Callable[[], object]], counts: dict[str, int], budget: Budget) -> dict[str, Timing]:
-    """Time ``counts[name]`` steps of every run, in rounds that visit each run in turn (the order rotates)."""
-    timings = {name: Timing() for name in runs}
+def interleaved(runs: dict[str, Callable[[], object]], batches: dict[str, int], rounds: int,
+                clock: Clock = REAL_CLOCK) -> dict[str, Timing]:
+    """One batch of ``batches[name]`` steps of every run per round, for ``rounds`` rounds (the order rotates)."""
+    timings = {name: Timing(batch=batches[name]) for name in runs}
     names = list(runs)
-    for round_index in range(budget.rounds):
-        order = names[round_index % len(names):] + names[:round_index % len(names)]
-        for name in order:
-            share = math.ceil(counts[name] / budget.rounds)
-            time_steps(runs[name], min(share, counts[name] - len(timings[name].samples)), timings[name])
+    for round_index in range(rounds):
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            per_step, faults = time_batch(runs[name], batches[name], clock)
+            timings[name].samples.append(per_step)
+            timings[name].faults += faults
         gc.collect()
     return timings

@@ -32,6 +32,7 @@ IMPLEMENTATIONS = {
     impl.name: impl
     for impl in (
         Implementation("symprop", "bench.impls.symprop", traced=True),
+        Implementation("symprop_numba", "bench.impls.symprop_numba", "numba", "numba"),
         Implementation("notebook", "bench.impls.notebook", traced=True),
         Implementation("handwritten", "bench.impls.handwritten", traced=True),
         Implementation("autograd", "bench.impls.autograd_peer", "autograd", "autograd"),
@@ -48,7 +49,8 @@ def missing(impl: Implementation) -> str | None:
     """Why ``impl`` cannot run here, or None when it can."""
     if impl.library is None or importlib.util.find_spec(impl.library) is not None:
         return None
-    return f"{impl.library} is not installed (pip install -e '.[bench]')"
+    extra = "fast" if impl.library == "numba" else "bench"
+    return f"{impl.library} is not installed (pip install -e '.[{extra}]')"
 
 
 def version(impl: Implementation) -> str | None:

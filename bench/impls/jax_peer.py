@@ -1,4 +1,6 @@
-"""jax: one ``jax.jit``-compiled function does ``value_and_grad`` and the SGD update, in float64.
+"""jax: one ``jax.jit``-compiled function does ``value_and_grad`` and the SGD update, in the data's dtype.
+
+64-bit types are enabled, so float64 data stays float64 (and float32 stays float32).
 
 The parameters are donated to it, as training loops in JAX do, so the update may write in place.
 """
@@ -46,7 +48,7 @@ def make_step(params: Params, x: np.ndarray, y: np.ndarray, learning_rate: float
     """The compiled step, called with the parameters it last returned; waits for the result."""
     names = parameter_names()
     state = {"theta": [jnp.asarray(params[name]) for name in names]}
-    x, y = jnp.asarray(x), jnp.asarray(y, dtype=jnp.float64)
+    x, y = jnp.asarray(x), jnp.asarray(y)
 
     def run():
         state["theta"], cost = jax.block_until_ready(_train_step(state["theta"], x, y, learning_rate))

@@ -1,8 +1,11 @@
-"""symprop: the module ``python -m codegen network`` generates for the benchmarked network.
+"""symprop: the NumPy module ``python -m codegen network`` generates for the benchmarked network.
 
 One spec per network shape is written into ``build/bench/`` (laid out like
-``specs/example2.toml``), generated once, and imported from there; fresh
-worker processes import the module the parent generated.
+``specs/example2.toml``), its module generated once per target (``numpy``,
+or ``numba`` for ``symprop_numba``), and imported from there; fresh worker
+processes import the module the parent generated.  What is timed is the
+module's ``Trainer.train_step``.  Both targets compute in float64: other
+data is converted by ``train_step`` on every call, and that is timed too.
 """
 
 import importlib.util
@@ -51,41 +54,51 @@ def clear() -> None:
         path.unlink()
 
 
-def _generate(name: str, widths: list[int]) -> Path:
-    """Write the spec and generate its module with ``python -m codegen network``; the module's path."""
+def _generate(name: str, widths: list[int], target: str) -> Path:
+    """Write the spec and generate its ``target`` module with ``python -m codegen network``; the module's path."""
     BUILD.mkdir(parents=True, exist_ok=True)
-    spec, target = BUILD / f"{name}.toml", BUILD / f"{name}.py"
+    spec, module = BUILD / f"{name}.toml", BUILD / f"{name}.py"
     spec.write_text(spec_text(name, widths), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "codegen", "network", str(spec), "-o", str(target)],
-                            cwd=ROOT, capture_output=True, text=True)
+    command = [sys.executable, "-m", "codegen", "network", str(spec), "-o", str(module), "--target", target]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"python -m codegen network {spec} failed:\n{result.stderr}")
-    return target
+        raise RuntimeError(f"{' '.join(command[1:])} failed:\n{result.stderr}")
+    return module
 
 
-def module_for(params: Params) -> ModuleType:
-    """The generated module of the network ``params`` belong to, generated first if it is not on disk."""
+def module_path(params: Params, target: str = "numpy") -> Path:
+    """The path of the ``target`` module (numpy or numba) of the network ``params`` belong to, generated if absent."""
     widths = _widths(params)
-    name = "bench_" + "_".join(map(str, widths))
-    if name not in _loaded:
-        path = BUILD / f"{name}.py"
-        if not path.is_file():
-            path = _generate(name, widths)
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _loaded[name] = module
-    return _loaded[name]
+    name = "bench_" + "_".join(map(str, widths)) + ("" if target == "numpy" else f"_{target}")
+    path = BUILD / f"{name}.py"
+    return path if path.is_file() else _generate(name, widths, target)
+
+
+def import_module(path: Path) -> ModuleType:
+    """Import the module at ``path`` under its file's name (Numba's cache finds compiled functions by it)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def module_for(params: Params, target: str = "numpy") -> ModuleType:
+    """The generated ``target`` module of the network ``params`` belong to, imported once."""
+    path = module_path(params, target)
+    if path.stem not in _loaded:
+        _loaded[path.stem] = import_module(path)
+    return _loaded[path.stem]
 
 
 def module_step(module: ModuleType, params: Params, x: np.ndarray, y: np.ndarray, learning_rate: float) -> Step:
-    """The module's in-place training step: ``Trainer(params)`` copies the parameters in and holds them as views."""
+    """The module's ``Trainer.train_step``: ``Trainer(params)`` copies the parameters in and holds them as views."""
     trainer = module.Trainer(params)
     return Step(lambda: trainer.train_step(x, y, learning_rate), trainer.copy_params)
 
 
 def make_step(params: Params, x: np.ndarray, y: np.ndarray, learning_rate: float) -> Step:
-    """One training step of the generated module."""
+    """One training step of the generated NumPy module."""
     return module_step(module_for(params), params, x, y, learning_rate)
 
 

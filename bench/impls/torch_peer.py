@@ -1,4 +1,4 @@
-"""torch: PyTorch eager on the CPU in float64; ``loss.backward()``, then an SGD update under ``no_grad``."""
+"""torch: PyTorch eager on the CPU in the data's dtype; ``loss.backward()``, then an SGD update under ``no_grad``."""
 
 import numpy as np
 import torch
@@ -23,8 +23,8 @@ def _cost(theta: list[torch.Tensor], x: torch.Tensor, y: torch.Tensor) -> torch.
 
 def _tensors(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
     """Parameters as leaf tensors that require gradients (copies), and the data as tensors."""
-    theta = [torch.tensor(params[name], dtype=torch.float64, requires_grad=True) for name in parameter_names()]
-    return theta, torch.from_numpy(x), torch.from_numpy(np.asarray(y, dtype=np.float64))
+    theta = [torch.tensor(params[name], requires_grad=True) for name in parameter_names()]
+    return theta, torch.from_numpy(x), torch.from_numpy(y)
 
 
 def gradients(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
