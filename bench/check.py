@@ -1,10 +1,12 @@
 """Before any timing: every implementation's cost, gradients and one step agree with ``handwritten``'s.
 
 Agreement is relative: the norm of the difference over the norm of the
-reference, at most ``TOLERANCES[dtype]`` (float32 keeps about 7 digits, and
-symprop's targets compute in float64 whatever they are given).  A step is
-compared by the change it makes to each parameter, taken in float64, so
-that the parameters' own size hides nothing.
+reference, at most ``TOLERANCES[dtype]``.  A step is compared by the change
+it makes to each parameter, taken in float64, so that the parameters' own
+size hides nothing.  float32 keeps about 7 digits, and one step's change to
+a float32 parameter, the difference of two nearby numbers, far fewer: about
+3 at the tiny size, where the change is 1e-4 of the parameter (symprop's
+targets compute in float64 whatever they are given).
 """
 
 from types import ModuleType
@@ -14,7 +16,7 @@ import numpy as np
 from .impls import IMPLEMENTATIONS, REFERENCE
 from .problems import LEARNING_RATE, Params
 
-TOLERANCES = {"float64": 1e-8, "float32": 1e-3}
+TOLERANCES = {"float64": 1e-8, "float32": 5e-3}
 
 
 class Mismatch(Exception):
