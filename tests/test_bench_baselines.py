@@ -2,19 +2,28 @@
 
 ``handwritten`` is the reference every implementation is checked against
 before timing, and ``notebook`` mirrors the seed notebook; both are checked
-here against central differences of a cost written from the definition.
-``gemm_floor`` must do exactly the step's matrix products.  No timing.
+here against central differences of a cost written from the definition, and
+``handwritten`` against the generated module's ``Trainer`` too, in float64
+and float32.  ``gemm_floor`` must do exactly the step's matrix products, in
+the data's dtype.  No timing.
 """
+
+import tomllib
 
 import numpy as np
 import pytest
 
 from bench.impls import gemm_floor, handwritten, notebook
+from bench.impls.symprop import spec_text
 from bench.problems import LEARNING_RATE, SIZES, problem
 from finite_differences import gradient
+from network_modules import module_of, spec_of
 
 BASELINES = {"handwritten": handwritten, "notebook": notebook}
 CHECKED_SIZES = ("tiny", "small")
+DTYPES = ("float64", "float32")
+#: Relative agreement expected of a float32 computation with a float64 one (float32 keeps about 7 digits).
+FLOAT32_RTOL = 1e-5
 
 
 def definition_cost(params, x, y):
@@ -89,3 +98,62 @@ def test_gemm_floor_computes_each_product_from_the_ones_before():
     }
     for name, value in expected.items():
         np.testing.assert_allclose(o[name], value, rtol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("size", CHECKED_SIZES)
+def test_handwritten_float32_cost_and_gradients_are_the_definitions_to_float32_precision(size):
+    params, x, y = problem(SIZES[size], "float32")
+    cost, grads = handwritten.gradients(params, x, y)
+    wide = {name: value.astype(np.float64) for name, value in params.items()}
+    x64, y64 = x.astype(np.float64), y.astype(np.float64)
+    assert cost == pytest.approx(definition_cost(wide, x64, y64), rel=FLOAT32_RTOL)
+    for name, value in wide.items():
+        numeric = gradient(lambda changed: definition_cost({**wide, name: changed}, x64, y64), value)
+        assert grads[name].dtype == np.float32
+        assert np.linalg.norm(grads[name] - numeric) <= 1e-4 * np.linalg.norm(numeric), name
+
+
+@pytest.fixture(scope="module")
+def generated():
+    """The generated NumPy module of each checked size's network, built in memory."""
+    modules = {}
+    for size in CHECKED_SIZES:
+        widths = [SIZES[size].inputs, *SIZES[size].units]
+        modules[size] = module_of(spec_of(tomllib.loads(spec_text(f"bench_{size}", widths))))
+    return modules
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", CHECKED_SIZES)
+def test_handwritten_step_matches_the_generated_trainer(generated, size, dtype):
+    params, x, y = problem(SIZES[size], dtype)
+    trainer = generated[size]["Trainer"]({name: value.astype(np.float64) for name, value in params.items()})
+    expected_cost = trainer.train_step(x.astype(np.float64), y.astype(np.float64), LEARNING_RATE)
+    step = handwritten.make_step(params, x, y, LEARNING_RATE)
+    rtol = 1e-12 if dtype == "float64" else FLOAT32_RTOL
+    assert step.run() == pytest.approx(expected_cost, rel=rtol)
+    after = step.params()
+    for name, value in trainer.params.items():
+        assert after[name].dtype == np.dtype(dtype)
+        np.testing.assert_allclose(after[name], value, rtol=rtol, atol=rtol * np.abs(value).max(), err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", CHECKED_SIZES)
+def test_handwritten_gradients_match_the_generated_trainers_scaled_gradients(generated, size, dtype):
+    params, x, y = problem(SIZES[size], dtype)
+    trainer = generated[size]["Trainer"]({name: value.astype(np.float64) for name, value in params.items()})
+    trainer.train_step(x.astype(np.float64), y.astype(np.float64), 1.0)
+    _, grads = handwritten.gradients(params, x, y)
+    bound = 1e-12 if dtype == "float64" else 1e-4
+    for name, grad in grads.items():
+        expected = trainer.scaled_grads["d" + name]
+        assert np.linalg.norm(grad - expected) <= bound * np.linalg.norm(expected), name
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gemm_floor_products_keep_the_datas_dtype(dtype):
+    params, x, _ = problem(SIZES["small"], dtype)
+    products = gemm_floor.Products(params, x)
+    products.run()
+    assert {array.dtype for array in products.outputs.values()} == {np.dtype(dtype)}
