@@ -1,4 +1,4 @@
-"""Benchmark of one full training step: the generated module beside hand-written NumPy and peer libraries.
+"""Benchmark of one full training step: symprop's two targets beside hand-written NumPy and peer libraries.
 
 ``python -m bench`` (``make bench``) writes ``docs/benchmarks.md``; see ``bench/__main__.py``.
 """

@@ -118,6 +118,8 @@ def render(results: Results) -> str:
         "",
         f"Measured {results.date} with `{results.command}`, {results.threads} thread(s) for every library.",
         "",
+        *(["**A smoke run (`--quick`): a few short batches per implementation. These numbers are not a",
+           "measurement; `make bench` makes one.**", ""] if results.quick else []),
         row(["machine", ""]),
         row(["---", "---"]),
         *(row([what, value]) for what, value in results.machine),

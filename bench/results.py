@@ -25,6 +25,8 @@ class Results:
     dtypes: list[str]
     rounds: int
     batch_seconds: float
+    #: A ``--quick`` smoke run: few, short batches, no measurement.
+    quick: bool = False
     in_process: dict[tuple[str, str, str], Timing] = field(default_factory=dict)
     fresh: dict[tuple[str, str, str], Timing] = field(default_factory=dict)
     memory: dict[tuple[str, str, str], Memory] = field(default_factory=dict)

@@ -55,7 +55,7 @@ def benchmark(sizes: list[str], impls: list[str], dtypes: list[str], threads: in
     results = Results(date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                       command=command, threads=threads, machine=machine.describe(), load_start=os.getloadavg()[0],
                       sizes=[SIZES[name] for name in sizes], impls=timed, skipped=skipped, dtypes=dtypes,
-                      rounds=budget.rounds, batch_seconds=budget.batch_seconds)
+                      rounds=budget.rounds, batch_seconds=budget.batch_seconds, quick=quick)
     if any(name in timed for name in first_call.TARGETS):
         symprop_impl.clear()
     modules = {name: load(IMPLEMENTATIONS[name]) for name in dict.fromkeys([REFERENCE, *timed])}

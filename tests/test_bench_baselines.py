@@ -157,3 +157,11 @@ def test_gemm_floor_products_keep_the_datas_dtype(dtype):
     products = gemm_floor.Products(params, x)
     products.run()
     assert {array.dtype for array in products.outputs.values()} == {np.dtype(dtype)}
+
+
+def test_the_generated_trainer_given_float32_data_computes_in_float64(generated):
+    params, x, y = problem(SIZES["small"], "float32")
+    trainer = generated["small"]["Trainer"](params)
+    cost = trainer.train_step(x, y, LEARNING_RATE)
+    assert isinstance(cost, float) or cost.dtype == np.float64
+    assert {value.dtype for value in trainer.params.values()} == {np.dtype(np.float64)}

@@ -101,3 +101,10 @@ def test_a_size_table_gives_each_implementation_its_median_per_step_and_batch_le
     text = render(results(dtypes=("float64",)))
     tiny = text.split("### tiny: batch 1, 3-3-3-3 (float64)")[1].split("###")[0]
     assert "| torch | 0.50 | " in tiny and " | 10 × 9 | " in tiny
+
+
+def test_a_quick_run_says_its_numbers_are_not_a_measurement():
+    made = results(dtypes=("float64",))
+    assert "not a measurement" not in render(made)
+    made.quick = True
+    assert "A smoke run (`--quick`)" in render(made)
