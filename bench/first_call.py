@@ -3,17 +3,20 @@
 The worker (``python -m bench --first-call IMPL SIZE``) has NumPy loaded
 already, as any user of the module has; importing the compiled module also
 imports Numba, and its first step compiles the step.  Each target is run
-twice with bytecode and Numba caches in a new temporary folder: *cold*
-(nothing cached: Python compiles the module and Numba the step) and
-*cached* (the second process finds both).  The data are float64: the
+twice, with Numba's cache in a new temporary folder: *cold* (the module's
+bytecode removed and nothing in the cache: Python compiles the module and
+Numba the step) and *cached* (the second process finds both).  Libraries'
+own bytecode is left alone, as an installed library's is.  The data are float64: the
 targets compute in float64 whatever they are given, so the dtype changes
 nothing here.
 """
 
+import importlib.util
 import os
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from .fresh import python_command, run_json
 from .impls.symprop import import_module, module_path
@@ -50,9 +53,11 @@ def worker(impl: str, size: str) -> dict:
 def measure(impl: str, size: str, threads: int) -> dict[str, FirstCall]:
     """``cold`` and ``cached`` first calls of ``impl`` at ``size``, each in a new process."""
     command = python_command(["--first-call", impl, size], threads, quick=False)
+    params, _, _ = problem(SIZES[size])
+    Path(importlib.util.cache_from_source(str(module_path(params, TARGETS[impl])))).unlink(missing_ok=True)
     calls = {}
     with tempfile.TemporaryDirectory() as folder:
-        environment = os.environ | {"NUMBA_CACHE_DIR": folder, "PYTHONPYCACHEPREFIX": folder}
+        environment = os.environ | {"NUMBA_CACHE_DIR": folder}
         for kind in ("cold", "cached"):
             data = run_json(command, f"the first call of {impl} at {size}", environment)
             calls[kind] = FirstCall(data["import"], data["first_step"])

@@ -9,7 +9,8 @@ from .targets import target_table
 _DESCRIPTIONS = {
     "symprop": "`Trainer.train_step` of the NumPy module `python -m codegen network` generates for the network",
     "symprop_numba": "`Trainer.train_step` of the compiled module `python -m codegen network --target numba` "
-                     "generates (one Numba-compiled call per step)",
+                     "generates (one Numba-compiled call per step; `Trainer(params)`, "
+                     "so its loops run on its default 1 thread while BLAS uses the run's threads)",
     "notebook": "the seed notebook's Example 2 code: its activation and loss functions, its loop body",
     "handwritten": "the best plain NumPy written by hand: `np.dot` into preallocated buffers, the constants "
                    "(targets scaled by learning rate / N, 1/N) computed once, the fused softmax gradient, "
@@ -91,8 +92,8 @@ def _extras(results: Results) -> list[str]:
         lines += ["## First call", "",
                   "In a fresh process that has NumPy loaded: seconds to import each symprop target's module",
                   "(the compiled one imports Numba), then to construct a `Trainer` and run its first `train_step`",
-                  "(which compiles the compiled step), float64. *Cold*: bytecode and Numba caches empty; *cached*:",
-                  "a second process finds them.", "", *first_call_table(results), ""]
+                  "(which compiles the compiled step), float64. *Cold*: the module's bytecode and Numba's cache",
+                  "empty; *cached*: a second process finds them.", "", *first_call_table(results), ""]
     if results.generate is not None:
         cold, warm = results.generate
         lines += ["## make generate", "",
