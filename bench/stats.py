@@ -21,13 +21,11 @@ MET, MISSED, NOISE = "met", "missed", "within noise"
 
 @dataclass(frozen=True)
 class Ratio:
-    """The median of paired ratios, the bootstrap interval of that median, and the 10th–90th percentile spread."""
+    """The median of paired ratios and the bootstrap interval of that median."""
 
     median: float
     low: float
     high: float
-    p10: float
-    p90: float
 
     def text(self) -> str:
         """``0.93× [0.90–0.97]``: the median and its interval."""
@@ -54,10 +52,8 @@ def bootstrap_interval(values: list[float], level: float = LEVEL, resamples: int
 
 
 def summarize(ratios: list[float]) -> Ratio:
-    """The median of ``ratios``, its bootstrap interval, and their 10th and 90th percentiles."""
-    low, high = bootstrap_interval(ratios)
-    p10, p90 = np.quantile(np.asarray(ratios, dtype=np.float64), [0.1, 0.9])
-    return Ratio(statistics.median(ratios), low, high, float(p10), float(p90))
+    """The median of ``ratios`` and its bootstrap interval."""
+    return Ratio(statistics.median(ratios), *bootstrap_interval(ratios))
 
 
 def verdict(ratio: Ratio, limit: float) -> str:
