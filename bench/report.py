@@ -136,7 +136,7 @@ def render(results: Results) -> str:
         "",
         "Before timing, every implementation's cost, gradients and one step's change to every parameter",
         "were checked against `handwritten`'s, in each dtype, to a relative "
-        + ", ".join(f"{TOLERANCES[dtype]:g} in {dtype}" for dtype in results.dtypes) + ".",
+        + ", ".join(f"{TOLERANCES[dtype]:.0e} in {dtype}".replace("e-0", "e-") for dtype in results.dtypes) + ".",
         "",
         *_method(results),
     ]
