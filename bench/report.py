@@ -28,6 +28,11 @@ _FLOAT32 = [
     "`symprop` and `symprop_numba` rows time here; every other implementation computes in float32.",
 ]
 
+_FLOAT32_NOTEBOOK = [
+    "The notebook's relu derivative is an integer array, so in its code as written the first layer's",
+    "gradients are float64, and after one step so are that layer's weights and bias.",
+]
+
 _LIMITS = [
     "Everything a NumPy step does beyond the products is elementwise work: bias additions, the",
     "activations and their derivatives, the softmax, the sums of bias gradients and the update. NumPy runs",
@@ -71,6 +76,8 @@ def _dtype_section(results: Results, dtype: str) -> list[str]:
     lines = [f"## {dtype}", ""]
     if dtype != "float64" and any(name in results.impls for name in SUBJECTS):
         lines += [*_FLOAT32, ""]
+    if dtype != "float64" and "notebook" in results.impls:
+        lines += [*_FLOAT32_NOTEBOOK, ""]
     for size in results.sizes:
         lines += size_table(results, dtype, size)
     for subject in (name for name in SUBJECTS if name in results.impls):

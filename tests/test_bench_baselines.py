@@ -165,3 +165,12 @@ def test_the_generated_trainer_given_float32_data_computes_in_float64(generated)
     cost = trainer.train_step(x, y, LEARNING_RATE)
     assert isinstance(cost, float) or cost.dtype == np.float64
     assert {value.dtype for value in trainer.params.values()} == {np.dtype(np.float64)}
+
+
+def test_the_notebooks_float32_step_turns_its_first_layer_to_float64_as_written():
+    params, x, y = problem(SIZES["small"], "float32")
+    step = notebook.make_step(params, x, y, LEARNING_RATE)
+    step.run()
+    dtypes = {name: value.dtype for name, value in step.params().items()}
+    assert dtypes == {"w1": np.float64, "b1": np.float64, "w2": np.float32, "b2": np.float32,
+                      "w3": np.float32, "b3": np.float32}

@@ -108,3 +108,14 @@ def test_a_quick_run_says_its_numbers_are_not_a_measurement():
     assert "not a measurement" not in render(made)
     made.quick = True
     assert "A smoke run (`--quick`)" in render(made)
+
+
+def test_the_float32_section_says_the_notebooks_first_layer_turns_float64_when_it_was_run():
+    made = results(dtypes=("float32",))
+    assert "relu derivative is an integer array" not in render(made)
+    made.impls.append("notebook")
+    made.skipped.pop("notebook")
+    for size in made.sizes:
+        made.in_process["float32", size.name, "notebook"] = Timing([100.0] * ROUNDS, batch=10)
+        made.fresh["float32", size.name, "notebook"] = Timing([100.0] * ROUNDS, batch=10)
+    assert "relu derivative is an integer array" in render(made)
