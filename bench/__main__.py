@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, default=OUTPUT, help="the report's path (default: docs/benchmarks.md)")
     parser.add_argument("--worker", nargs=3, metavar=("IMPL", "SIZE", "DTYPE"), help=argparse.SUPPRESS)
     parser.add_argument("--first-call", nargs=2, metavar=("IMPL", "SIZE"), help=argparse.SUPPRESS)
-    parser.add_argument("--repeats", type=_positive, help=argparse.SUPPRESS)
+    parser.add_argument("--batch", type=_positive, help=argparse.SUPPRESS)
     return parser
 
 
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
     budget = QUICK if options.quick else FULL
     if options.worker:
-        print(json.dumps(worker(*options.worker, options.repeats, budget)))
+        print(json.dumps(worker(*options.worker, options.batch, budget)))
         return 0
     if options.first_call:
         print(json.dumps(first_call.worker(*options.first_call)))

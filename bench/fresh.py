@@ -1,6 +1,6 @@
 """The "plain fresh process" mode: one implementation at one size and dtype, timed alone in a new interpreter.
 
-The parent runs ``python -m bench --worker IMPL SIZE DTYPE --repeats N``
+The parent runs ``python -m bench --worker IMPL SIZE DTYPE --batch N``
 once per triple; the worker warms up, times the run's rounds of batches of
 ``N`` steps back to back and prints them as JSON, so nothing else in the
 parent's process (other libraries' threads, caches, heap) can touch them.
@@ -46,6 +46,6 @@ def run_json(command: list[str], what: str, environment: dict[str, str] | None =
 
 def run(impl: str, size: str, dtype: str, batch: int, threads: int, quick: bool) -> Timing:
     """Time ``impl`` at ``size`` in ``dtype`` in a new process with the same thread count and budget."""
-    command = python_command(["--worker", impl, size, dtype, "--repeats", str(batch)], threads, quick)
+    command = python_command(["--worker", impl, size, dtype, "--batch", str(batch)], threads, quick)
     data = run_json(command, f"{impl} at {size} in {dtype}")
     return Timing(samples=data["samples"], batch=data["batch"], faults=data["faults"])

@@ -39,3 +39,11 @@ def test_an_unknown_dtype_is_refused_naming_the_accepted_ones():
     result = bench("--dtype", "float16")
     assert result.returncode == 2
     assert "expected names from float64, float32; got 'float16'" in result.stderr
+
+
+def test_a_fresh_worker_times_one_batch_of_the_given_length_per_round():
+    from bench.fresh import worker
+    from bench.timing import QUICK
+
+    data = worker("handwritten", "tiny", "float32", 7, QUICK)
+    assert data["batch"] == 7 and len(data["samples"]) == QUICK.rounds
