@@ -71,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="comma-separated floating-point types (default: float64,float32)")
     parser.add_argument("--threads", type=_positive, default=os.cpu_count() or 1,
                         help="threads for every library (default: all cores)")
-    parser.add_argument("--quick", action="store_true", help="few samples: a smoke run, not a measurement")
-    parser.add_argument("--no-fresh", action="store_true", help="skip timing each implementation in a new process")
+    parser.add_argument("--quick", action="store_true", help="few, short batches: a smoke run, not a measurement")
+    parser.add_argument("--no-fresh", action="store_true", help="skip timing each implementation in a new process, and the first calls")
     parser.add_argument("--no-generate", action="store_true", help="skip timing `make generate`")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="the report's path (default: docs/benchmarks.md)")
     parser.add_argument("--worker", nargs=3, metavar=("IMPL", "SIZE", "DTYPE"), help=argparse.SUPPRESS)
