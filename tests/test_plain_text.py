@@ -1,6 +1,7 @@
 """Printed, every derivation reads as its mathematics: ``str`` a few lines, ``repr`` one short line."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sympy import sstr
@@ -117,3 +118,8 @@ def test_a_walkthroughs_str_is_its_terminal_table():
 def test_a_walkthroughs_repr_names_the_network_and_the_gradient():
     walk = explain(load_program("example1"), "w2[0,0]")
     assert repr(walk) == "<Walkthrough example1: dE/dw2[0,0] = 0.082167041>"
+
+
+def test_the_readme_shows_sigmoid_as_it_prints():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"```text\n{CATALOG.get('sigmoid')}\n```" in readme

@@ -93,3 +93,9 @@ def test_without_matplotlib_the_error_names_the_plot_extra(monkeypatch, tmp_path
 def test_importing_symprop_does_not_import_matplotlib():
     code = "import symprop, sys; print('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_validation_curves_are_dashed_and_the_best_epoch_dotted(history, tmp_path):
+    cost = symprop.plot_history(history, tmp_path / "curves.png").axes[0]
+    styles = {line.get_label(): line.get_linestyle() for line in cost.get_lines()}
+    assert styles == {"cost": "-", "val_cost": "--", f"best epoch {history['best_epoch'] + 1}": ":"}
