@@ -28,7 +28,8 @@ def history() -> dict:
 
 def lines_of(axes) -> dict[str, list[float]]:
     """Each plotted curve of ``axes`` by its legend label: its y values."""
-    return {line.get_label(): list(line.get_ydata()) for line in axes.get_lines() if not line.get_label().startswith("best")}
+    lines = [line for line in axes.get_lines() if not line.get_label().startswith("best epoch")]
+    return {line.get_label(): list(line.get_ydata()) for line in lines}
 
 
 def test_the_png_is_written_and_is_a_png(history, tmp_path):
@@ -85,7 +86,7 @@ def test_without_matplotlib_the_error_names_the_plot_extra(monkeypatch, tmp_path
     for name in [name for name in sys.modules if name.startswith("matplotlib")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(ImportError, match=r"plot_history needs matplotlib, the plot extra: pip install 'symprop\[plot\]'"):
+    with pytest.raises(ImportError, match=r"needs matplotlib, the plot extra: pip install 'symprop\[plot\]'"):
         symprop.plot_history({"cost": [0.5]}, tmp_path / "curves.png")
     assert not (tmp_path / "curves.png").exists()
 

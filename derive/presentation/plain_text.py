@@ -5,14 +5,13 @@ definitions are written in ``derive/``.  ``derive.core.shown_as_math.ShownAsMath
 calls these when an object is printed, so importing the maths loads none of it.
 """
 
-from sympy import Basic, Function, sstr
+from sympy import Basic, sstr
 
 from derive.catalog.activations import Activation
 from derive.catalog.initializers import Initializer
 from derive.catalog.losses import Loss
 from derive.catalog.penalties import Penalty
 from derive.catalog.vector_functions import VectorFunction
-from derive.core.symbols import x
 from derive.layers.dense import DenseRule
 from derive.layers.layer_derivations import DenseLayer, TrainingLayers
 from derive.presentation.latex import bias_kind, program_stages, program_title, where
@@ -32,13 +31,13 @@ def text_of(derivation: object) -> str:
 
 
 def summary_of(derivation: object) -> str:
-    """One line: ``<Activation sigmoid: 1/(1 + exp(-x))>``."""
+    """One line: ``<Activation sigmoid: f(x) = 1/(1 + exp(-x))>``, a long expression cut short."""
     kind = type(derivation).__name__
     if isinstance(derivation, Program):
-        spec = derivation.spec
-        return f"<{kind} {spec.name}: {len(spec.layers)} layers, loss {spec.loss}, {len(derivation.assignments)} assignments>"
+        spec, count = derivation.spec, len(derivation.assignments)
+        return f"<{kind} {spec.name}: {len(spec.layers)} layers, loss {spec.loss}, {count} assignments>"
     if isinstance(derivation, DenseLayer):
-        return f"<{kind} {derivation.name}: bias {', '.join(kind.value for kind, _ in derivation.rules)}>"
+        return f"<{kind} {derivation.name}: bias {', '.join(bias.value for bias, _ in derivation.rules)}>"
     if isinstance(derivation, TrainingLayers):
         return f"<{kind} {derivation.name}: batch normalisation, dropout>"
     if isinstance(derivation, DenseRule):
@@ -73,12 +72,11 @@ def _titled(kind: str, item: Activation | VectorFunction | Loss | Penalty | Init
 
 
 def _activation(activation: Activation) -> list[tuple[str, list[Row]]]:
-    f = Function("f")(x)
     rows = [("f(x)", activation.definition, ""), ("f'(x)", activation.derivative, "by sympy.diff")]
     if activation.computed_as != activation.definition:
         rows.append(("f(x)", activation.computed_as, "computed form, proven equal"))
     if activation.output_form is not None:
-        rows.append(("f'(x)", activation.output_form, f"output form in y = {sstr(f)}, proven equal"))
+        rows.append(("f'(x)", activation.output_form, "output form in y = f(x), proven equal"))
     params = ", ".join(f"{p.name} = {p.default:g}" for p in activation.params)
     return [(_titled("activation", activation, f" (defaults: {params})" if params else ""), rows)]
 

@@ -18,7 +18,9 @@ __all__ = ["Derivation", "LAYERS", "derivation", "derivation_names"]
 
 Derivation = Item | DenseLayer | TrainingLayers | Program
 #: The layer derivations named beside the catalogue, in the order ``symprop list`` prints them.
-LAYERS: dict[str, Callable[[], DenseLayer | TrainingLayers]] = {"dense": dense_layer, "training_layers": training_layers}
+LAYERS: dict[str, Callable[[], DenseLayer | TrainingLayers]] = {
+    "dense": dense_layer, "training_layers": training_layers,
+}
 
 
 def derivation_names(catalog: Catalog = CATALOG) -> list[str]:
