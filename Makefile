@@ -3,7 +3,8 @@
 # training step against the peer libraries and rewrites docs/benchmarks.md.
 # The first target run creates .venv from pyproject.toml; nothing else is needed
 # but Python >= 3.11 and make (and, for `make docs` and `make bench`, the network to
-# fetch matplotlib, or autograd, PyTorch's CPU wheel and JAX).
+# fetch matplotlib, or autograd, PyTorch's CPU wheel and JAX).  `make test` installs
+# matplotlib too (the plot extra), to test symprop.plot_history.
 
 PYTHON ?= python3
 VENV := .venv
@@ -39,15 +40,15 @@ bench: $(BENCH_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast,plot]'
 	touch $(STAMP)
 
 $(DOCS_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast,docs]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast,plot,docs]'
 	touch $(DOCS_STAMP)
 
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast,bench]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast,plot,bench]'
 	touch $(BENCH_STAMP)
 
 clean:

@@ -10,6 +10,8 @@
     print(symprop.explain("example1", "w2[0,0]"))  # one gradient, step by step, with numbers
     symprop.catalog().names("activation")        # every built-in (and extension) activation
     x, labels = symprop.load_iris()              # a small real dataset that ships with symprop
+    print(symprop.derivation("sigmoid"))         # any name `symprop list` prints, as readable text
+    symprop.plot_history(history, "curves.png")  # the curves of a generated module's fit (matplotlib)
 
 Every function imports what it needs when it is called, so ``import symprop``
 loads neither SymPy nor Jinja.  ``derive`` (the mathematics) and ``codegen``
@@ -27,12 +29,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
+    from matplotlib.figure import Figure
+
     from derive.catalog.registry import Catalog
+    from derive.program.derivations import Derivation
     from derive.program.network import Program
     from derive.spec.model import NetworkSpec
 
 __all__ = [
     "catalog", "examples", "example", "load_spec", "derive_network", "render_network", "explain", "load_iris",
+    "derivation_names", "derivation", "plot_history",
 ]
 
 
@@ -120,3 +126,31 @@ def load_iris() -> tuple[np.ndarray, np.ndarray]:
     from symprop.datasets import load_iris as load
 
     return load()
+
+
+def derivation_names() -> list[str]:
+    """Every name ``symprop list`` prints: the catalogue, ``dense``, ``training_layers``, then the examples."""
+    from derive.program.derivations import derivation_names as names
+
+    return names(catalog())
+
+
+def derivation(name: str) -> Derivation:
+    """The derivation called ``name``, one of ``derivation_names()``; ``print`` it to read it.
+
+    KeyError suggests the closest names and lists them all.
+    """
+    from derive.program.derivations import derivation as fetch
+
+    return fetch(name, catalog())
+
+
+def plot_history(history: dict, path: str | Path) -> Figure:
+    """Draw the curves of ``history`` (what a generated module's ``fit`` returns) into the PNG ``path``.
+
+    One panel for the cost and one per metric, validation beside training;
+    needs matplotlib (``pip install 'symprop[plot]'``).  Returns the figure.
+    """
+    from symprop.history_plot import plot_history as draw
+
+    return draw(history, Path(path))

@@ -45,7 +45,7 @@ class Parameter:
         return bool(self.symbol.is_positive)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Activation(ShownAsMath):
     """An elementwise function ``y = f(x)`` with everything derived from it.
 

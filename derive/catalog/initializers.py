@@ -31,7 +31,7 @@ class Distribution(str, Enum):
     UNIFORM = "uniform"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Initializer(ShownAsMath):
     """``scale`` is the constant, the normal's standard deviation, or the uniform's limit."""
 

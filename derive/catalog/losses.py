@@ -57,7 +57,7 @@ class Inputs(str, Enum):
         return self in (Inputs.ONE_HOT_PROBABILITIES, Inputs.ONE_HOT_LOGITS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Loss(ShownAsMath):
     """A cost and its gradient with respect to the predictions (indexed ``[m, j]``).
 

@@ -21,7 +21,7 @@ __all__ = ["Penalty", "penalty", "STRENGTH"]
 STRENGTH = Symbol("strength", nonnegative=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Penalty(ShownAsMath):
     """``cost = strength * sum over entries of g(w)`` and its gradient ``[m, j]``."""
 

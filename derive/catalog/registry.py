@@ -14,6 +14,7 @@ from sympy import Expr, Symbol
 from derive.catalog.activations import Activation, elementwise
 from derive.catalog.cache import cached
 from derive.core.errors import DefinitionError
+from derive.core.suggestions import unknown_name
 from derive.catalog.extensions import run_extensions
 from derive.catalog.initializers import Initializer
 from derive.catalog.losses import Loss
@@ -24,6 +25,11 @@ from derive.spec.model import Vocabulary
 __all__ = ["Catalog", "CATALOG", "Kind", "register_activation"]
 
 Kind = Literal["activation", "vector", "loss", "penalty", "initializer"]
+#: Ends a catalogue KeyError: the other names ``symprop list`` prints are fetched elsewhere.
+ELSEWHERE = (
+    ". The dense layer (dense), batch normalisation and dropout (training_layers) and the networks are "
+    "derivations, not catalogue items: symprop.derivation(name) fetches every name `symprop list` prints"
+)
 Item = Activation | VectorFunction | Loss | Penalty | Initializer
 
 
@@ -61,10 +67,10 @@ class Catalog:
         self._recipes[name] = (kind, (lambda: cached(name, recipe)) if cache and not self._read else recipe)
 
     def get(self, name: str) -> Item:
-        """The derived item called ``name``."""
+        """The derived item called ``name``; KeyError suggests the closest names and lists them all."""
         self._extend()
         if name not in self._recipes:
-            raise KeyError(f"unknown name {name!r}; known: {', '.join(self.names())}")
+            raise KeyError(unknown_name("catalogue item", name, self.names()) + ELSEWHERE)
         if name not in self._derived:
             self._derived[name] = self._recipes[name][1]()
         return self._derived[name]

@@ -23,7 +23,7 @@ from derive.core.shown_as_math import ShownAsMath
 __all__ = ["VectorFunction", "vector_function"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class VectorFunction(ShownAsMath):
     """A function from a row of inputs to a row of outputs, with its derivatives.
 

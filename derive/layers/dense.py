@@ -19,7 +19,7 @@ from derive.core.shown_as_math import ShownAsMath
 __all__ = ["DenseRule", "dense_rule"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class DenseRule(ShownAsMath):
     """The forward expression of a dense layer and its three gradients."""
 

@@ -17,6 +17,7 @@ from derive.catalog.standard import CATALOG
 from derive.catalog.registry import Catalog, Kind
 from derive.presentation.walkthrough_build import explain
 from derive.presentation.walkthrough_text import render
+from derive.layers.layer_derivations import dense_layer, training_layers
 from derive.presentation.latex import Block, dense_blocks, item_blocks, program_blocks, training_layer_blocks
 from derive.presentation.markdown import display_math, document_current, escape, heading, write_document
 from derive.program.network import Program
@@ -54,8 +55,8 @@ def render_markdown(catalog: Catalog = CATALOG) -> str:
             if kind == "activation":
                 parts.append(f"![{name} and its derivative](plots/{name}.png)")
             parts += _blocks(item_blocks(catalog.get(name)))
-    parts += [heading(2, "The dense layer")] + _blocks(dense_blocks())
-    parts += [heading(2, "Batch normalisation and dropout")] + _blocks(training_layer_blocks())
+    parts += [heading(2, "The dense layer")] + _blocks(dense_blocks(dense_layer()))
+    parts += [heading(2, "Batch normalisation and dropout")] + _blocks(training_layer_blocks(training_layers()))
     parts.append(heading(2, "Networks"))
     for name in network_paths():
         parts += _network(load_program(name, catalog))

@@ -11,9 +11,8 @@ from sympy import Function, Symbol, piecewise_fold
 from sympy.printing.latex import LatexPrinter
 
 from derive.catalog.activations import Activation
-from derive.layers.batch_norm import batch_norm
-from derive.layers.dense import DenseRule, dense_rule
-from derive.layers.dropout import dropout
+from derive.layers.dense import DenseRule
+from derive.layers.layer_derivations import DenseLayer, TrainingLayers, dense_layer, training_layers
 from derive.catalog.initializers import Initializer
 from derive.catalog.losses import Loss
 from derive.catalog.penalties import Penalty
@@ -24,7 +23,7 @@ from derive.catalog.vector_functions import VectorFunction
 
 __all__ = [
     "Block", "latex", "item_blocks", "dense_rule_block", "dense_blocks", "program_blocks", "program_title",
-    "item_latex", "dense_latex", "program_latex",
+    "item_latex", "dense_latex", "program_latex", "bias_kind", "program_stages", "where",
 ]
 
 
@@ -185,20 +184,23 @@ def dense_rule_block(rule: DenseRule) -> Block:
     rows.append(f"\\frac{{\\partial L}}{{\\partial X}} &= {latex(rule.grad_X)}")
     if rule.grad_b is not None:
         rows.append(f"\\frac{{\\partial L}}{{\\partial b}} &= {latex(rule.grad_b)}")
-    kind = "none" if rule.b is None else BiasKind.SHARED.value if rule.b.shape == (1, 1) else BiasKind.PER_NEURON.value
-    return Block(f"dense layer, bias {kind}; G = dL/dZ, 1 a matrix of ones", tuple(rows))
+    return Block(f"dense layer, bias {bias_kind(rule)}; G = dL/dZ, 1 a matrix of ones", tuple(rows))
 
 
-def dense_blocks() -> list[Block]:
+def bias_kind(rule: DenseRule) -> str:
+    """The spec's name of the rule's bias: ``none``, ``shared`` (shape (1, 1)) or ``per_neuron``."""
+    return "none" if rule.b is None else BiasKind.SHARED.value if rule.b.shape == (1, 1) else BiasKind.PER_NEURON.value
+
+
+def dense_blocks(layer: DenseLayer) -> list[Block]:
     """The dense layer's gradients for each bias kind, then the elementwise activation step."""
     step = "G &= f'(Z) \\odot \\frac{\\partial L}{\\partial H}, \\quad H = f(Z)"
-    return [dense_rule_block(dense_rule(kind)) for kind in BiasKind] + [Block("activation step, elementwise", (step,))]
+    return [dense_rule_block(rule) for _, rule in layer.rules] + [Block("activation step, elementwise", (step,))]
 
 
-def training_layer_blocks() -> list[Block]:
+def training_layer_blocks(layers: TrainingLayers) -> list[Block]:
     """Batch normalisation of one feature ``i`` over a batch ``z`` and its derived gradients; then dropout's."""
-    norm = batch_norm()
-    drop = dropout(Symbol("p", positive=True), "h", draws="u", mask="mask", upstream="G")
+    norm, drop = layers.batch_norm, layers.dropout
     return [
         Block("batch normalisation in training: the batch's mean and variance, per feature i", (
             f"\\mathrm{{mean}}_i &= {latex(norm.mean)}",
@@ -223,20 +225,29 @@ def training_layer_blocks() -> list[Block]:
     ]
 
 
-def program_blocks(program: Program) -> list[Block]:
-    """A network's chain rule, one block per stage of its straight-line program."""
-    blocks, seen = [], set()
+def program_stages(program: Program) -> list[tuple[Stage, list[Assignment]]]:
+    """The stages that have assignments, each with its assignments, a target shown once per mode (updates all)."""
+    stages, seen = [], set()
     for stage in Stage:
-        rows = []
+        shown = []
         for assignment in program.stage(stage):
             if (assignment.target, assignment.mode) in seen and stage is not Stage.UPDATE:
                 continue
             seen.add((assignment.target, assignment.mode))
-            target = latex(Symbol(assignment.target))
-            rows.append(f"{target} &= {latex(assignment.shown)} && {_text(_where(assignment))}")
-        if rows:
-            blocks.append(Block(stage.value, tuple(rows)))
-    return blocks
+            shown.append(assignment)
+        if shown:
+            stages.append((stage, shown))
+    return stages
+
+
+def program_blocks(program: Program) -> list[Block]:
+    """A network's chain rule, one block per stage of its straight-line program."""
+    return [
+        Block(stage.value, tuple(
+            f"{latex(Symbol(a.target))} &= {latex(a.shown)} && {_text(where(a))}" for a in assignments
+        ))
+        for stage, assignments in program_stages(program)
+    ]
 
 
 def program_title(program: Program) -> str:
@@ -252,12 +263,12 @@ def item_latex(item: Activation | VectorFunction | Loss | Penalty | Initializer)
 
 def dense_latex() -> str:
     """The dense layer's gradients for each bias kind, from matrix calculus, as LaTeX."""
-    return _latex_of(dense_blocks())
+    return _latex_of(dense_blocks(dense_layer()))
 
 
 def training_layers_latex() -> str:
     """Batch normalisation's and dropout's forward passes and derived gradients, as LaTeX."""
-    return _latex_of(training_layer_blocks())
+    return _latex_of(training_layer_blocks(training_layers()))
 
 
 def program_latex(program: Program) -> str:
@@ -265,6 +276,7 @@ def program_latex(program: Program) -> str:
     return f"% {program_title(program)}\n\n" + _latex_of(program_blocks(program))
 
 
-def _where(assignment: Assignment) -> str:
+def where(assignment: Assignment) -> str:
+    """Where an assignment belongs: ``layer 1, activation`` (its mode when it has one)."""
     role = assignment.role if assignment.mode is Mode.ALWAYS else f"{assignment.role} ({assignment.mode.value})"
     return f"layer {assignment.layer}, {role}" if assignment.layer else role

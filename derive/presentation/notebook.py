@@ -10,7 +10,10 @@ from derive.catalog.losses import Loss
 from derive.catalog.penalties import Penalty
 from derive.catalog.vector_functions import VectorFunction
 from derive.layers.dense import DenseRule
-from derive.presentation.latex import Block, dense_rule_block, item_blocks, program_blocks
+from derive.layers.layer_derivations import DenseLayer, TrainingLayers
+from derive.presentation.latex import (
+    Block, dense_blocks, dense_rule_block, item_blocks, program_blocks, training_layer_blocks,
+)
 from derive.presentation.markdown import display_math
 from derive.program.network import Program
 
@@ -18,11 +21,15 @@ __all__ = ["math_of"]
 
 
 def math_of(derivation: object) -> str:
-    """Display math of a catalogue item (definition and derived forms), a dense rule or a network program."""
+    """Display math of a catalogue item (definition and derived forms), a layer derivation or a network program."""
     if isinstance(derivation, Activation | VectorFunction | Loss | Penalty | Initializer):
         blocks = item_blocks(derivation)
     elif isinstance(derivation, DenseRule):
         blocks = [dense_rule_block(derivation)]
+    elif isinstance(derivation, DenseLayer):
+        blocks = dense_blocks(derivation)
+    elif isinstance(derivation, TrainingLayers):
+        blocks = training_layer_blocks(derivation)
     elif isinstance(derivation, Program):
         blocks = program_blocks(derivation)
     else:

@@ -92,7 +92,7 @@ class Update:
     value: Float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Walkthrough:
     """Forward values, loss, chain-rule steps (the parameter's last) and update of one parameter."""
 
@@ -117,6 +117,21 @@ class Walkthrough:
             if entry_name(step.entry) == entry.replace(" ", ""):
                 return step
         raise KeyError(f"no step for {entry!r}; steps: {', '.join(entry_name(s.entry) for s in self.steps)}")
+
+    def __str__(self) -> str:
+        """The terminal table, as ``render(walkthrough, "text")`` and ``explain`` print it."""
+        from derive.presentation.walkthrough_text import render
+
+        return render(self, "text")
+
+    def __repr__(self) -> str:
+        from derive.presentation.walkthrough_text import number
+
+        return f"<Walkthrough {self.network}: dE/d{entry_name(self.parameter)} = {number(self.gradient)}>"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython's display: the terminal table."""
+        printer.text(repr(self) if cycle else str(self))
 
     def _repr_markdown_(self) -> str:
         """The walk-through with headings, as ``--format md`` prints it (Jupyter shows it so)."""

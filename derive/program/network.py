@@ -98,7 +98,7 @@ class FoldedStep:
     velocities: tuple[Velocity, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Program(ShownAsMath):
     """The derivation of a whole network: parameters and ordered assignments.
 
