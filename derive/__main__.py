@@ -22,6 +22,7 @@ from derive.presentation.walkthrough import ExplainError
 from derive.presentation.walkthrough_build import explain
 from derive.presentation.walkthrough_text import FORMATS, render
 from derive.presentation.latex import dense_latex, item_latex, program_latex, training_layers_latex
+from derive.program.derivations import derivation_names
 from derive.program.named_specs import load_program, network_paths
 from derive.spec import SpecError
 from derive.program.trace import TraceError, trace
@@ -39,8 +40,8 @@ _PARAM_HELP = (
 
 
 def names() -> list[str]:
-    """Every name ``latex`` accepts, catalogue first."""
-    return CATALOG.names() + ["dense", "training_layers"] + list(network_paths())
+    """Every name ``latex`` accepts, catalogue first: the names ``symprop.derivation`` fetches."""
+    return derivation_names()
 
 
 def latex_of(name: str) -> str:
