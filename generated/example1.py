@@ -213,12 +213,12 @@ def step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], state: dic
     return update(params, grads, learning_rate(epoch), frozen=frozen), state
 
 
-def _zeros(shape, rng):
+def _zeros(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Every entry 0."""
     return np.full(shape, 0, dtype=np.float64)
 
 
-def _glorot_uniform(shape, rng):
+def _glorot_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Glorot (Xavier) uniform: variance 2/(fan_in + fan_out)."""
     fan_out, fan_in = shape
     return rng.uniform(-np.sqrt(6)/np.sqrt(fan_in + fan_out), np.sqrt(6)/np.sqrt(fan_in + fan_out), size=shape)
