@@ -118,6 +118,23 @@ def test_frozen_none_freezes_nothing_more_than_the_spec():
     assert_close(new, descended(START), START)
 
 
+def test_a_frozen_batch_normalised_layer_keeps_its_scale_and_shift_while_its_running_statistics_move():
+    module = module_of(spec_of({"name": "normed", "inputs": 2, "loss": "mse",
+                                "layers": [{"units": 3, "activation": "relu", "batch_norm": True},
+                                           {"units": 1, "activation": "linear"}]}))
+    params = module["init_params"](0)
+    trained, _ = module["fit"](params, X, Y, 3, verbose=0, frozen=1)
+    assert_same(trained, params, ("w1", "gamma1", "beta1"))
+    assert not np.array_equal(trained["running_mean1"], params["running_mean1"])
+
+
+def test_the_trainer_still_computes_a_frozen_layers_gradient():
+    frozen, free = SGD["Trainer"](START), SGD["Trainer"](START)
+    frozen.train_step(X, Y, RATE, frozen=1)
+    free.train_step(X, Y, RATE)
+    assert_same(frozen.scaled_grads, free.scaled_grads, ("dw1", "db1"))
+
+
 # -- the course's experiment: train, freeze layer 1, train on -----------------------------------------------
 
 
