@@ -29,6 +29,9 @@ __all__ = [
     "penalty_functions", "initializer_functions",
 ]
 
+#: The type hints of the arguments and results of the generated functions.
+ARRAY, RESULT, DERIVATIVE = "npt.ArrayLike", "np.ndarray | np.floating", "derivative: bool = False"
+
 
 @dataclass(frozen=True)
 class Function:
@@ -38,13 +41,14 @@ class Function:
     bad arguments and bind the working arrays and ``_out``, the dtype and NaN mask of the result;
     ``shared`` runs next; with a derivative flag, ``derivative`` and
     ``derivative_result`` form the ``if derivative:`` block; then ``forward``
-    and ``result``.
+    and ``result``.  ``arguments`` are written with their type hints, ``returns`` is the result's.
     """
 
     name: str
     arguments: list[str]
     doc: str
     result: str
+    returns: str = RESULT
     checks: list[str] = field(default_factory=list)
     shared: list[Statement] = field(default_factory=list)
     derivative: list[Statement] = field(default_factory=list)
@@ -78,7 +82,7 @@ def _activation(activation: Activation) -> Function:
 
     At ``x = ±inf`` both give SymPy's limits; the output form is used only where it gives them from ``y``.
     """
-    arguments = ["x", "derivative=False", *(f"{p.name}={p.default!r}" for p in activation.params)]
+    arguments = [f"x: {ARRAY}", DERIVATIVE, *_parameters(activation.params)]
     top = Body()
     value = with_limits(activation.computed_as, x, activation.limits)
     if (
@@ -112,6 +116,11 @@ def _activation(activation: Activation) -> Function:
     )
 
 
+def _parameters(params) -> list[str]:
+    """A catalogue item's parameters as arguments, each a number with its default."""
+    return [f"{p.name}: float = {p.default!r}" for p in params]
+
+
 def _parameter_checks(function: str, params) -> list[str]:
     """Checks of the parameters the derivation assumed positive."""
     return [f'_parameter("{function}", "{p.name}", {p.name})' for p in params if p.positive]
@@ -133,20 +142,20 @@ def vector_functions(functions: list[VectorFunction]) -> list[Function]:
         derivative = top.branch()
         diagonal = derivative.code(vector.jacobian_diagonal, like=output)
         generated.append(Function(
-            name=vector.name, arguments=["x", "y_oh=None", "derivative=False"],
+            name=vector.name, arguments=[f"x: {ARRAY}", f"y_oh: {ARRAY} | None = None", DERIVATIVE],
             doc=(
                 f"{vector.doc}\n\n    With ``derivative=True``, returns the diagonal of the Jacobian,\n"
                 f"    d{output}_j/dx_j = {_formula(vector.jacobian_diagonal)}.  ``y_oh`` is accepted for the\n"
                 f"    seed notebook's signature and not used.  For backpropagation use ``{vector.name}_vjp``."
             ),
-            checks=[_rows_check(vector.name, ["x"])], result=output, shared=top.statements,
+            checks=[_rows_check(vector.name, ["x"])], result=output, returns="np.ndarray", shared=top.statements,
             derivative=derivative.statements, derivative_result=diagonal,
         ))
         body = Body()
         body.assign(output, vector.computed_as.expr, vector.computed_as.lets)
         vjp = body.code(vector.vjp_output_form)
         generated.append(Function(
-            name=f"{vector.name}_vjp", arguments=["x", upstream],
+            name=f"{vector.name}_vjp", arguments=[f"x: {ARRAY}", f"{upstream}: {ARRAY}"], returns="np.ndarray",
             doc=(
                 f"Vector-Jacobian product of ``{vector.name}``: the gradient with respect to x, given\n"
                 f"    the gradient {upstream} with respect to its output {output}:\n"
@@ -176,7 +185,7 @@ def _loss(loss: Loss) -> Function:
     within = "" if domain is None else f", within=({domain[0]!r}, {domain[1]!r})"
     return Function(
         name=loss.name,
-        arguments=[targets, predictions, "derivative=False", *(f"{p.name}={p.default!r}" for p in loss.params)],
+        arguments=[f"{targets}: {ARRAY}", f"{predictions}: {ARRAY}", DERIVATIVE, *_parameters(loss.params)],
         doc=(
             f"{loss.doc}\n\n    With ``derivative=True``, returns the gradient of the cost "
             f"with respect to {predictions}:\n    {_formula(loss.gradient)}."
@@ -202,7 +211,7 @@ def _penalty(penalty: Penalty) -> Function:
     forward = top.branch()
     result = forward.code(penalty.cost)
     return Function(
-        name=penalty.name, arguments=[weights, str(STRENGTH), "derivative=False"],
+        name=penalty.name, arguments=[f"{weights}: {ARRAY}", f"{STRENGTH}: float", DERIVATIVE],
         doc=(
             f"{penalty.doc}\n\n    Add it to a loss; with ``derivative=True``, returns its gradient "
             f"{_formula(penalty.gradient)}."
@@ -233,7 +242,7 @@ def initializer_functions(initializers: list[InitializerItem]) -> list[Initializ
     for item in initializers:
         generated.append(Initializer(
             name=item.name,
-            arguments=["shape", "rng", *(f"{p.name}={p.default!r}" for p in item.params)],
+            arguments=["shape: tuple[int, int]", "rng: np.random.Generator", *_parameters(item.params)],
             doc=item.doc,
             distribution=item.distribution.value,
             scale=to_numpy(item.scale),

@@ -37,7 +37,8 @@ NETWORK_RUNTIME = {
     "tables": ("network_tables.py", ()),
     "passes": ("network_passes.py", ("_cost", "predict")),
     "gradient_check": ("gradient_check.py", ()),
-    "trainer": ("trainer_shell.py", ("Trainer.copy_params",)),
+    "freezing": ("network_freezing.py", ()),
+    "trainer": ("trainer_shell.py", ("Trainer.copy_params", "Trainer._frozen_copies", "Trainer._put_back")),
     "fit": ("network_fit.py", ()),
     "classes": ("network_classes.py", ()),
     "storage": ("network_storage.py", ()),
@@ -83,6 +84,7 @@ class NetworkModule:
     """Everything the network template lays out.
 
     ``description`` is the spec's, escaped for the module's docstring.
+    ``layers``: each layer's number (from 1) and its parameters; ``frozen``: those with ``trainable = false``.
 
     ``helpers`` are private functions the printed code calls (``_sigmoid``, ``_shift_rows``);
     ``initial`` names each array, the private initialiser function that
@@ -109,6 +111,7 @@ class NetworkModule:
     schedule_kind: str
     parameters: list[tuple[str, tuple[int, int]]]
     statistics: list[tuple[str, tuple[int, int]]]
+    layers: list[tuple[int, list[str]]]
     frozen: list[str]
     stages: dict[str, StageFunction]
     initializers: list[Initializer]
@@ -161,7 +164,6 @@ def network_module(program: Program) -> NetworkModule:
         for stage, outputs in stages.items()
     }
     widths = [str(spec.inputs)] + [f"{layer.units} ({layer.activation})" for layer in spec.layers]
-    trained = {a.target for a in program.stage(Stage.UPDATE)}
     formulas = {"_central_difference": Body().code(CENTRAL_DIFFERENCE), "_relative_error": Body().code(RELATIVE_ERROR)}
     return NetworkModule(
         name=spec.name, description=docstring_text(spec.description), source=spec.source,
@@ -170,7 +172,8 @@ def network_module(program: Program) -> NetworkModule:
         schedule_kind=spec.optimizer.schedule.kind.value,
         parameters=[(p.name, p.shape) for p in program.parameters],
         statistics=[(p.name, p.shape) for p in program.statistics],
-        frozen=[name for name in parameter_names if name not in trained], stages=printed,
+        layers=[(k, [p.name for p in program.parameters if p.layer == k]) for k in range(1, len(spec.layers) + 1)],
+        frozen=[p.name for p in program.parameters if p not in program.trained], stages=printed,
         **_initialisers(program), state=_initial_state(program), schedule=_schedule(program),
         helpers=helper_functions(a.expr for a in program.assignments),
         central_difference=formulas["_central_difference"], relative_error=formulas["_relative_error"],

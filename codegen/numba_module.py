@@ -105,7 +105,7 @@ def numba_source(program: Program, rebuild: str | None = None) -> str:
     checks = runtime_source("network_checks.py") + "\n\n\n" + runtime_source("network_tables.py", "_params")
     text = environment.get_template("numba_network.py.j2").render(
         m=network_module(program), source=program.spec.source, rebuild=rebuild, checks=checks,
-        copy_params=runtime_source("trainer_shell.py", "Trainer.copy_params"), **numba_context(program),
+        **numba_context(program),
     )
     compile(text, f"{program.spec.name}.py", "exec")
     return text

@@ -7,6 +7,7 @@ derived by SymPy, written in terms of the output where that form is proven.
 """
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["linear", "sigmoid", "relu", "tanh", "leaky_relu", "elu", "gaussian", "softplus", "silu", "gelu", "gelu_tanh", "softmax", "softmax_vjp", "log_softmax", "log_softmax_vjp"]
 
@@ -146,7 +147,7 @@ def _shift_rows(z):
     return -_t0 + np.maximum(z, -np.finfo(z.dtype).max + np.maximum(_t0, 0))
 
 
-def linear(x, derivative=False):
+def linear(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """The identity: the output is the input.
 
     With ``derivative=True``, returns f'(x) = 1, from the output y.
@@ -158,7 +159,7 @@ def linear(x, derivative=False):
     return _result(y, _out)
 
 
-def sigmoid(x, derivative=False):
+def sigmoid(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Logistic sigmoid 1/(1 + exp(-x)), squashing any real number into (0, 1).
 
     With ``derivative=True``, returns f'(x) = y·(1 − y), y = f(x);
@@ -171,7 +172,7 @@ def sigmoid(x, derivative=False):
     return _result(_sigmoid(x), _out)
 
 
-def relu(x, derivative=False):
+def relu(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Rectified linear unit max(0, x); its derivative at 0 is taken as 0.
 
     With ``derivative=True``, returns f'(x) = [y > 0], from the output y.
@@ -183,7 +184,7 @@ def relu(x, derivative=False):
     return _result(y, _out)
 
 
-def tanh(x, derivative=False):
+def tanh(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Hyperbolic tangent, squashing any real number into (-1, 1).
 
     With ``derivative=True``, returns f'(x) = 1 − y², y = f(x);
@@ -197,7 +198,7 @@ def tanh(x, derivative=False):
     return _result(np.tanh(x), _out)
 
 
-def leaky_relu(x, derivative=False, alpha=0.1):
+def leaky_relu(x: npt.ArrayLike, derivative: bool = False, alpha: float = 0.1) -> np.ndarray | np.floating:
     """Leaky rectified linear unit: alpha*x for x <= 0, x above; alpha > 0.
 
     With ``derivative=True``, returns f'(x) = (alpha if y ≤ 0 else 1), from the output y.
@@ -210,7 +211,7 @@ def leaky_relu(x, derivative=False, alpha=0.1):
     return _result(y, _out)
 
 
-def elu(x, derivative=False, alpha=1.0):
+def elu(x: npt.ArrayLike, derivative: bool = False, alpha: float = 1.0) -> np.ndarray | np.floating:
     """Exponential linear unit: alpha*(exp(x) - 1) for x <= 0, x above; alpha > 0.
 
     With ``derivative=True``, returns f'(x) = (alpha + y if y ≤ 0 else 1), y = f(x);
@@ -223,7 +224,7 @@ def elu(x, derivative=False, alpha=1.0):
     return _result(np.where(x <= 0, alpha*np.expm1(np.minimum(x, 0)), x), _out)
 
 
-def gaussian(x, derivative=False):
+def gaussian(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Gaussian bump exp(-x**2).
 
     With ``derivative=True``, returns f'(x) = −2·x·exp(−x²).
@@ -240,7 +241,7 @@ def gaussian(x, derivative=False):
     return _result(np.where((_t3 < x) | (_t3 < -x), 0, np.exp(-1/4294967296*_t5**2)*np.exp((-_t4 + (1/65536)*_t5)*(_t4 + (1/65536)*_t5))), _out)
 
 
-def softplus(x, derivative=False):
+def softplus(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Softplus log(1 + exp(x)), a smooth relu; computed as logaddexp(0, x).
 
     With ``derivative=True``, returns f'(x) = −expm1(−y), y = f(x);
@@ -253,7 +254,7 @@ def softplus(x, derivative=False):
     return _result(np.where(_t0 < x, np.inf, np.where(_t0 < -x, 0, np.logaddexp(0, np.clip(x, -_t0, _t0)))), _out)
 
 
-def silu(x, derivative=False):
+def silu(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Sigmoid linear unit (swish) x*sigmoid(x).
 
     With ``derivative=True``, returns f'(x) = x·exp(−x)/(1 + exp(−x))² + 1/(1 + exp(−x)).
@@ -269,7 +270,7 @@ def silu(x, derivative=False):
     return _result(np.where(_t3 < x, np.inf, np.where(_t3 < -x, 0, _t4*_sigmoid(_t4))), _out)
 
 
-def gelu(x, derivative=False):
+def gelu(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Gaussian error linear unit x*Phi(x), Phi the standard normal CDF (the erf form).
 
     With ``derivative=True``, returns f'(x) = sqrt(2)·x·exp(−x²/2)/(2·sqrt(pi)) + erf(sqrt(2)·x/2)/2 + 1/2.
@@ -285,7 +286,7 @@ def gelu(x, derivative=False):
     return _result(np.where(_t3 < x, np.inf, np.where(_t3 < -x, 0, _t4*_normal_cdf(_t4))), _out)
 
 
-def gelu_tanh(x, derivative=False):
+def gelu_tanh(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Gaussian error linear unit, tanh approximation x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2.
 
     With ``derivative=True``, returns f'(x) = sqrt(2)·x·(1 − tanh(sqrt(2)·(8943·x³/200000 + x)/sqrt(pi))²)·(26829·x²/200000 + 1)/(2·sqrt(pi)) + tanh(sqrt(2)·(8943·x³/200000 + x)/sqrt(pi))/2 + 1/2.
@@ -303,7 +304,7 @@ def gelu_tanh(x, derivative=False):
     return _result(np.where(_t4 < x, np.inf, np.where(_t4 < -x, 0, _t5*_sigmoid(2*np.sqrt(2)*((8943/200000)*_t6**3 + _t6)/np.sqrt(np.pi)))), _out)
 
 
-def softmax(x, y_oh=None, derivative=False):
+def softmax(x: npt.ArrayLike, y_oh: npt.ArrayLike | None = None, derivative: bool = False) -> np.ndarray:
     """Softmax over the features of each row: exp(x_i) / sum_k exp(x_k).
 
     The seed notebook's derivative=True gives the Jacobian diagonal at the true class
@@ -322,7 +323,7 @@ def softmax(x, y_oh=None, derivative=False):
     return _result(s, _out)
 
 
-def softmax_vjp(x, g):
+def softmax_vjp(x: npt.ArrayLike, g: npt.ArrayLike) -> np.ndarray:
     """Vector-Jacobian product of ``softmax``: the gradient with respect to x, given
     the gradient g with respect to its output s:
     s·(g − Σ_row(g·s)).
@@ -334,7 +335,7 @@ def softmax_vjp(x, g):
     return _result(s*(g - np.sum(g*s, axis=1, keepdims=True)), _out)
 
 
-def log_softmax(x, y_oh=None, derivative=False):
+def log_softmax(x: npt.ArrayLike, y_oh: npt.ArrayLike | None = None, derivative: bool = False) -> np.ndarray:
     """Log-softmax over the features of each row: x_i - log(sum_k exp(x_k)), by log-sum-exp.
 
     With ``derivative=True``, returns the diagonal of the Jacobian,
@@ -349,7 +350,7 @@ def log_softmax(x, y_oh=None, derivative=False):
     return _result(s, _out)
 
 
-def log_softmax_vjp(x, g):
+def log_softmax_vjp(x: npt.ArrayLike, g: npt.ArrayLike) -> np.ndarray:
     """Vector-Jacobian product of ``log_softmax``: the gradient with respect to x, given
     the gradient g with respect to its output s:
     g − Σ_row(g)·exp(s).

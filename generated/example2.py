@@ -8,17 +8,20 @@ derivation, in the seed notebook's names: ``inp1 = x @ w1.T + b1``, ``h1 = f(inp
 Arrays are ``(samples, features)``; a weight ``wK`` is ``(units, inputs)``.
 Optimiser ``sgd``, learning-rate schedule ``none``.
 Training: ``init_params``, ``fit``, ``Trainer`` (the step in place, in preallocated buffers),
-``gradient_check``, ``predict``, ``save`` and ``load``.
+``gradient_check``, ``predict``, ``save`` and ``load``.  ``frozen`` (layer numbers of ``LAYERS``,
+parameter names) keeps arrays as they are in ``fit``, ``train_step``, ``update``, ``step``, ``Trainer.train_step``.
 Classification: ``predict_proba``, ``predict_classes`` and ``accuracy``; wherever targets ``y`` are
 expected, integer class labels (a 1-D array of N integers in ``range(CLASSES)``) may stand for them.
 """
 
+import os
 import time
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = [
-    "PARAMETERS", "STATISTICS", "FROZEN", "INPUTS", "OUTPUTS", "CLASSES", "LEARNING_RATE",
+    "PARAMETERS", "STATISTICS", "LAYERS", "FROZEN", "INPUTS", "OUTPUTS", "CLASSES", "LEARNING_RATE",
     "forward", "loss", "penalty", "backward", "update", "train_step", "learning_rate",
     "init_state", "step", "init_params", "Trainer", "predict", "predict_proba", "predict_classes", "accuracy",
     "gradient_check", "fit", "save", "load",
@@ -37,7 +40,14 @@ PARAMETERS = {
 #: Running statistics of batch normalisation: kept with the parameters, moved by training, read by inference.
 STATISTICS = {}
 
-#: Parameters of layers with ``trainable = false``: ``update`` returns them unchanged.
+#: Each layer's number, counted from 1 as the spec counts, and its parameters: what ``frozen`` may name.
+LAYERS = {
+    1: ("w1", "b1"),
+    2: ("w2", "b2"),
+    3: ("w3", "b3"),
+}
+
+#: Parameters of layers with ``trainable = false``: frozen in every training call, and ``frozen`` must name them.
 FROZEN = ()
 
 #: Features of one sample of ``x`` and of ``y``: ``x`` is ``(N, INPUTS)``, ``y`` is ``(N, OUTPUTS)``.
@@ -71,7 +81,8 @@ def _shift_rows(z):
     return -_t0 + np.maximum(z, -np.finfo(z.dtype).max + np.maximum(_t0, 0))
 
 
-def forward(params, x, training=False, rng=None):
+def forward(params: dict[str, np.ndarray], x: npt.ArrayLike, training: bool = False,
+            rng: np.random.Generator | int | None = None) -> dict[str, np.ndarray]:
     """Forward pass for inputs ``x``: every intermediate array by name, ``out`` last.
 
     With ``training``, batch normalisation uses the batch's statistics and
@@ -102,7 +113,7 @@ def forward(params, x, training=False, rng=None):
     return cache
 
 
-def loss(y, out):
+def loss(y: npt.ArrayLike, out: npt.ArrayLike) -> float:
     """The cost of predictions ``out`` for targets ``y``, before any weight penalty.
 
     In a classifier, integer class labels may stand for the target rows ``y``.
@@ -115,13 +126,14 @@ def loss(y, out):
     return cost
 
 
-def penalty(params):
+def penalty(params: dict[str, np.ndarray]) -> float:
     """The weight penalties of the spec's layers: none in this network."""
     _params(params)
     return 0.0
 
 
-def backward(params, x, y, cache):
+def backward(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.ArrayLike,
+             cache: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Gradient of the cost and penalties with respect to every parameter, given ``forward``'s training cache.
 
     A NaN or infinite gradient is a FloatingPointError naming it.
@@ -166,13 +178,16 @@ def _training_pass(params, x, y, rng=None):
     return cache, cost, backward(params, x, y, cache)
 
 
-def update(params, grads, learning_rate=LEARNING_RATE, *, state=None):
+def update(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], learning_rate: float = LEARNING_RATE, *,
+           state: dict[str, np.ndarray] | None = None, frozen: int | str | list | tuple | None = None,
+           ) -> dict[str, np.ndarray] | tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """One gradient-descent step: the new parameters, leaving ``params`` untouched.
 
     Gradient descent keeps no state; given ``state`` (``init_state``'s empty
     dict), ``(new_params, state)`` is returned, as every optimiser's update does.
+    The arrays of ``frozen`` (layer numbers and parameter names; None: ``FROZEN``) come back as they were.
     """
-    params, grads = _params(params), _gradients(grads)
+    params, grads, frozen = _params(params), _gradients(grads), _frozen(frozen)
     learning_rate = _number("learning_rate", learning_rate)
     w1 = params["w1"]
     b1 = params["b1"]
@@ -192,59 +207,68 @@ def update(params, grads, learning_rate=LEARNING_RATE, *, state=None):
     b2 = b2 - learning_rate*db2
     w3 = w3 - learning_rate*dw3
     b3 = b3 - learning_rate*db3
-    new_params = {
+    new_params = _kept({
         "w1": w1,
         "b1": b1,
         "w2": w2,
         "b2": b2,
         "w3": w3,
         "b3": b3,
-    }
+    }, params, frozen)
     return new_params if state is None else (new_params, _mapping("state", state, [], "init_state's"))
 
 
-def train_step(params, x, y, learning_rate=LEARNING_RATE, rng=None, *, state=None):
+def train_step(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.ArrayLike, learning_rate: float = LEARNING_RATE,
+               rng: np.random.Generator | int | None = None, *, state: dict[str, np.ndarray] | None = None,
+               frozen: int | str | list | tuple | None = None,
+               ) -> tuple[dict[str, np.ndarray], float] | tuple[dict[str, np.ndarray], float, dict[str, np.ndarray]]:
     """Forward, cost, backward and update: ``(new_params, cost)``, the cost before the step.
 
     Given the optimiser's ``state`` (``init_state(params)`` at first), the
     step continues from it and ``(new_params, cost, new_state)`` is returned.
     ``y`` may be integer class labels in a classifier.  A NaN or infinite cost
-    or gradient is a FloatingPointError naming it, before any update.
+    or gradient is a FloatingPointError naming it, before any update.  The arrays of
+    ``frozen`` (layer numbers and parameter names; None: ``FROZEN``) are not updated.
     """
+    frozen = _frozen(frozen)
     cache, cost, grads = _training_pass(params, x, y, rng)
-    new_params = update(params, grads, learning_rate)
+    new_params = update(params, grads, learning_rate, frozen=frozen)
     return (new_params, cost) if state is None else (new_params, cost, _mapping("state", state, [], "init_state's"))
 
 
-def learning_rate(epoch, base=LEARNING_RATE):
+def learning_rate(epoch: int, base: float = LEARNING_RATE) -> float:
     """The learning rate at ``epoch`` (counted from 0), schedule ``none`` from the base rate."""
     epoch, base = _number("epoch", epoch, minimum=0, integer=True), _number("base", base)
     return base
 
 
-def init_state(params):
+def init_state(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The optimiser's state before the first update (gradient descent keeps none)."""
     params = _params(params)
     return {}
 
 
-def step(params, grads, state, epoch):
-    """One update at ``learning_rate(epoch)``; returns ``(new_params, new_state)``; statistics pass through."""
-    return update(params, grads, learning_rate(epoch)), state
+def step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], state: dict[str, np.ndarray], epoch: int, *,
+         frozen: int | str | list | tuple | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """One update at ``learning_rate(epoch)``; returns ``(new_params, new_state)``; statistics pass through.
+
+    The arrays of ``frozen`` (layer numbers and parameter names; None: ``FROZEN``) and their state are kept.
+    """
+    return update(params, grads, learning_rate(epoch), frozen=frozen), state
 
 
-def _zeros(shape, rng):
+def _zeros(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Every entry 0."""
     return np.full(shape, 0, dtype=np.float64)
 
 
-def _glorot_uniform(shape, rng):
+def _glorot_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Glorot (Xavier) uniform: variance 2/(fan_in + fan_out)."""
     fan_out, fan_in = shape
     return rng.uniform(-np.sqrt(6)/np.sqrt(fan_in + fan_out), np.sqrt(6)/np.sqrt(fan_in + fan_out), size=shape)
 
 
-def init_params(rng=None):
+def init_params(rng: np.random.Generator | int | None = None) -> dict[str, np.ndarray]:
     """Every parameter drawn by its layer's initialiser, and the starting statistics; ``rng``: a Generator or a seed."""
     rng = np.random.default_rng(rng)
     return {
@@ -404,6 +428,46 @@ def _shapes(names):
     return {name: PARAMETERS[name[1:]] for name in names}
 
 
+def _frozen(frozen: int | str | list | tuple | None) -> tuple[str, ...]:
+    """The parameters ``frozen`` names, in ``PARAMETERS``' order: layer numbers and parameter names, or None.
+
+    None stands for ``FROZEN``; a number or a name alone for itself.  A
+    value that is neither, a layer or parameter the module does not have,
+    or one of ``FROZEN`` left out (the spec's frozen layers cannot be
+    unfrozen) is a ValueError saying what is accepted.
+    """
+    if frozen is None:
+        return FROZEN
+    accepted = (f"expected layer numbers 1 to {len(LAYERS)} or parameter names ({', '.join(PARAMETERS)}), "
+                "one or a list of them")
+    items = [frozen] if isinstance(frozen, (str, int, np.integer)) else frozen
+    if not hasattr(items, "__iter__") or isinstance(items, dict):
+        raise ValueError(f"frozen: {accepted}, got {frozen!r}")
+    names = set()
+    for item in items:
+        if isinstance(item, str):
+            if item not in PARAMETERS:
+                raise ValueError(f"frozen: there is no parameter {item!r}; {accepted}")
+            names.add(item)
+        elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            if item not in LAYERS:
+                raise ValueError(f"frozen: there is no layer {item}; {accepted}")
+            names.update(LAYERS[item])
+        else:
+            raise ValueError(f"frozen: {accepted}, got {item!r}")
+    unfrozen = [name for name in FROZEN if name not in names]
+    if unfrozen:
+        raise ValueError(f"frozen: {', '.join(unfrozen)} cannot be unfrozen (their layer has trainable = false in "
+                         "the spec): name them in frozen too, or leave frozen=None")
+    return tuple(name for name in PARAMETERS if name in names)
+
+
+def _kept(new: dict, old: dict, frozen: tuple[str, ...], prefix: str = "") -> dict:
+    """``new`` with the array of each of ``frozen`` (its name after ``prefix``: ``"v"`` for velocities) from ``old``."""
+    held = {prefix + name for name in frozen}
+    return {name: old[name] if name in held else value for name, value in new.items()}
+
+
 def _gradients(grads):
     """The gradient of every trained array, float64 of its shape and finite, else a ValueError naming it."""
     return _arrays("grads", grads, _shapes(["dw1", "db1", "dw2", "db2", "dw3", "db3"]), "backward's", True)
@@ -414,7 +478,7 @@ def _cost(params, x, y, training=False, rng=None):
     return loss(y, forward(params, x, training, rng)["out"]) + penalty(params)
 
 
-def predict(params, x, check_finite=False):
+def predict(params: dict[str, np.ndarray], x: npt.ArrayLike, check_finite: bool = False) -> np.ndarray:
     """The network's output ``out`` for inputs ``x`` of shape ``(N, INPUTS)``, in inference mode.
 
     With ``check_finite``, NaN or infinity in ``x`` is a ValueError.
@@ -422,7 +486,7 @@ def predict(params, x, check_finite=False):
     return forward(params, _array("x", x, (None, INPUTS), check_finite, rows=True))["out"]
 
 
-def predict_proba(params, x, check_finite=False):
+def predict_proba(params: dict[str, np.ndarray], x: npt.ArrayLike, check_finite: bool = False) -> np.ndarray:
     """Class probabilities of each row of ``x``: the softmax of the logits ``out``, rows that sum to 1."""
     out = predict(params, x, check_finite)
     out_shifted = _shift_rows(out)
@@ -442,12 +506,13 @@ def _classes(rows):
     return np.argmax(rows, axis=1)
 
 
-def predict_classes(params, x, check_finite=False):
+def predict_classes(params: dict[str, np.ndarray], x: npt.ArrayLike, check_finite: bool = False) -> np.ndarray:
     """The most probable class of each row of ``x``: a 1-D array of N integers in ``range(CLASSES)``."""
     return _classes(predict_proba(params, x, check_finite))
 
 
-def accuracy(params, x, y, check_finite=False):
+def accuracy(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.ArrayLike,
+             check_finite: bool = False) -> float:
     """The fraction of the rows of ``x`` whose predicted class is that of ``y`` (labels or target rows)."""
     x, y = _data(x, y, INPUTS, OUTPUTS, finite=check_finite, classes=CLASSES)
     return float(np.mean(predict_classes(params, x) == _classes(y)))
@@ -457,7 +522,8 @@ def accuracy(params, x, y, check_finite=False):
 _METRICS = {"accuracy": accuracy}
 
 
-def gradient_check(params, x, y, eps=1e-6, seed=0):
+def gradient_check(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.ArrayLike, eps: float = 1e-6,
+                   seed: int = 0) -> dict[str, float]:
     """Relative error of ``backward``'s gradient of every parameter against central differences.
 
     Each entry of each parameter is moved by ``eps`` either way; the result maps
@@ -497,9 +563,11 @@ class Trainer:
     end, needs no multiplication.  ``params``, ``scaled_grads`` (``learning_rate``
     times each gradient, of the last step): dicts of views;
     ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
+    ``train_step(x, y, learning_rate, frozen=(1,))`` leaves layer 1 (``LAYERS``) as it is.
     """
 
-    def __init__(self, params, state=None, rng=None):
+    def __init__(self, params: dict[str, np.ndarray], state: dict[str, np.ndarray] | None = None,
+                 rng: np.random.Generator | int | None = None) -> None:
         self.flat = np.empty(36)
         self.params = {
             "w1": self.flat[0:9].reshape(3, 3),
@@ -524,9 +592,22 @@ class Trainer:
         self.rng = np.random.default_rng(rng)
         self._workspaces = {}
 
-    def copy_params(self):
+    def copy_params(self) -> dict[str, np.ndarray]:
         """A copy of every parameter and statistic, independent of the trainer."""
         return {name: value.copy() for name, value in self.params.items()}
+
+    def _frozen_copies(self, frozen: int | str | list | tuple | None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each array of ``frozen`` the step moves, and each one's velocity: ``(view, copy)`` for ``_put_back``."""
+        names = [name for name in _frozen(frozen) if "d" + name in self.scaled_grads]
+        velocities = getattr(self, "state", {})
+        views = [self.params[name] for name in names]
+        views += [velocities["v" + name] for name in names if "v" + name in velocities]
+        return [(view, view.copy()) for view in views]
+
+    def _put_back(self, copies: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Each view of ``copies`` (``_frozen_copies``') as it was copied."""
+        for view, copy in copies:
+            view[...] = copy
 
     def _workspace(self, N):
         """The intermediate arrays of a batch of ``N`` rows, allocated on its first step."""
@@ -543,16 +624,18 @@ class Trainer:
             }
         return self._workspaces[N]
 
-    def train_step(self, x, y, learning_rate=LEARNING_RATE):
+    def train_step(self, x: npt.ArrayLike, y: npt.ArrayLike, learning_rate: float = LEARNING_RATE, *,
+                   frozen: int | str | list | tuple | None = None) -> float:
         """One step on the batch ``x``, ``y``; returns the cost before it, penalties included.
 
         Float64 arrays are used as they are; other arrays of numbers are
         converted first; in a classifier ``y`` may be integer class labels.
         A NaN or infinite cost or gradient is a FloatingPointError, raised
-        before anything is updated.
+        before anything is updated.  The arrays of ``frozen`` (layer numbers and
+        parameter names; None: ``FROZEN``) and their velocities are left as they are.
         """
         x, y = _data(x, y, INPUTS, OUTPUTS, classes=CLASSES)
-        learning_rate = _number("learning_rate", learning_rate)
+        learning_rate, kept = _number("learning_rate", learning_rate), self._frozen_copies(frozen)
         N = x.shape[0]
         work = self._workspace(x.shape[0])
         w1 = self.params["w1"]
@@ -654,6 +737,7 @@ class Trainer:
         _finite_gradients(self.scaled_grads, dtheta)
         # theta = theta - dtheta
         np.subtract(theta, dtheta, out=theta)
+        self._put_back(kept)
         return cost
 
 
@@ -674,14 +758,19 @@ def _progress(epoch, epochs, history, names, seconds):
     return "  ".join([f"epoch {epoch + 1}/{epochs}", *values, f"({seconds:.2f} s)"])
 
 
-def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=None, y_val=None, patience=None,
-        verbose=1, every=10, check_finite=False, metrics=()):
+def fit(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.ArrayLike, epochs: int, batch_size: int | None = None,
+        shuffle: bool = False, rng: np.random.Generator | int | None = None, x_val: npt.ArrayLike | None = None,
+        y_val: npt.ArrayLike | None = None, patience: int | None = None, verbose: int = 1, every: int = 10,
+        check_finite: bool = False, metrics: str | list | tuple = (), frozen: int | str | list | tuple | None = None,
+        ) -> tuple[dict[str, np.ndarray], dict[str, list[float] | int | None]]:
     """Train for ``epochs`` epochs; returns ``(params, history)`` and leaves ``params`` untouched.
 
     Each epoch runs through ``x`` in batches of ``batch_size`` rows (all rows
     when None; the last, smaller batch is used too), in a new order drawn
     from ``rng`` (a Generator or a seed) when ``shuffle``, stepping at
-    ``learning_rate(epoch)``; layers in ``FROZEN`` do not change.
+    ``learning_rate(epoch)``.  The arrays of ``frozen`` do not change: layer
+    numbers (``LAYERS``, counted from 1) and parameter names (``"w1"``), one
+    or a list; None stands for ``FROZEN``, the spec's, which any list must name too.
     ``history["cost"][e]`` is epoch ``e``'s training cost, the mean of its
     batch costs weighted by rows, each taken before that batch's update (with
     one batch: the cost of the parameters the epoch starts from).  With
@@ -706,7 +795,7 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
     params = _params(params)
     x, y = _data(x, y, INPUTS, OUTPUTS, finite=check_finite, classes=CLASSES)
     epochs = _number("epochs", epochs, minimum=0, integer=True)
-    names = _metric_names(metrics)
+    names, frozen = _metric_names(metrics), _frozen(frozen)
     validating = x_val is not None or y_val is not None
     if validating:
         x_val, y_val = _data(x_val, y_val, INPUTS, OUTPUTS, "x_val", "y_val", check_finite, CLASSES)
@@ -730,7 +819,7 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
             batch = slice(start, start + size) if order is None else order[start:start + size]
             x_batch, y_batch = x[batch], y[batch]
             try:
-                costs.append(trainer.train_step(x_batch, y_batch, rate))
+                costs.append(trainer.train_step(x_batch, y_batch, rate, frozen=frozen))
             except FloatingPointError as error:
                 raise FloatingPointError(
                     f"fit: epoch {epoch}, batch {len(costs)} (rows {start} to {start + len(x_batch) - 1}): {error}"
@@ -765,12 +854,12 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
     return trainer.copy_params(), history
 
 
-def save(path, params):
+def save(path: str | os.PathLike, params: dict[str, np.ndarray]) -> None:
     """Write every parameter and statistic to the ``.npz`` file ``path``."""
     np.savez(path, **_params(params))
 
 
-def load(path):
+def load(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """The parameters written by ``save``, checked against ``PARAMETERS`` and ``STATISTICS``."""
     expected = {**PARAMETERS, **STATISTICS}
     with np.load(path, allow_pickle=False) as stored:

@@ -12,45 +12,45 @@ import numpy as np
 __all__ = ["zeros", "ones", "random_normal", "random_uniform", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform"]
 
 
-def zeros(shape, rng):
+def zeros(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Every entry 0."""
     return np.full(shape, 0, dtype=np.float64)
 
 
-def ones(shape, rng):
+def ones(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Every entry 1."""
     return np.full(shape, 1, dtype=np.float64)
 
 
-def random_normal(shape, rng, stddev=0.05):
+def random_normal(shape: tuple[int, int], rng: np.random.Generator, stddev: float = 0.05) -> np.ndarray:
     """Normal with mean 0 and standard deviation stddev."""
     return rng.normal(0.0, stddev, size=shape)
 
 
-def random_uniform(shape, rng, limit=0.05):
+def random_uniform(shape: tuple[int, int], rng: np.random.Generator, limit: float = 0.05) -> np.ndarray:
     """Uniform on [-limit, limit]."""
     return rng.uniform(-limit, limit, size=shape)
 
 
-def glorot_normal(shape, rng):
+def glorot_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Glorot (Xavier) normal: variance 2/(fan_in + fan_out)."""
     fan_out, fan_in = shape
     return rng.normal(0.0, np.sqrt(2)/np.sqrt(fan_in + fan_out), size=shape)
 
 
-def glorot_uniform(shape, rng):
+def glorot_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """Glorot (Xavier) uniform: variance 2/(fan_in + fan_out)."""
     fan_out, fan_in = shape
     return rng.uniform(-np.sqrt(6)/np.sqrt(fan_in + fan_out), np.sqrt(6)/np.sqrt(fan_in + fan_out), size=shape)
 
 
-def he_normal(shape, rng):
+def he_normal(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """He normal: variance 2/fan_in, for relu layers."""
     fan_out, fan_in = shape
     return rng.normal(0.0, np.sqrt(2)/np.sqrt(fan_in), size=shape)
 
 
-def he_uniform(shape, rng):
+def he_uniform(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """He uniform: variance 2/fan_in, for relu layers."""
     fan_out, fan_in = shape
     return rng.uniform(-np.sqrt(6)/np.sqrt(fan_in), np.sqrt(6)/np.sqrt(fan_in), size=shape)

@@ -7,6 +7,7 @@ the cost the function returns.  Arguments are never modified.
 """
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["squared_error", "mse", "mae", "huber", "binary_cross_entropy", "sigmoid_cross_entropy", "neg_log_likelihood", "softmax_neg_log_likelihood"]
 
@@ -135,7 +136,7 @@ def _shift_rows(z):
     return -_t0 + np.maximum(z, -np.finfo(z.dtype).max + np.maximum(_t0, 0))
 
 
-def squared_error(y, y_pred, derivative=False):
+def squared_error(y: npt.ArrayLike, y_pred: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Half the summed squared error 0.5*sum((y - y_pred)**2) (the notebook's Example 1).
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
@@ -147,7 +148,7 @@ def squared_error(y, y_pred, derivative=False):
     return _result((1/2)*np.sum((y - y_pred)**2), _out)
 
 
-def mse(y, y_pred, derivative=False):
+def mse(y: npt.ArrayLike, y_pred: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Half the mean squared error over every entry, 0.5*mean((y - y_pred)**2).
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
@@ -161,7 +162,7 @@ def mse(y, y_pred, derivative=False):
     return _result((1/2)*np.sum((y - y_pred)**2)/(C*N), _out)
 
 
-def mae(y, y_pred, derivative=False):
+def mae(y: npt.ArrayLike, y_pred: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Mean absolute error over every entry, mean(|y - y_pred|); its gradient at y = y_pred is 0.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
@@ -175,7 +176,8 @@ def mae(y, y_pred, derivative=False):
     return _result(np.sum(np.abs(((1/2)*y - (1/2)*y_pred)/((1/2)*C*N))), _out)
 
 
-def huber(y, y_pred, derivative=False, delta=1.0):
+def huber(y: npt.ArrayLike, y_pred: npt.ArrayLike, derivative: bool = False, delta: float = 1.0,
+         ) -> np.ndarray | np.floating:
     """Huber loss: squared error within delta of the target, linear beyond; mean over every entry.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
@@ -193,7 +195,7 @@ def huber(y, y_pred, derivative=False, delta=1.0):
     return _result(np.sum(np.where(_t0 >= np.abs(_t1), 2*_t2*np.maximum(-_t0, np.minimum(_t0, _t1))**2, delta*(-1/2*_t2*delta + np.abs(((1/2)*y - (1/2)*y_pred)/((1/2)*C*N))))), _out)
 
 
-def binary_cross_entropy(y, y_pred, derivative=False):
+def binary_cross_entropy(y: npt.ArrayLike, y_pred: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Binary cross-entropy of probabilities, mean over every entry; infinite where p is 0 or 1 against the target (use sigmoid_cross_entropy on logits).
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
@@ -208,7 +210,8 @@ def binary_cross_entropy(y, y_pred, derivative=False):
     return _result(-np.sum(y*np.log(np.where(y == 0, 1, y_pred)) + (1 - y)*np.log(np.where(1 - y == 0, 1, 1 - y_pred)))/(C*N), _out)
 
 
-def sigmoid_cross_entropy(y, y_pred, derivative=False):
+def sigmoid_cross_entropy(y: npt.ArrayLike, y_pred: npt.ArrayLike, derivative: bool = False,
+                         ) -> np.ndarray | np.floating:
     """Binary cross-entropy of sigmoid(y_pred), taking logits; computed with logaddexp.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
@@ -222,7 +225,8 @@ def sigmoid_cross_entropy(y, y_pred, derivative=False):
     return _result(-np.sum(-y*np.logaddexp(0, -y_pred) - (1 - y)*np.logaddexp(0, y_pred))/(C*N), _out)
 
 
-def neg_log_likelihood(y_oh, y_pred, derivative=False):
+def neg_log_likelihood(y_oh: npt.ArrayLike, y_pred: npt.ArrayLike, derivative: bool = False,
+                      ) -> np.ndarray | np.floating:
     """Mean over samples of -log p at the true class, for one-hot targets and probabilities.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:
@@ -235,7 +239,8 @@ def neg_log_likelihood(y_oh, y_pred, derivative=False):
     return _result(-np.sum(y_oh*np.log(np.where(y_oh == 0, 1, y_pred)))/N, _out)
 
 
-def softmax_neg_log_likelihood(y_oh, y_pred, derivative=False):
+def softmax_neg_log_likelihood(y_oh: npt.ArrayLike, y_pred: npt.ArrayLike, derivative: bool = False,
+                              ) -> np.ndarray | np.floating:
     """Negative log-likelihood of softmax(y_pred), taking logits; computed with log-sum-exp.
 
     With ``derivative=True``, returns the gradient of the cost with respect to y_pred:

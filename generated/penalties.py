@@ -6,6 +6,7 @@ Each cost and gradient is printed from SymPy.
 """
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["l1", "l2"]
 
@@ -66,7 +67,7 @@ def _result(value, out):
         return np.asarray(np.where(nan, np.nan, value) if nan.any() else value, dtype=dtype)
 
 
-def l1(w, strength, derivative=False):
+def l1(w: npt.ArrayLike, strength: float, derivative: bool = False) -> np.ndarray | np.floating:
     """L1 penalty strength*sum(|w|); its gradient at w = 0 is 0.
 
     Add it to a loss; with ``derivative=True``, returns its gradient strength·sign(w).
@@ -78,7 +79,7 @@ def l1(w, strength, derivative=False):
     return _result(strength*np.sum(np.abs(w)), _out)
 
 
-def l2(w, strength, derivative=False):
+def l2(w: npt.ArrayLike, strength: float, derivative: bool = False) -> np.ndarray | np.floating:
     """L2 penalty strength/2*sum(w**2), so that its gradient is strength*w.
 
     Add it to a loss; with ``derivative=True``, returns its gradient strength·w.

@@ -14,7 +14,7 @@ import numpy as np
 
 #: The runtime files a network module includes, imported as the Python they are.
 RUNTIME_FILES = ("network_checks", "network_tables", "network_passes", "gradient_check", "network_fit",
-                 "network_storage", "trainer_shell", "network_classes")
+                 "network_storage", "trainer_shell", "network_classes", "network_freezing")
 RUNTIME = {name: importlib.import_module(f"codegen.runtime.{name}") for name in RUNTIME_FILES}
 
 INPUTS, OUTPUTS = 2, 1

@@ -1,4 +1,4 @@
-"""generated/ is a deterministic, up-to-date rendering that depends on NumPy alone.
+"""generated/ is a deterministic, up-to-date rendering that depends on NumPy alone (and the standard library).
 
 Also: every generated file says where it came from and how to rebuild it,
 and the templates carry no mathematics of their own.
@@ -80,8 +80,8 @@ def test_every_generated_file_has_a_known_source():
 
 
 @pytest.mark.parametrize("name", ON_DISK)
-def test_generated_file_imports_only_numpy_and_the_standard_clock(name):
-    assert imported_modules(name) <= {"numpy", "time"}
+def test_generated_file_imports_only_numpy_and_the_standard_librarys_clock_and_paths(name):
+    assert imported_modules(name) <= {"numpy", "time", "os"}
 
 
 @pytest.mark.parametrize("name", ON_DISK)

@@ -13,10 +13,11 @@ class StepTrainer(Shell):
 
     def __init__(self, params, rng=None):
         self.params = {name: value.copy() for name, value in params.items()}
-        self.batches = []
+        self.batches, self.frozen = [], []
 
-    def train_step(self, x, y, learning_rate):
+    def train_step(self, x, y, learning_rate, frozen=None):
         self.batches.append(len(x))
+        self.frozen.append(frozen)
         cache = {"out": x @ self.params["w"].T + self.params["b"]}
         cost = loss(y, cache["out"])
         for name, grad in backward(self.params, x, y, cache).items():
@@ -64,13 +65,13 @@ def test_fit_steps_every_batch_including_the_last_smaller_one(trainers):
 
 
 def test_the_epoch_cost_is_the_mean_of_the_batch_costs_weighted_by_rows(monkeypatch, trainers):
-    monkeypatch.setattr(StepTrainer, "train_step", lambda self, x, y, rate: float(len(x)))
+    monkeypatch.setattr(StepTrainer, "train_step", lambda self, x, y, rate, frozen: float(len(x)))
     _, history = fit(params(), *data(rows=5), epochs=1, batch_size=2, verbose=0)
     assert history["cost"] == [pytest.approx((2 * 2 + 2 * 2 + 1 * 1) / 5)]
 
 
 def test_a_floating_point_error_names_the_epoch_the_batch_and_its_rows(monkeypatch, trainers):
-    def fails_on_the_second(self, x, y, rate):
+    def fails_on_the_second(self, x, y, rate, frozen):
         self.batches.append(len(x))
         if len(self.batches) == 2:
             raise FloatingPointError("the cost is nan")
@@ -84,7 +85,7 @@ def test_a_floating_point_error_names_the_epoch_the_batch_and_its_rows(monkeypat
 def test_early_stopping_returns_the_parameters_of_the_best_validation_epoch(monkeypatch, trainers):
     slopes = iter([0.5, 1.0, 2.0, 3.0, 4.0])
 
-    def next_slope(self, x, y, rate):
+    def next_slope(self, x, y, rate, frozen):
         self.params["w"][...] = [[next(slopes), 0.0]]
         return 1.0
 
@@ -93,6 +94,19 @@ def test_early_stopping_returns_the_parameters_of_the_best_validation_epoch(monk
     y = x[:, :1]  # the best slope is 1, set by the second epoch
     best, history = fit(params(b=[[0.0]]), x, y, epochs=5, x_val=x, y_val=y, patience=2, verbose=0)
     assert (best["w"].tolist(), history["best_epoch"], len(history["cost"])) == ([[1.0, 0.0]], 1, 4)
+
+
+def test_fit_passes_the_frozen_parameters_of_its_layers_to_every_step(monkeypatch, trainers):
+    bind(monkeypatch, LAYERS={1: ("w", "b")})
+    fit(params(), *data(rows=5), epochs=2, batch_size=2, verbose=0, frozen=1)
+    assert trainers[0].frozen == [("w", "b")] * 6
+
+
+def test_fit_refuses_a_bad_frozen_value_before_any_step(monkeypatch, trainers):
+    bind(monkeypatch, LAYERS={1: ("w", "b")})
+    with pytest.raises(ValueError, match="frozen: there is no layer 2"):
+        fit(params(), *data(), epochs=1, verbose=0, frozen=2)
+    assert trainers == []
 
 
 def test_patience_without_validation_data_is_refused(trainers):
@@ -120,7 +134,7 @@ def test_a_progress_line_is_printed_first_every_every_epochs_and_after_the_last(
 
 def test_shuffling_visits_the_rows_in_an_order_drawn_from_rng(monkeypatch, trainers):
     seen = []
-    monkeypatch.setattr(StepTrainer, "train_step", lambda self, x, y, rate: seen.append(x[:, 0].tolist()) or 1.0)
+    monkeypatch.setattr(StepTrainer, "train_step", lambda self, x, y, rate, frozen: seen.append(x[:, 0].tolist()) or 1.0)
     x = np.arange(8.0).reshape(4, 2)
     fit(params(), x, x[:, :1], epochs=1, batch_size=4, shuffle=True, rng=3, verbose=0)
     assert seen == [x[np.random.default_rng(3).permutation(4), 0].tolist()]

@@ -10,6 +10,7 @@ names bound here stand in for them, so that the file runs as written.
 """
 
 import numpy as np
+import numpy.typing as npt
 
 from .network_checks import _data, _number
 from .network_passes import _cost
@@ -23,7 +24,8 @@ forward = backward = None
 _central_difference = _relative_error = None
 
 
-def gradient_check(params, x, y, eps=1e-6, seed=0):
+def gradient_check(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.ArrayLike, eps: float = 1e-6,
+                   seed: int = 0) -> dict[str, float]:
     """Relative error of ``backward``'s gradient of every parameter against central differences.
 
     Each entry of each parameter is moved by ``eps`` either way; the result maps

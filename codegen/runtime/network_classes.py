@@ -9,6 +9,7 @@ that the file runs as written (the tests bind them).
 """
 
 import numpy as np
+import numpy.typing as npt
 
 from .network_checks import _data
 
@@ -30,12 +31,13 @@ def _classes(rows):
     return np.argmax(rows, axis=1)
 
 
-def predict_classes(params, x, check_finite=False):
+def predict_classes(params: dict[str, np.ndarray], x: npt.ArrayLike, check_finite: bool = False) -> np.ndarray:
     """The most probable class of each row of ``x``: a 1-D array of N integers in ``range(CLASSES)``."""
     return _classes(predict_proba(params, x, check_finite))
 
 
-def accuracy(params, x, y, check_finite=False):
+def accuracy(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.ArrayLike,
+             check_finite: bool = False) -> float:
     """The fraction of the rows of ``x`` whose predicted class is that of ``y`` (labels or target rows)."""
     x, y = _data(x, y, INPUTS, OUTPUTS, finite=check_finite, classes=CLASSES)
     return float(np.mean(predict_classes(params, x) == _classes(y)))

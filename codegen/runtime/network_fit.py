@@ -10,8 +10,10 @@ written (the tests bind them).
 import time
 
 import numpy as np
+import numpy.typing as npt
 
 from .network_checks import _data, _number
+from .network_freezing import _frozen
 from .network_passes import _cost
 from .network_tables import _params
 
@@ -38,14 +40,19 @@ def _progress(epoch, epochs, history, names, seconds):
     return "  ".join([f"epoch {epoch + 1}/{epochs}", *values, f"({seconds:.2f} s)"])
 
 
-def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=None, y_val=None, patience=None,
-        verbose=1, every=10, check_finite=False, metrics=()):
+def fit(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.ArrayLike, epochs: int, batch_size: int | None = None,
+        shuffle: bool = False, rng: np.random.Generator | int | None = None, x_val: npt.ArrayLike | None = None,
+        y_val: npt.ArrayLike | None = None, patience: int | None = None, verbose: int = 1, every: int = 10,
+        check_finite: bool = False, metrics: str | list | tuple = (), frozen: int | str | list | tuple | None = None,
+        ) -> tuple[dict[str, np.ndarray], dict[str, list[float] | int | None]]:
     """Train for ``epochs`` epochs; returns ``(params, history)`` and leaves ``params`` untouched.
 
     Each epoch runs through ``x`` in batches of ``batch_size`` rows (all rows
     when None; the last, smaller batch is used too), in a new order drawn
     from ``rng`` (a Generator or a seed) when ``shuffle``, stepping at
-    ``learning_rate(epoch)``; layers in ``FROZEN`` do not change.
+    ``learning_rate(epoch)``.  The arrays of ``frozen`` do not change: layer
+    numbers (``LAYERS``, counted from 1) and parameter names (``"w1"``), one
+    or a list; None stands for ``FROZEN``, the spec's, which any list must name too.
     ``history["cost"][e]`` is epoch ``e``'s training cost, the mean of its
     batch costs weighted by rows, each taken before that batch's update (with
     one batch: the cost of the parameters the epoch starts from).  With
@@ -70,7 +77,7 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
     params = _params(params)
     x, y = _data(x, y, INPUTS, OUTPUTS, finite=check_finite, classes=CLASSES)
     epochs = _number("epochs", epochs, minimum=0, integer=True)
-    names = _metric_names(metrics)
+    names, frozen = _metric_names(metrics), _frozen(frozen)
     validating = x_val is not None or y_val is not None
     if validating:
         x_val, y_val = _data(x_val, y_val, INPUTS, OUTPUTS, "x_val", "y_val", check_finite, CLASSES)
@@ -94,7 +101,7 @@ def fit(params, x, y, epochs, batch_size=None, shuffle=False, rng=None, x_val=No
             batch = slice(start, start + size) if order is None else order[start:start + size]
             x_batch, y_batch = x[batch], y[batch]
             try:
-                costs.append(trainer.train_step(x_batch, y_batch, rate))
+                costs.append(trainer.train_step(x_batch, y_batch, rate, frozen=frozen))
             except FloatingPointError as error:
                 raise FloatingPointError(
                     f"fit: epoch {epoch}, batch {len(costs)} (rows {start} to {start + len(x_batch) - 1}): {error}"

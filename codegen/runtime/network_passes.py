@@ -5,6 +5,9 @@ by the network template in each module; the names bound to them here stand
 in for a module's, so that the file runs as written (the tests bind them).
 """
 
+import numpy as np
+import numpy.typing as npt
+
 from .network_checks import _array, _finite_cost
 
 #: The features of one sample of ``x``: printed into each module.
@@ -25,7 +28,7 @@ def _cost(params, x, y, training=False, rng=None):
     return loss(y, forward(params, x, training, rng)["out"]) + penalty(params)
 
 
-def predict(params, x, check_finite=False):
+def predict(params: dict[str, np.ndarray], x: npt.ArrayLike, check_finite: bool = False) -> np.ndarray:
     """The network's output ``out`` for inputs ``x`` of shape ``(N, INPUTS)``, in inference mode.
 
     With ``check_finite``, NaN or infinity in ``x`` is a ValueError.

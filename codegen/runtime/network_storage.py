@@ -5,6 +5,8 @@ network template; the names bound here stand in for them, so that the file
 runs as written (the tests bind them).
 """
 
+import os
+
 import numpy as np
 
 from .network_tables import _params
@@ -14,12 +16,12 @@ PARAMETERS: dict = {}
 STATISTICS: dict = {}
 
 
-def save(path, params):
+def save(path: str | os.PathLike, params: dict[str, np.ndarray]) -> None:
     """Write every parameter and statistic to the ``.npz`` file ``path``."""
     np.savez(path, **_params(params))
 
 
-def load(path):
+def load(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """The parameters written by ``save``, checked against ``PARAMETERS`` and ``STATISTICS``."""
     expected = {**PARAMETERS, **STATISTICS}
     with np.load(path, allow_pickle=False) as stored:
