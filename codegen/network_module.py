@@ -82,7 +82,8 @@ class StageFunction:
 class NetworkModule:
     """Everything the network template lays out.
 
-    ``description`` is the spec's, escaped for the module's docstring.
+    ``description`` is the spec's, escaped for the module's docstring; ``reduction`` is the loss's
+    reduction when the spec sets one, else None.
 
     ``helpers`` are private functions the printed code calls (``_sigmoid``, ``_shift_rows``);
     ``initial`` names each array, the private initialiser function that
@@ -102,6 +103,7 @@ class NetworkModule:
     source: str
     architecture: str
     loss: str
+    reduction: str | None
     inputs: int
     outputs: int
     learning_rate: float
@@ -165,7 +167,8 @@ def network_module(program: Program) -> NetworkModule:
     formulas = {"_central_difference": Body().code(CENTRAL_DIFFERENCE), "_relative_error": Body().code(RELATIVE_ERROR)}
     return NetworkModule(
         name=spec.name, description=docstring_text(spec.description), source=spec.source,
-        architecture=" -> ".join(widths), loss=spec.loss, inputs=spec.inputs, outputs=spec.layers[-1].units,
+        architecture=" -> ".join(widths), loss=spec.loss,
+        reduction=spec.loss_reduction and spec.loss_reduction.value, inputs=spec.inputs, outputs=spec.layers[-1].units,
         learning_rate=spec.learning_rate, momentum=spec.optimizer.momentum,
         schedule_kind=spec.optimizer.schedule.kind.value,
         parameters=[(p.name, p.shape) for p in program.parameters],

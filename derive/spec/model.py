@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 __all__ = [
-    "Vocabulary", "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "ScheduleKind", "ScheduleSpec",
+    "Vocabulary", "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "Reduction", "ScheduleKind", "ScheduleSpec",
     "OptimizerSpec",
 ]
 
@@ -66,6 +66,15 @@ class Vocabulary:
     parameters: Callable[[str], Mapping[str, bool]]
 
 
+class Reduction(str, Enum):
+    """How a loss's per-entry costs become one number: summed, averaged over every entry, or summed over
+    the outputs of each sample and averaged over the samples."""
+
+    SUM = "sum"
+    MEAN = "mean"
+    MEAN_OVER_SAMPLES = "mean_over_samples"
+
+
 class BiasKind(str, Enum):
     """How a layer's bias is shaped: one per neuron, one shared by the layer, or none."""
 
@@ -99,7 +108,10 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """A feed-forward network, its loss, its optimiser and optional worked example."""
+    """A feed-forward network, its loss, its optimiser and optional worked example.
+
+    ``loss_reduction`` is the reduction the spec sets, or None for the loss's own.
+    """
 
     name: str
     description: str
@@ -110,6 +122,7 @@ class NetworkSpec:
     optimizer: OptimizerSpec
     example: dict[str, list] | None
     source: str
+    loss_reduction: Reduction | None = None
 
     @property
     def learning_rate(self) -> float:
