@@ -17,6 +17,7 @@ from sympy import Expr, Symbol
 from derive.catalog.activations import Activation, elementwise
 from derive.catalog.cache import cached
 from derive.core.errors import DefinitionError
+from derive.catalog.entry_losses import entry_loss, reduction_named
 from derive.catalog.extensions import run_extensions
 from derive.catalog.initializers import Initializer
 from derive.catalog.losses import REDUCTION_MEANING, Loss
@@ -24,7 +25,7 @@ from derive.catalog.penalties import Penalty
 from derive.catalog.vector_functions import VectorFunction
 from derive.spec.model import Reduction, Vocabulary
 
-__all__ = ["Catalog", "CATALOG", "Kind", "register_activation"]
+__all__ = ["Catalog", "CATALOG", "Kind", "register_activation", "register_loss"]
 
 Kind = Literal["activation", "vector", "loss", "penalty", "initializer"]
 Item = Activation | VectorFunction | Loss | Penalty | Initializer
@@ -160,3 +161,28 @@ def register_activation(
     activation = elementwise(name, definition, params=params, computed_as=computed_as, doc=doc)
     catalog.add("activation", name, lambda: activation)
     return activation
+
+
+def register_loss(
+    name: str,
+    per_entry_cost: Expr,
+    reduction: Reduction | str = "mean",
+    *,
+    params: Mapping[Symbol, float] | None = None,
+    doc: str = "",
+    catalog: Catalog = CATALOG,
+) -> Loss:
+    """Add a regression loss whose cost at each entry is ``per_entry_cost``, reduced by ``reduction``.
+
+    ``per_entry_cost`` uses ``derive.core.symbols.target`` and ``prediction``
+    (or any ``Symbol`` of those names) and the parameters in ``params``
+    (``{Symbol: default}``); ``reduction`` is ``"sum"``, ``"mean"`` or
+    ``"mean_over_samples"``, which a spec's ``loss_reduction`` may change.
+    The cost and its gradient are derived now, so a bad definition fails here
+    with a ``DefinitionError``.  Call it from a file in ``extensions/`` (see the README).
+    """
+    own = reduction_named(f"loss {name!r}", reduction)
+    derived = entry_loss(name, per_entry_cost, own, params=params, doc=doc)
+    catalog.add_loss(name, own, lambda other: derived if other is own else entry_loss(
+        name, per_entry_cost, other, params=params, doc=doc))
+    return derived
