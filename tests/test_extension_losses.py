@@ -1,12 +1,14 @@
-"""Adding a loss takes its cost per entry in an extension file (the README's worked example).
+"""Adding a loss takes its cost per entry in an extension file (the worked example of the READMEs).
 
 The generating tests run symprop in a fresh process with ``SYMPROP_EXTENSIONS``
-naming a file that registers ``log_cosh``; the registration errors are
-checked in this process on a catalogue of their own.
+naming the file of ``extensions/README.md``'s example, which registers
+``log_cosh``; the registration errors are checked in this process on a
+catalogue of their own.
 """
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ import numpy as np
 import pytest
 from sympy import Eq, Function, Symbol, cosh, exp, log
 
+from derive.catalog.losses import Inputs
 from derive.catalog.registry import CATALOG, Catalog, register_loss
 from derive.core.errors import DefinitionError
 from derive.core.symbols import prediction, target
@@ -22,13 +25,9 @@ from derive.spec import Reduction
 from finite_differences import gradient
 
 ROOT = Path(__file__).resolve().parent.parent
-LOG_COSH = """\
-from sympy import cosh, log
-from derive.catalog.registry import register_loss
-from derive.core.symbols import prediction, target
-
-register_loss("log_cosh", log(cosh(prediction - target)), doc="Log-cosh loss, mean over every entry.")
-"""
+#: The example of extensions/README.md, the file it stands for.
+(LOG_COSH,) = re.findall(r"```python\n(# extensions/log_cosh\.py\n.*?)```",
+                         (ROOT / "extensions" / "README.md").read_text(encoding="utf-8"), re.S)
 SPEC = """\
 name = "cosh_net"
 inputs = 2
@@ -129,7 +128,7 @@ def test_a_network_of_a_registered_loss_has_the_gradients_of_its_printed_cost(ne
 
 def test_a_registered_loss_joins_the_parametrised_loss_tests(extension):
     result = run("-m", "pytest", "--collect-only", "-q", "tests/test_losses.py", extension=extension)
-    assert "[log_cosh" in result.stdout
+    assert "test_gradient_equals_central_finite_differences_of_cost[log_cosh" in result.stdout
 
 
 def test_a_registered_loss_prints_its_latex(extension):
@@ -142,6 +141,16 @@ def test_register_loss_derives_under_every_reduction():
     register_loss("half_square", (prediction - target) ** 2 / 2, "mean_over_samples", catalog=catalog)
     assert catalog.loss("half_square").reduction is Reduction.MEAN_OVER_SAMPLES
     assert catalog.loss("half_square", Reduction.SUM).reduction is Reduction.SUM
+
+
+def test_a_registered_loss_takes_parameters_with_defaults():
+    delta = Symbol("delta", positive=True)
+    scaled = register_loss("scaled", delta * (prediction - target) ** 2, params={delta: 2.0}, catalog=Catalog())
+    assert [(p.name, p.default) for p in scaled.params] == [("delta", 2.0)]
+
+
+def test_a_registered_loss_is_a_regression_loss():
+    assert register_loss("square", (prediction - target) ** 2, catalog=Catalog()).inputs is Inputs.REGRESSION
 
 
 def test_plain_symbols_named_target_and_prediction_are_the_published_ones():
