@@ -27,7 +27,7 @@ from derive.core.shown_as_math import ShownAsMath
 from derive.spec.model import Reduction
 
 __all__ = [
-    "Inputs", "Loss", "Reduction", "loss", "fused", "reduced", "divisor", "by_row_max", "elementwise_stable",
+    "Inputs", "Loss", "loss", "fused", "reduced", "divisor", "by_row_max", "elementwise_stable",
     "BINARY_THRESHOLD", "REDUCTION_MEANING",
 ]
 
@@ -147,7 +147,7 @@ def loss(
     probabilities: Expr | None = None,
     doc: str = "",
 ) -> Loss:
-    """Derive the cost of ``per_entry`` reduced by ``reduction``, and its gradient with respect to ``predictions[m, j]``.
+    """Derive the cost of ``per_entry`` reduced by ``reduction`` and its gradient with respect to ``predictions[m, j]``.
 
     ``probabilities``, required of a classification loss and refused for a
     regression one, is the probability entry ``[m, j]`` over ``predictions``

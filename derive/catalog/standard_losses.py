@@ -10,10 +10,11 @@ from functools import partial
 
 from sympy import Abs, Add, Expr, Float, Piecewise, Rational, Sum, Symbol, sign
 
-from derive.catalog.losses import Inputs, Loss, Reduction, by_row_max, divisor, elementwise_stable, fused, loss
+from derive.catalog.losses import Inputs, Loss, by_row_max, divisor, elementwise_stable, fused, loss
 from derive.catalog.registry import Catalog
 from derive.core.functions import Logistic, ScaledDifference, XLogY
 from derive.core.symbols import C, N, i, indexed, j, m, n
+from derive.spec.model import Reduction
 
 __all__ = ["DELTA", "LOSSES"]
 

@@ -67,8 +67,11 @@ class Vocabulary:
 
 
 class Reduction(str, Enum):
-    """How a loss's per-entry costs become one number: summed, averaged over every entry, or summed over
-    the outputs of each sample and averaged over the samples."""
+    """How a loss's costs per entry become one number (``docs/specs.md``, "Reductions").
+
+    ``sum`` sums them; ``mean`` averages them over every entry; ``mean_over_samples``
+    sums each sample's and averages those over the samples.
+    """
 
     SUM = "sum"
     MEAN = "mean"
