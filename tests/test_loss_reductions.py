@@ -156,3 +156,8 @@ def test_a_misspelled_reduction_suggests_the_one_meant():
     with pytest.raises(SpecError, match=r"loss_reduction: unknown value 'mean_over_sample'; "
                                         r"did you mean 'mean_over_samples'\?"):
         spec_of(data("mse", "mean_over_sample"))
+
+
+def test_the_catalogue_gives_a_reduction_of_losses_only():
+    with pytest.raises(KeyError, match=r"'relu' is not a loss; losses: squared_error, mse"):
+        CATALOG.loss("relu", Reduction.SUM)

@@ -81,6 +81,8 @@ class Catalog:
 
     def loss(self, name: str, reduction: Reduction | None = None) -> Loss:
         """The loss ``name`` under ``reduction``; under its own reduction when None."""
+        if self.kind(name) != "loss":
+            raise KeyError(f"{name!r} is not a loss; losses: {', '.join(self.names('loss'))}")
         own = self.get(name)
         if reduction is None or reduction is own.reduction:
             return own
