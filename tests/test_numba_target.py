@@ -29,8 +29,9 @@ ROWS, STEPS, RTOL = 37, 3, 1e-12
 EXAMPLE2 = Path(__file__).resolve().parent.parent / "specs" / "example2.toml"
 
 
-def compiled_spec(loss: str):
-    """A 3-layer spec for ``loss``; over the losses the activations, bias kinds and penalties take turns."""
+def compiled_spec(loss: str, reduction: str | None = None):
+    """A 3-layer spec for ``loss`` (with ``reduction`` when given); over the losses the activations, bias kinds
+    and penalties take turns."""
     k = LOSSES.index(loss)
     kinds, penalties = ["per_neuron", "shared", "none"], ["none", *CATALOG.names("penalty")]
     layers = [{"units": 2 + (k + j) % 3, "activation": ACTIVATIONS[(3 * k + j) % len(ACTIVATIONS)],
@@ -42,6 +43,8 @@ def compiled_spec(loss: str):
     if CATALOG.get(loss).inputs in PROBABILITIES:
         layers[-1]["activation"] = "sigmoid"
     data = {"name": f"compiled_{loss}", "inputs": 4, "layers": layers, "loss": loss}
+    if reduction is not None:
+        data.update(name=f"compiled_{loss}_{reduction}", loss_reduction=reduction)
     if k % 2:
         data["optimizer"] = {"name": "momentum", "momentum": 0.7}
     if k == 3:
@@ -51,22 +54,22 @@ def compiled_spec(loss: str):
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory, monkeypatch_module):
-    """``loss`` -> (the NumPy module's names, the compiled module), each compiled at most once."""
+    """``loss`` (and a reduction) -> (the NumPy module's names, the compiled module), each compiled at most once."""
     folder = tmp_path_factory.mktemp("compiled")
     monkeypatch_module.setattr(numba.config, "CACHE_DIR", str(folder / "cache"))
     built = {}
 
-    def build(loss: str):
-        if loss not in built:
-            spec = compiled_spec(loss)
+    def build(loss: str, reduction: str | None = None):
+        if (loss, reduction) not in built:
+            spec = compiled_spec(loss, reduction)
             path = folder / f"{spec.name}.py"
             path.write_text(render_numba_network(spec, CATALOG), encoding="utf-8")
             loader = importlib.util.spec_from_file_location(spec.name, path)
             module = importlib.util.module_from_spec(loader)
             sys.modules[spec.name] = module  # Numba's cache finds a compiled function's module by name
             loader.loader.exec_module(module)
-            built[loss] = (module_of(spec), module)
-        return built[loss]
+            built[loss, reduction] = (module_of(spec), module)
+        return built[loss, reduction]
 
     return build
 
@@ -87,9 +90,12 @@ def trainers(modules, seed=0):
     return reference["Trainer"](params), module.Trainer(params), x, rng
 
 
-@pytest.mark.parametrize("loss", LOSSES)
-def test_costs_gradients_and_parameters_agree_with_the_numpy_target(compiled, loss):
-    numpy_trainer, compiled_trainer, x, rng = trainers(compiled(loss))
+@pytest.mark.parametrize(("loss", "reduction"), [
+    *((loss, None) for loss in LOSSES),
+    ("squared_error", "mean_over_samples"), ("huber", "sum"), ("softmax_neg_log_likelihood", "sum"),
+])
+def test_costs_gradients_and_parameters_agree_with_the_numpy_target(compiled, loss, reduction):
+    numpy_trainer, compiled_trainer, x, rng = trainers(compiled(loss, reduction))
     y = targets(loss, rng, ROWS)
     for _ in range(STEPS):
         expected, cost = numpy_trainer.train_step(x, y, 0.05), compiled_trainer.train_step(x, y, 0.05)
