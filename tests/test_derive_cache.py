@@ -51,27 +51,27 @@ def entries(folder):
 
 
 def test_a_stored_item_is_read_back_without_deriving():
-    cached("probe", lambda: {"derived": 1})
-    assert cached("probe", fails()) == {"derived": 1}
+    cached("probe", lambda: {"derived": 1}, "recipe")
+    assert cached("probe", fails(), "recipe") == {"derived": 1}
 
 
 @pytest.mark.parametrize(("module", "attribute"), [(sys, "version"), (sympy, "__version__"), (mpmath, "__version__")])
 def test_another_python_sympy_or_mpmath_version_derives_afresh(monkeypatch, module, attribute):
-    cached("probe", lambda: "stored")
+    cached("probe", lambda: "stored", "recipe")
     monkeypatch.setattr(module, attribute, "0.0.0 (another release)")
-    assert cached("probe", lambda: "derived afresh") == "derived afresh"
+    assert cached("probe", lambda: "derived afresh", "recipe") == "derived afresh"
 
 
 def test_other_sympy_ground_types_derive_afresh(monkeypatch):
-    cached("probe", lambda: "stored")
+    cached("probe", lambda: "stored", "recipe")
     monkeypatch.setattr(derive.catalog.cache, "GROUND_TYPES", "flint" if derive.catalog.cache.GROUND_TYPES != "flint" else "python")
-    assert cached("probe", lambda: "derived afresh") == "derived afresh"
+    assert cached("probe", lambda: "derived afresh", "recipe") == "derived afresh"
 
 
 def test_an_edited_derive_source_file_derives_afresh(monkeypatch):
-    cached("probe", lambda: "stored")
-    monkeypatch.setattr(derive.catalog.cache, "_source_hash", lambda: "the hash of edited sources")
-    assert cached("probe", lambda: "derived afresh") == "derived afresh"
+    cached("probe", lambda: "stored", "recipe")
+    monkeypatch.setattr(derive.catalog.cache, "machinery_digest", lambda: "the digest of edited machinery")
+    assert cached("probe", lambda: "derived afresh", "recipe") == "derived afresh"
 
 
 UNLOADABLE = {
@@ -88,26 +88,26 @@ UNLOADABLE = {
 
 @pytest.mark.parametrize("damage", list(UNLOADABLE))
 def test_an_entry_that_fails_to_load_is_derived_afresh(cache_dir, damage):
-    cached("probe", lambda: "stored")
+    cached("probe", lambda: "stored", "recipe")
     (entry,) = cache_dir.iterdir()
     entry.write_bytes(UNLOADABLE[damage])
-    assert cached("probe", lambda: "derived afresh") == "derived afresh"
+    assert cached("probe", lambda: "derived afresh", "recipe") == "derived afresh"
 
 
 @pytest.mark.parametrize("damage", list(UNLOADABLE))
 def test_an_entry_that_fails_to_load_is_overwritten(cache_dir, damage):
-    cached("probe", lambda: "stored")
+    cached("probe", lambda: "stored", "recipe")
     (entry,) = cache_dir.iterdir()
     entry.write_bytes(UNLOADABLE[damage])
-    cached("probe", lambda: "derived afresh")
+    cached("probe", lambda: "derived afresh", "recipe")
     assert pickle.loads(entry.read_bytes()) == "derived afresh"
 
 
 def test_storing_an_entry_deletes_the_items_older_entries(cache_dir, monkeypatch):
-    cached("probe", lambda: "stored")
-    cached("probe_other", lambda: "another item")
-    monkeypatch.setattr(derive.catalog.cache, "_source_hash", lambda: "the hash of edited sources")
-    cached("probe", lambda: "derived afresh")
+    cached("probe", lambda: "stored", "recipe")
+    cached("probe_other", lambda: "another item", "recipe")
+    monkeypatch.setattr(derive.catalog.cache, "machinery_digest", lambda: "the digest of edited machinery")
+    cached("probe", lambda: "derived afresh", "recipe")
     assert [name.split("-")[0] for name in entries(cache_dir)] == ["probe", "probe_other"]
 
 
@@ -115,13 +115,13 @@ def test_a_value_that_cannot_be_pickled_is_returned_and_not_stored(cache_dir):
     def unpicklable():
         return lambda: "a local function"
 
-    value = cached("probe", unpicklable)
+    value = cached("probe", unpicklable, "recipe")
     assert (value(), entries(cache_dir)) == ("a local function", [])
 
 
 def test_symprop_cache_0_neither_reads_nor_writes(cache_dir, monkeypatch):
     monkeypatch.setenv("SYMPROP_CACHE", "0")
-    assert (cached("probe", lambda: "derived"), entries(cache_dir)) == ("derived", [])
+    assert (cached("probe", lambda: "derived", "recipe"), entries(cache_dir)) == ("derived", [])
 
 
 # An extension that asks the catalogue to cache its item, as the built-ins do.

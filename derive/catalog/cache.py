@@ -1,9 +1,12 @@
 """A disk cache for derived catalogue items, so repeated generation skips SymPy work.
 
-An entry is keyed by the item's name, a hash of every source file of
-``derive/``, and the Python, SymPy and mpmath versions with SymPy's ground
-types: any change to a definition, to the derivation code or to the
-libraries that derive and unpickle makes every key new.  Entries are pickles
+An entry is keyed by the item's name, the digest of its recipe (its
+definition and the parts of the definition modules it reads, see
+``derive.catalog.recipe_digest``), a digest of the derivation machinery (every
+other source file of ``derive/``), and the Python, SymPy and mpmath versions
+with SymPy's ground types: an edit to one item's definition re-derives that
+item alone, an edit to the derivation code or to the libraries that derive
+and unpickle re-derives every one.  Entries are pickles
 written atomically under ``.cache/derive/`` (``.cache/`` of the checkout,
 ignored by git; installed, ``$XDG_CACHE_HOME/symprop`` or ``~/.cache/symprop``,
 see ``symprop.locations``); only the newest entry of an item is kept, and an
@@ -20,7 +23,6 @@ import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
-from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +30,7 @@ import mpmath
 import sympy
 from sympy.external.gmpy import GROUND_TYPES
 
+from derive.catalog.recipe_digest import machinery_digest
 from symprop.locations import CACHE
 
 __all__ = ["CACHE_DIR", "cached"]
@@ -36,25 +39,14 @@ CACHE_DIR = CACHE / "derive"
 T = TypeVar("T")
 
 
-@cache
-def _source_hash() -> str:
-    """A digest of every Python file under ``derive/``: the derivation code and the catalogue."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def _environment() -> str:
     """The interpreter and libraries a pickle was derived and written by; it is read back only by the same."""
     return "\n".join([sys.version, f"sympy {sympy.__version__}", f"mpmath {mpmath.__version__}", GROUND_TYPES])
 
 
-def _entry(name: str) -> Path:
-    """Where the item ``name`` derived by these sources and this environment is stored."""
-    key = hashlib.sha256("\n".join([_source_hash(), _environment(), name]).encode()).hexdigest()
+def _entry(name: str, digest: str) -> Path:
+    """Where the item ``name`` of recipe ``digest``, derived by this machinery and environment, is stored."""
+    key = hashlib.sha256("\n".join([machinery_digest(), _environment(), name, digest]).encode()).hexdigest()
     return CACHE_DIR / f"{name}-{key[:24]}.pickle"
 
 
@@ -97,13 +89,16 @@ def _store(name: str, path: Path, value: object) -> None:
                 old.unlink()
 
 
-def cached(name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, or its result from an earlier run with the same sources and environment."""
+def cached(name: str, compute: Callable[[], T], digest: str, valid: Callable[[T], bool] = lambda value: True) -> T:
+    """``compute()``, or its result from an earlier run with the same recipe ``digest``, machinery and environment.
+
+    A stored result is used only when ``valid`` says it still is (the items it read are unchanged).
+    """
     if os.environ.get("SYMPROP_CACHE", "1") == "0":
         return compute()
-    path = _entry(name)
+    path = _entry(name, digest)
     found, value = _load(path)
-    if found:
+    if found and valid(value):
         return value
     value = compute()
     _store(name, path, value)

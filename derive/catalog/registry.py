@@ -7,6 +7,7 @@ items with ``register_activation`` and ``register_loss`` (see the README),
 which derive at once so a bad definition fails where it is written.
 """
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import partial
@@ -16,6 +17,7 @@ from sympy import Expr, Symbol
 
 from derive.catalog.activations import Activation, elementwise
 from derive.catalog.cache import cached
+from derive.catalog.recipe_digest import recipe_digest
 from derive.core.errors import DefinitionError
 from derive.catalog.entry_losses import entry_loss, reduction_named
 from derive.core.suggestions import unknown_name
@@ -45,6 +47,8 @@ class Catalog:
         self._derived: dict[str, Item] = {}
         self._reducers: dict[str, Callable[[Reduction], Loss]] = {}
         self._reduced: dict[tuple[str, Reduction], Loss] = {}
+        self._digests: dict[str, str] = {}
+        self._readers: list[dict[str, str]] = []
         self._load_extensions = load_extensions
         self._read = False
 
@@ -70,7 +74,42 @@ class Catalog:
                 f"{kind} {name!r}", f"the name is already taken by the {existing} {name!r}",
                 "choose a name not in the catalogue",
             )
-        self._recipes[name] = (kind, (lambda: cached(name, recipe)) if cache and not self._read else recipe)
+        self._recipes[name] = (kind, self._kept(name, recipe) if cache and not self._read else recipe)
+
+    def _kept(self, name: str, recipe: Callable[[], Item]) -> Callable[[], Item]:
+        """``recipe`` as kept in the disk cache under its own digest and the items it read, derived on a miss."""
+        def derive() -> Item:
+            own = recipe_digest(recipe)
+            reads, item = cached(name, partial(self._recorded, recipe), own, self._unchanged)
+            self._digests[name] = hashlib.sha256("\n".join([own, *sorted(map(str, reads.items()))]).encode()).hexdigest()
+            return item
+
+        return derive
+
+    def _recorded(self, recipe: Callable[[], Item]) -> tuple[dict[str, str], Item]:
+        """``recipe()`` and the items it read from the catalogue, each with its digest."""
+        reads: dict[str, str] = {}
+        self._readers.append(reads)
+        try:
+            return reads, recipe()
+        finally:
+            self._readers.pop()
+
+    def _note_read(self, name: str) -> None:
+        """Record that the recipes being derived read ``name``."""
+        for reads in self._readers:
+            reads[name] = self._digests.get(name, "not kept")
+
+    def _unchanged(self, entry: object) -> bool:
+        """Whether a stored ``(reads, item)`` read items that are still what they were."""
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], dict)):
+            return False
+        for read, digest in entry[0].items():
+            name, _, reduction = read.partition(".")
+            self.loss(name, Reduction(reduction)) if reduction else self.get(name)
+            if self._digests.get(read, "not kept") != digest:
+                return False
+        return True
 
     def add_loss(
         self, name: str, reduction: Reduction, recipe: Callable[[Reduction], Loss], *, cache: bool = False,
@@ -81,7 +120,7 @@ class Catalog:
         """
         self.add("loss", name, partial(recipe, reduction), cache=cache)
         if cache and not self._read:
-            self._reducers[name] = lambda other: cached(f"{name}.{other.value}", partial(recipe, other))
+            self._reducers[name] = lambda other: self._kept(f"{name}.{other.value}", partial(recipe, other))()
         else:
             self._reducers[name] = recipe
 
@@ -96,6 +135,7 @@ class Catalog:
             derived = self._reducers[name](reduction)
             doc = f"{name}'s cost per entry, {derived.per_entry}, {REDUCTION_MEANING[reduction]}."
             self._reduced[name, reduction] = replace(derived, doc=doc)
+        self._note_read(f"{name}.{reduction.value}")
         return self._reduced[name, reduction]
 
     def get(self, name: str) -> Item:
@@ -105,6 +145,7 @@ class Catalog:
             raise KeyError(unknown_name("catalogue item", name, self.names()) + ELSEWHERE)
         if name not in self._derived:
             self._derived[name] = self._recipes[name][1]()
+        self._note_read(name)
         return self._derived[name]
 
     def kind(self, name: str) -> Kind:
