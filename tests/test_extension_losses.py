@@ -6,12 +6,7 @@ naming the file of ``extensions/README.md``'s example, which registers
 catalogue of their own.
 """
 
-import importlib.util
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,9 +17,9 @@ from derive.catalog.registry import CATALOG, Catalog, register_loss
 from derive.core.errors import DefinitionError
 from derive.core.symbols import prediction, target
 from derive.spec import Reduction
+from extension_runs import ROOT, generated_module, imported, run
 from finite_differences import gradient
 
-ROOT = Path(__file__).resolve().parent.parent
 #: The example of extensions/README.md, the file it stands for.
 (LOG_COSH,) = re.findall(r"```python\n(# extensions/log_cosh\.py\n.*?)```",
                          (ROOT / "extensions" / "README.md").read_text(encoding="utf-8"), re.S)
@@ -44,20 +39,6 @@ activation = "linear"
 """
 
 
-def run(*arguments, extension):
-    environment = {**os.environ, "SYMPROP_EXTENSIONS": str(extension), "SYMPROP_CACHE": "1"}
-    return subprocess.run(
-        [sys.executable, *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
-    )
-
-
-def imported(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def log_cosh_entries(y, p):
     """log(cosh(p - y)) of every entry, written from the definition."""
     return [[np.log(np.cosh(p[n, i] - y[n, i])) for i in range(y.shape[1])] for n in range(y.shape[0])]
@@ -72,10 +53,7 @@ def extension(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def losses(extension, tmp_path_factory):
-    out = tmp_path_factory.mktemp("generated")
-    result = run("-m", "codegen", "generate", "--out", str(out), extension=extension)
-    assert result.returncode == 0, result.stderr
-    return imported(out / "losses.py", "extended_losses")
+    return generated_module(extension, tmp_path_factory.mktemp("generated"), "losses.py", "extended_losses")
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,12 @@ Each test runs symprop in a fresh process with ``SYMPROP_EXTENSIONS`` naming
 a file that registers ``softsign``, and generates into a temporary folder.
 """
 
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from extension_runs import generated_module, run
 from finite_differences import derivative
 
-ROOT = Path(__file__).resolve().parent.parent
 SOFTSIGN = """\
 from sympy import Abs
 from derive.catalog.registry import register_activation
@@ -23,13 +17,6 @@ from derive.core.symbols import x
 
 register_activation("softsign", x / (1 + Abs(x)), doc="Softsign x/(1 + |x|).")
 """
-
-
-def run(*arguments, extension):
-    environment = {**os.environ, "SYMPROP_EXTENSIONS": str(extension), "SYMPROP_CACHE": "1"}
-    return subprocess.run(
-        [sys.executable, *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +28,7 @@ def extension(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def generated(extension, tmp_path_factory):
-    out = tmp_path_factory.mktemp("generated")
-    result = run("-m", "codegen", "generate", "--out", str(out), extension=extension)
-    assert result.returncode == 0, result.stderr
-    spec = importlib.util.spec_from_file_location("extended_activations", out / "activations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return generated_module(extension, tmp_path_factory.mktemp("generated"), "activations.py", "extended_activations")
 
 
 @pytest.mark.parametrize("point", [-3.0, -0.2, 0.7, 5.0])
