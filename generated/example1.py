@@ -545,7 +545,7 @@ class Trainer:
             threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         elif isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
             raise ValueError(f"threads: expected None (one per core) or an integer >= 1, got {threads!r}")
-        self.threads, self.split_size, self._pool = int(threads), 1 << 17, None
+        self.threads, self.split_size, self._pool = int(threads), 1 << 22, None
 
     def close(self) -> None:
         """Stop the trainer's threads, if it started any; a later step that splits starts them again."""
