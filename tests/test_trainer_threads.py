@@ -9,6 +9,8 @@ asserts ``np.array_equal`` on every cost, parameter and velocity.
 import gc
 import os
 import threading
+import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -138,3 +140,28 @@ def test_a_deleted_trainer_leaves_no_thread_behind():
     del trainer
     gc.collect()
     assert threading.active_count() == before
+
+
+def test_the_default_split_size_is_the_one_the_readme_states():
+    split_size = example2.Trainer(example2.init_params(0), threads=2).split_size
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert split_size == 2 ** (split_size.bit_length() - 1)
+    assert f"default 2**{split_size.bit_length() - 1})" in readme
+
+
+def test_a_split_step_allocates_less_than_a_batch_and_a_numpy_buffer_per_thread():
+    module = module_of(spec_of({"name": "alloc", "inputs": 8, "loss": "mse", "layers": [
+        {"units": 16, "activation": "gelu"}, {"units": 3, "activation": "linear"}]}))
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(4096, 8)), rng.normal(size=(4096, 3))
+    trainer = module["Trainer"](module["init_params"](0), threads=2)
+    trainer.split_size = 0
+    trainer.train_step(x, y, 0.01)
+    tracemalloc.start()
+    try:
+        trainer.train_step(x, y, 0.01)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        trainer.close()
+    assert peak < y.nbytes + 2 * np.getbufsize() * 8, peak
