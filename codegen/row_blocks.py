@@ -50,8 +50,10 @@ def row_blocks(calls: list[Call], shapes: Mapping[str, Shape], rows: Symbol) -> 
 
     def flush() -> None:
         nonlocal widest, run, moved
-        while run and run[-1].comment:  # a comment of the call after the run stays with it
-            moved.append(run.pop())
+        end = len(run)
+        while end and run[end - 1].comment:  # comments of the calls after the run stay with them
+            end -= 1
+        run, moved = run[:end], moved + run[end:]
         body = [call for call in run if not call.comment]
         if not body:
             lines.extend(call.text for call in run + moved)

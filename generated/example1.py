@@ -479,7 +479,7 @@ def gradient_check(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.Array
 class Trainer:
     """In-place training: the parameters as views of one flat array, every intermediate a buffer reused each step.
 
-    ``Trainer(params, state=None, rng=None)`` copies ``params`` (and the
+    ``Trainer(params, state=None, rng=None, threads=None)`` copies ``params`` (and the
     optimiser's ``state``) in; ``train_step(x, y, learning_rate)`` then runs
     forward (training mode), cost, backward and the update with no new large
     arrays.  The backward pass is scaled by the learning rate (it is linear in
@@ -488,8 +488,9 @@ class Trainer:
     times each gradient, of the last step): dicts of views;
     ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
     ``train_step(x, y, learning_rate, frozen=(1,))`` leaves layer 1 (``LAYERS``) as it is.
-    ``threads`` (None: one per core; 1: none) share the step's elementwise work on a batch's rows
-    when it reaches ``split_size`` (rows x columns); ``close()`` ends them.  Results are the same, bit for bit.
+    ``threads`` (None: one per core; 1: the one-thread step) share its runs of row-wise calls over
+    row blocks of the batch once a run writes ``split_size`` entries (rows x columns; measured with
+    ``python -m bench.split_size``, README "Speed"); ``close()`` ends them.  Results are the same, bit for bit.
     """
 
     def __init__(self, params: dict[str, np.ndarray], state: dict[str, np.ndarray] | None = None,

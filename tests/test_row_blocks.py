@@ -96,3 +96,8 @@ def test_no_block_of_a_printed_dropout_network_holds_a_product_a_sum_down_the_ro
     assert bodies and "rng.random(" in source
     for body in bodies:
         assert "np.dot(" not in body and "axis=0" not in body and "rng.random(" not in body and ".sum()" not in body
+
+
+def test_comments_closing_a_run_keep_their_order():
+    first, second = Call("# first", comment=True), Call("# second", comment=True)
+    assert row_blocks([EXP, first, second, DOT], SHAPES, N).lines[-3:-1] == ["# first", "# second"]
