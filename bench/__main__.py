@@ -8,7 +8,8 @@
 The step (forward, loss, backward, SGD update of every weight and bias) of
 the seed notebook's Example 2 network is timed at four sizes, in each dtype,
 for each implementation: ``symprop`` (the generated NumPy module's
-``Trainer.train_step``), ``symprop_numba`` (the compiled target's, skipped
+``Trainer.train_step`` on one thread), ``symprop_threads`` (the same with
+``Trainer(params, threads=N)``, N the run's threads), ``symprop_numba`` (the compiled target's, skipped
 without Numba), ``notebook`` (the notebook's own code), ``handwritten`` (the
 best plain NumPy), ``autograd``, ``torch`` and ``jax`` (skipped when not
 installed), and ``gemm_floor`` (the matrix products alone).  Before timing,

@@ -7,7 +7,10 @@ from .tables import (SUBJECTS, beyond_floor_table, first_call_table, memory_tabl
 from .targets import target_table
 
 _DESCRIPTIONS = {
-    "symprop": "`Trainer.train_step` of the NumPy module `python -m codegen network` generates for the network",
+    "symprop": "`Trainer.train_step` of the NumPy module `python -m codegen network` generates for the network "
+               "(`Trainer(params, threads=1)`: elementwise work on one thread)",
+    "symprop_threads": "the same `Trainer.train_step` with `Trainer(params, threads=N)`, N the run's threads: "
+                       "runs of elementwise calls split over row blocks of the batch above its `split_size`",
     "symprop_numba": "`Trainer.train_step` of the compiled module `python -m codegen network --target numba` "
                      "generates (one Numba-compiled call per step; `Trainer(params)`, "
                      "so its loops run on its default 1 thread while BLAS uses the run's threads)",

@@ -22,7 +22,9 @@ class Call:
     ``writes`` is the buffer it fills (None for a scalar, a binding or a
     comment); ``binds`` the name a binding (``out = inp3``) gives ``reads``'
     one array; ``product``: an ``np.dot``, whose output may not overlap its
-    inputs.
+    inputs; ``rowwise``: each row it writes depends on the same row of what
+    it reads alone (elementwise, or a reduction along a row), so it may run
+    on row blocks of its arrays (``codegen.row_blocks``); ``comment``: the line is a comment.
     """
 
     text: str
@@ -30,6 +32,8 @@ class Call:
     writes: str | None = None
     binds: str | None = None
     product: bool = False
+    rowwise: bool = False
+    comment: bool = False
 
     @property
     def names(self) -> frozenset[str]:

@@ -55,7 +55,7 @@ class InplaceBody(ExpressionCalls):
         for operation in lower_statements(statements, names, written_out=True):
             origin = operation.origin
             if origin != stated and not operation.is_alias and self.shapes.of(originals[origin]) != ():
-                self.calls.append(Call(f"# {origin} = {to_numpy(originals[origin])}"))
+                self.calls.append(Call(f"# {origin} = {to_numpy(originals[origin])}", comment=True))
             stated = origin
             self.compile(operation)
 

@@ -57,9 +57,10 @@ class ExpressionCalls:
     #: A statement that reads its own target (``w = w - lr*dw``) writes it only in its last operation.
     _protected: str | None = None
 
-    def _call(self, text: str, operands: list[Operand], out: str | None, *, product: bool = False) -> None:
+    def _call(self, text: str, operands: list[Operand], out: str | None, *, product: bool = False,
+              rowwise: bool = False) -> None:
         names = frozenset().union(*(operand.names for operand in operands))
-        self.calls.append(Call(text, names, out, product=product))
+        self.calls.append(Call(text, names, out, product=product, rowwise=rowwise))
 
     def _shape_of_buffer(self, name: str) -> Shape:
         return self.shapes[name] if name in self.shapes else self.buffers.shapes[name][0]
@@ -75,11 +76,12 @@ class ExpressionCalls:
             value = Operand(to_numpy(expr), array_names(expr))
             if dest is None:
                 return value
-            self._call(f"np.copyto({dest}, {value.code})", [value], dest)
+            self._call(f"np.copyto({dest}, {value.code})", [value], dest, rowwise=True)
             return Operand(dest, frozenset({dest}))
         if isinstance(expr, (Symbol, MatrixSymbol)):
             if dest is not None and dest != expr.name:
-                self._call(f"np.copyto({dest}, {expr.name})", [Operand(expr.name, frozenset({expr.name}))], dest)
+                self._call(f"np.copyto({dest}, {expr.name})", [Operand(expr.name, frozenset({expr.name}))], dest,
+                           rowwise=True)
                 return Operand(dest, frozenset({dest}))
             return Operand(expr.name, frozenset({expr.name}))
         if isinstance(expr, Transpose) and isinstance(expr.arg, MatrixSymbol):
@@ -119,17 +121,19 @@ class ExpressionCalls:
             body, axis = expr.args
             method = "sum" if isinstance(expr, AxisSum) else "max"
             value = self._value(body, None, scratch)
-            self._call(f"{value.code}.{method}(axis={int(axis)}, keepdims=True, out={out})", [value], out)
+            self._call(f"{value.code}.{method}(axis={int(axis)}, keepdims=True, out={out})", [value], out,
+                       rowwise=int(axis) == 1)
         elif isinstance(expr, Clamp):
             value, bound = expr.args
             operand = self._value(value, None, scratch)
-            self._call(f"np.clip({operand.code}, -{to_numpy(bound)}, {to_numpy(bound)}, out={out})", [operand], out)
+            self._call(f"np.clip({operand.code}, -{to_numpy(bound)}, {to_numpy(bound)}, out={out})", [operand], out,
+                       rowwise=True)
         elif isinstance(expr, ScaledDifference):
             # (a - b)/k as (a/2 - b/2)/(k/2), as codegen.printer prints it: the halves cannot overflow.
             a, b, k = expr.args
             self._fold([("", a / 2), ("np.subtract", b / 2)], out, scratch)
             if k / 2 != 1:
-                self._call(f"np.divide({out}, {to_numpy(k / 2)}, out={out})", [], out)
+                self._call(f"np.divide({out}, {to_numpy(k / 2)}, out={out})", [], out, rowwise=True)
         elif isinstance(expr, UniformDraw):
             self._call(f"rng.random(out={out})", [], out)
         else:
@@ -153,11 +157,12 @@ class ExpressionCalls:
             )
             values.append(self._value(term, out if reuse else None, scratch))
         if len(steps) == 1:
-            self._call(f"{steps[0][0]}({values[0].code}, out={out})", values, out)  # in place when computed in out
+            # In place when computed in out.
+            self._call(f"{steps[0][0]}({values[0].code}, out={out})", values, out, rowwise=True)
             return
-        self._call(f"{steps[1][0]}({values[0].code}, {values[1].code}, out={out})", values[:2], out)
+        self._call(f"{steps[1][0]}({values[0].code}, {values[1].code}, out={out})", values[:2], out, rowwise=True)
         for (function, _), value in zip(steps[2:], values[2:]):
-            self._call(f"{function}({out}, {value.code}, out={out})", [value], out)
+            self._call(f"{function}({out}, {value.code}, out={out})", [value], out, rowwise=True)
 
     def _add(self, expr: Add, out: str, scratch: list[str]) -> None:
         """Terms added, arrays before scalars, the target first when the statement reads it; negatives subtracted."""
@@ -217,13 +222,13 @@ class ExpressionCalls:
             values = [(self._value(v, None, scratch), self._value(c, None, scratch)) for v, c in branches]
             self._value(default, out, scratch)
             for value, where in reversed(values):
-                self._call(f"np.copyto({out}, {value.code}, where={where.code})", [value, where], out)
+                self._call(f"np.copyto({out}, {value.code}, where={where.code})", [value, where], out, rowwise=True)
             return
         self._value(default, out, scratch)
         for value, condition in reversed(branches):
             where = self._value(condition, None, scratch)
             operand = self._value(value, None, scratch)
-            self._call(f"np.copyto({out}, {operand.code}, where={where.code})", [operand, where], out)
+            self._call(f"np.copyto({out}, {operand.code}, where={where.code})", [operand, where], out, rowwise=True)
 
     def _matmul(self, expr: MatMul, out: str, scratch: list[str]) -> None:
         """A product (``np.dot``, which has less overhead than ``@``), or a sum where a ``OneMatrix`` multiplies."""
@@ -232,15 +237,16 @@ class ExpressionCalls:
         if axes:
             (operand,) = operands
             axis = "" if len(axes) == 2 else f"axis={axes[0]}, "
-            self._call(f"{operand.code}.sum({axis}keepdims=True, out={out})", operands, out)
+            self._call(f"{operand.code}.sum({axis}keepdims=True, out={out})", operands, out, rowwise=axes == (1,))
         elif len(operands) == 1:
-            self._call(f"np.multiply({operands[0].code}, {to_numpy(coefficient)}, out={out})", operands, out)
+            self._call(f"np.multiply({operands[0].code}, {to_numpy(coefficient)}, out={out})", operands, out,
+                       rowwise=True)
             return
         else:
             code = ", ".join(operand.code for operand in operands)
             self._call(f"np.dot({code}, out={out})", operands, out, product=True)
         if coefficient != 1:
-            self._call(f"np.multiply({out}, {to_numpy(coefficient)}, out={out})", [], out)
+            self._call(f"np.multiply({out}, {to_numpy(coefficient)}, out={out})", [], out, rowwise=True)
 
     def _matadd(self, expr: MatAdd, out: str, scratch: list[str]) -> None:
         """Products (or the target itself) first, into ``out``; then each other term added or subtracted."""

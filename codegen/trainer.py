@@ -24,7 +24,8 @@ from .buffers import Buffers
 from .inplace import InplaceBody
 from .operations import Shape
 from .lowering import size_bindings
-from .network_module import names_in
+from .network_module import names_in, runtime_source
+from .row_blocks import row_blocks
 
 __all__ = ["Slot", "TrainerCode", "trainer_code"]
 
@@ -54,6 +55,9 @@ class TrainerCode:
 share one when their uses do not overlap, ``Buffers.storage``);
     ``sizes`` the size statements, ``lines`` the step up to the gradients, ``after`` the statistics' and
     parameters' updates (the gradients are checked in between), ``cost`` what it returns.
+    ``blocks`` are ``lines`` with their runs of row-wise calls as block functions the
+    trainer's threads share (``codegen.row_blocks``; none: nothing to split), ``widest`` the
+    columns the widest writes a row; ``threads`` the runtime methods that run them.
     """
 
     slots: list[Slot]
@@ -69,6 +73,9 @@ share one when their uses do not overlap, ``Buffers.storage``);
     after: list[str]
     cost: str
     draws: bool
+    blocks: list[str]
+    widest: int
+    threads: str
 
 
 def trainer_code(program: Program) -> TrainerCode:
@@ -97,6 +104,7 @@ def trainer_code(program: Program) -> TrainerCode:
     split = len(body.calls)
     body.assign_all([(a.target, a.expr, a.target in owned) for a in step[len(gradients_step):] + update])
     holder = buffers.storage(body.calls)
+    blocks = row_blocks(body.calls[:split], {**body.shapes, **{n: s for n, (s, _) in buffers.shapes.items()}}, N)
     cost = "cost + penalty" if program.stage(Stage.PENALTY) else "cost"
     sizes = size_bindings([a.expr for a in step], "x", "y")
     return TrainerCode(
@@ -107,7 +115,13 @@ def trainer_code(program: Program) -> TrainerCode:
                  if holder[name] == name],
         bindings=list(holder.items()),
         sizes=sizes, lines=body.lines[:split], after=body.lines[split:], cost=cost, draws=any(a.expr.has(UniformDraw) for a in step),
+        blocks=blocks.lines if blocks.widest else [], widest=blocks.widest,
+        threads=runtime_source("trainer_threads.py", *_THREADS),
     )
+
+
+#: The methods of ``codegen/runtime/trainer_threads.py`` a ``Trainer`` includes.
+_THREADS = ("Trainer._start_threads", "Trainer.close", "Trainer.__del__", "Trainer._rows")
 
 
 def _needed(program: Program, outputs: set[str]) -> list[Assignment]:

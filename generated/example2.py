@@ -14,8 +14,10 @@ Classification: ``predict_proba``, ``predict_classes`` and ``accuracy``; whereve
 expected, integer class labels (a 1-D array of N integers in ``range(CLASSES)``) may stand for them.
 """
 
+import contextvars
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
@@ -555,7 +557,7 @@ def gradient_check(params: dict[str, np.ndarray], x: npt.ArrayLike, y: npt.Array
 class Trainer:
     """In-place training: the parameters as views of one flat array, every intermediate a buffer reused each step.
 
-    ``Trainer(params, state=None, rng=None)`` copies ``params`` (and the
+    ``Trainer(params, state=None, rng=None, threads=None)`` copies ``params`` (and the
     optimiser's ``state``) in; ``train_step(x, y, learning_rate)`` then runs
     forward (training mode), cost, backward and the update with no new large
     arrays.  The backward pass is scaled by the learning rate (it is linear in
@@ -564,10 +566,14 @@ class Trainer:
     times each gradient, of the last step): dicts of views;
     ``copy_params()`` returns a copy.  ``rng`` (a Generator or a seed) draws dropout masks.
     ``train_step(x, y, learning_rate, frozen=(1,))`` leaves layer 1 (``LAYERS``) as it is.
+    ``threads`` (None: one per core; 1: the one-thread step) share its runs of row-wise calls over
+    row blocks of the batch once a run writes ``split_size`` entries (rows x columns; measured with
+    ``python -m bench.split_size``, README "Speed"); ``close()`` ends them.  Results are the same, bit for bit.
     """
 
     def __init__(self, params: dict[str, np.ndarray], state: dict[str, np.ndarray] | None = None,
-                 rng: np.random.Generator | int | None = None) -> None:
+                 rng: np.random.Generator | int | None = None, threads: int | None = None) -> None:
+        self._start_threads(threads)
         self.flat = np.empty(36)
         self.params = {
             "w1": self.flat[0:9].reshape(3, 3),
@@ -608,6 +614,48 @@ class Trainer:
         """Each view of ``copies`` (``_frozen_copies``') as it was copied."""
         for view, copy in copies:
             view[...] = copy
+
+    def _start_threads(self, threads: int | None) -> None:
+        """Check ``threads`` (None or an integer >= 1) and keep it; None: a thread per core the process may use.
+
+        The pool is made by the first step that splits (its ``threads - 1``
+        workers and the calling thread share the rows) and ``close`` ends it.
+        ``split_size``: rows x columns written that a block needs to be split;
+        below it thread hand-offs cost more than they save (measured with
+        ``python -m bench.threads_split``, see README "Speed").
+        """
+        if threads is None:
+            threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        elif isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+            raise ValueError(f"threads: expected None (one per core) or an integer >= 1, got {threads!r}")
+        self.threads, self.split_size, self._pool = int(threads), 1 << 22, None
+
+    def close(self) -> None:
+        """Stop the trainer's threads, if it started any; a later step that splits starts them again."""
+        pool, self._pool = getattr(self, "_pool", None), None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    def __del__(self) -> None:
+        self.close()
+
+    def _rows(self, block, width: int, *arrays: np.ndarray) -> None:
+        """``block(*arrays)``; split over ``threads`` row blocks when rows x ``width`` reaches ``split_size``."""
+        rows = len(arrays[0])
+        if rows * width < self.split_size:
+            block(*arrays)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads - 1, thread_name_prefix="Trainer")
+        edges = [rows * k // self.threads for k in range(self.threads + 1)]
+        # Each worker runs in a copy of this thread's context: np.errstate holds there too.
+        futures = [self._pool.submit(contextvars.copy_context().run, block, *(a[start:stop] for a in arrays))
+                   for start, stop in zip(edges[1:-1], edges[2:])]
+        try:
+            block(*(a[:edges[1]] for a in arrays))
+        finally:
+            for future in futures:
+                future.result()
 
     def _workspace(self, N):
         """The intermediate arrays of a batch of ``N`` rows, allocated on its first step."""
@@ -670,69 +718,146 @@ class Trainer:
         dinp2 = work["inp2"]
         dh1 = work["inp3"]
         dinp1 = work["inp3"]
-        # inp1 = x @ w1.T + b1
-        np.dot(x, w1.T, out=inp1)
-        np.add(inp1, b1, out=inp1)
-        # h1 = np.maximum(inp1, 0)
-        np.maximum(inp1, 0, out=h1)
-        # inp2 = h1 @ w2.T + b2
-        np.dot(h1, w2.T, out=inp2)
-        np.add(inp2, b2, out=inp2)
-        # h2 = _sigmoid(inp2)
-        np.abs(inp2, out=_t3)
-        np.negative(_t3, out=_t3)
-        np.exp(_t3, out=_t3)
-        np.greater_equal(inp2, 0, out=_s0)
-        np.maximum(_t3, _s0, out=h2)
-        np.add(_t3, 1, out=_s1)
-        np.divide(h2, _s1, out=h2)
-        # inp3 = h2 @ w3.T + b3
-        np.dot(h2, w3.T, out=inp3)
-        np.add(inp3, b3, out=inp3)
-        out = inp3
-        # out_shifted = _shift_rows(out)
-        out.max(axis=1, keepdims=True, out=_t4)
-        np.maximum(_t4, 0, out=_s2)
-        np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
-        np.maximum(out, _s2, out=out_shifted)
-        np.subtract(out_shifted, _t4, out=out_shifted)
-        _t0 = 1/N
-        np.exp(out_shifted, out=_t1)
-        _t1.sum(axis=1, keepdims=True, out=_t2)
-        np.log(_t2, out=_s2)
-        np.subtract(_s2, out_shifted, out=_s3)
-        np.multiply(y, _s3, out=_s1)
-        cost = _s1.sum()*_t0
-        # dout = learning_rate*(-y + np.sum(y, axis=1, keepdims=True)*np.exp(out_shifted)/np.sum(np.exp(out_shifted), axis=1, keepdims=True))/N
-        y.sum(axis=1, keepdims=True, out=_s2)
-        np.multiply(_t1, _s2, out=dout)
-        np.divide(dout, _t2, out=dout)
-        np.subtract(dout, y, out=dout)
-        np.multiply(dout, _t0*learning_rate, out=dout)
-        dinp3 = dout
-        # dw3 = dinp3.T @ h2
-        np.dot(dinp3.T, h2, out=dw3)
-        # db3 = np.sum(dinp3, axis=0, keepdims=True)
-        dinp3.sum(axis=0, keepdims=True, out=db3)
-        # dh2 = dinp3 @ w3
-        np.dot(dinp3, w3, out=dh2)
-        # dinp2 = dh2*h2*(1 - h2)
-        np.subtract(1, h2, out=_s3)
-        np.multiply(dh2, h2, out=dinp2)
-        np.multiply(dinp2, _s3, out=dinp2)
-        # dw2 = dinp2.T @ h1
-        np.dot(dinp2.T, h1, out=dw2)
-        # db2 = np.sum(dinp2, axis=0, keepdims=True)
-        dinp2.sum(axis=0, keepdims=True, out=db2)
-        # dh1 = dinp2 @ w2
-        np.dot(dinp2, w2, out=dh1)
-        # dinp1 = dh1*(h1 > 0)
-        np.greater(h1, 0, out=_s0)
-        np.multiply(dh1, _s0, out=dinp1)
-        # dw1 = dinp1.T @ x
-        np.dot(dinp1.T, x, out=dw1)
-        # db1 = np.sum(dinp1, axis=0, keepdims=True)
-        dinp1.sum(axis=0, keepdims=True, out=db1)
+        if self.threads > 1 and x.shape[0] * 24 >= self.split_size:
+            # inp1 = x @ w1.T + b1
+            np.dot(x, w1.T, out=inp1)
+            def _rows0(inp1, h1):
+                np.add(inp1, b1, out=inp1)
+                # h1 = np.maximum(inp1, 0)
+                np.maximum(inp1, 0, out=h1)
+            self._rows(_rows0, 6, inp1, h1)
+            # inp2 = h1 @ w2.T + b2
+            np.dot(h1, w2.T, out=inp2)
+            def _rows1(inp2, _t3, _s0, h2, _s1):
+                np.add(inp2, b2, out=inp2)
+                # h2 = _sigmoid(inp2)
+                np.abs(inp2, out=_t3)
+                np.negative(_t3, out=_t3)
+                np.exp(_t3, out=_t3)
+                np.greater_equal(inp2, 0, out=_s0)
+                np.maximum(_t3, _s0, out=h2)
+                np.add(_t3, 1, out=_s1)
+                np.divide(h2, _s1, out=h2)
+            self._rows(_rows1, 24, inp2, _t3, _s0, h2, _s1)
+            # inp3 = h2 @ w3.T + b3
+            np.dot(h2, w3.T, out=inp3)
+            out = inp3
+            _t0 = 1/N
+            def _rows2(inp3, _t4, out, _s2, out_shifted, _t1, _t2, _s3, _s1, y):
+                np.add(inp3, b3, out=inp3)
+                # out_shifted = _shift_rows(out)
+                out.max(axis=1, keepdims=True, out=_t4)
+                np.maximum(_t4, 0, out=_s2)
+                np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
+                np.maximum(out, _s2, out=out_shifted)
+                np.subtract(out_shifted, _t4, out=out_shifted)
+                np.exp(out_shifted, out=_t1)
+                _t1.sum(axis=1, keepdims=True, out=_t2)
+                np.log(_t2, out=_s2)
+                np.subtract(_s2, out_shifted, out=_s3)
+                np.multiply(y, _s3, out=_s1)
+            self._rows(_rows2, 23, inp3, _t4, out, _s2, out_shifted, _t1, _t2, _s3, _s1, y)
+            cost = _s1.sum()*_t0
+            dinp3 = dout
+            def _rows3(_s2, y, _t1, dout, _t2):
+                # dout = learning_rate*(-y + np.sum(y, axis=1, keepdims=True)*np.exp(out_shifted)/np.sum(np.exp(out_shifted), axis=1, keepdims=True))/N
+                y.sum(axis=1, keepdims=True, out=_s2)
+                np.multiply(_t1, _s2, out=dout)
+                np.divide(dout, _t2, out=dout)
+                np.subtract(dout, y, out=dout)
+                np.multiply(dout, _t0*learning_rate, out=dout)
+            self._rows(_rows3, 13, _s2, y, _t1, dout, _t2)
+            # dw3 = dinp3.T @ h2
+            np.dot(dinp3.T, h2, out=dw3)
+            # db3 = np.sum(dinp3, axis=0, keepdims=True)
+            dinp3.sum(axis=0, keepdims=True, out=db3)
+            # dh2 = dinp3 @ w3
+            np.dot(dinp3, w3, out=dh2)
+            def _rows4(_s3, h2, dh2, dinp2):
+                # dinp2 = dh2*h2*(1 - h2)
+                np.subtract(1, h2, out=_s3)
+                np.multiply(dh2, h2, out=dinp2)
+                np.multiply(dinp2, _s3, out=dinp2)
+            self._rows(_rows4, 9, _s3, h2, dh2, dinp2)
+            # dw2 = dinp2.T @ h1
+            np.dot(dinp2.T, h1, out=dw2)
+            # db2 = np.sum(dinp2, axis=0, keepdims=True)
+            dinp2.sum(axis=0, keepdims=True, out=db2)
+            # dh1 = dinp2 @ w2
+            np.dot(dinp2, w2, out=dh1)
+            def _rows5(_s0, h1, dh1, dinp1):
+                # dinp1 = dh1*(h1 > 0)
+                np.greater(h1, 0, out=_s0)
+                np.multiply(dh1, _s0, out=dinp1)
+            self._rows(_rows5, 6, _s0, h1, dh1, dinp1)
+            # dw1 = dinp1.T @ x
+            np.dot(dinp1.T, x, out=dw1)
+            # db1 = np.sum(dinp1, axis=0, keepdims=True)
+            dinp1.sum(axis=0, keepdims=True, out=db1)
+        else:
+            # inp1 = x @ w1.T + b1
+            np.dot(x, w1.T, out=inp1)
+            np.add(inp1, b1, out=inp1)
+            # h1 = np.maximum(inp1, 0)
+            np.maximum(inp1, 0, out=h1)
+            # inp2 = h1 @ w2.T + b2
+            np.dot(h1, w2.T, out=inp2)
+            np.add(inp2, b2, out=inp2)
+            # h2 = _sigmoid(inp2)
+            np.abs(inp2, out=_t3)
+            np.negative(_t3, out=_t3)
+            np.exp(_t3, out=_t3)
+            np.greater_equal(inp2, 0, out=_s0)
+            np.maximum(_t3, _s0, out=h2)
+            np.add(_t3, 1, out=_s1)
+            np.divide(h2, _s1, out=h2)
+            # inp3 = h2 @ w3.T + b3
+            np.dot(h2, w3.T, out=inp3)
+            np.add(inp3, b3, out=inp3)
+            out = inp3
+            # out_shifted = _shift_rows(out)
+            out.max(axis=1, keepdims=True, out=_t4)
+            np.maximum(_t4, 0, out=_s2)
+            np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
+            np.maximum(out, _s2, out=out_shifted)
+            np.subtract(out_shifted, _t4, out=out_shifted)
+            _t0 = 1/N
+            np.exp(out_shifted, out=_t1)
+            _t1.sum(axis=1, keepdims=True, out=_t2)
+            np.log(_t2, out=_s2)
+            np.subtract(_s2, out_shifted, out=_s3)
+            np.multiply(y, _s3, out=_s1)
+            cost = _s1.sum()*_t0
+            # dout = learning_rate*(-y + np.sum(y, axis=1, keepdims=True)*np.exp(out_shifted)/np.sum(np.exp(out_shifted), axis=1, keepdims=True))/N
+            y.sum(axis=1, keepdims=True, out=_s2)
+            np.multiply(_t1, _s2, out=dout)
+            np.divide(dout, _t2, out=dout)
+            np.subtract(dout, y, out=dout)
+            np.multiply(dout, _t0*learning_rate, out=dout)
+            dinp3 = dout
+            # dw3 = dinp3.T @ h2
+            np.dot(dinp3.T, h2, out=dw3)
+            # db3 = np.sum(dinp3, axis=0, keepdims=True)
+            dinp3.sum(axis=0, keepdims=True, out=db3)
+            # dh2 = dinp3 @ w3
+            np.dot(dinp3, w3, out=dh2)
+            # dinp2 = dh2*h2*(1 - h2)
+            np.subtract(1, h2, out=_s3)
+            np.multiply(dh2, h2, out=dinp2)
+            np.multiply(dinp2, _s3, out=dinp2)
+            # dw2 = dinp2.T @ h1
+            np.dot(dinp2.T, h1, out=dw2)
+            # db2 = np.sum(dinp2, axis=0, keepdims=True)
+            dinp2.sum(axis=0, keepdims=True, out=db2)
+            # dh1 = dinp2 @ w2
+            np.dot(dinp2, w2, out=dh1)
+            # dinp1 = dh1*(h1 > 0)
+            np.greater(h1, 0, out=_s0)
+            np.multiply(dh1, _s0, out=dinp1)
+            # dw1 = dinp1.T @ x
+            np.dot(dinp1.T, x, out=dw1)
+            # db1 = np.sum(dinp1, axis=0, keepdims=True)
+            dinp1.sum(axis=0, keepdims=True, out=db1)
         _finite_cost(cost)
         _finite_gradients(self.scaled_grads, dtheta)
         # theta = theta - dtheta

@@ -80,8 +80,8 @@ def test_every_generated_file_has_a_known_source():
 
 
 @pytest.mark.parametrize("name", ON_DISK)
-def test_generated_file_imports_only_numpy_and_the_standard_librarys_clock_and_paths(name):
-    assert imported_modules(name) <= {"numpy", "time", "os"}
+def test_generated_file_imports_only_numpy_and_the_standard_librarys_clock_paths_and_threads(name):
+    assert imported_modules(name) <= {"numpy", "time", "os", "contextvars", "concurrent"}
 
 
 @pytest.mark.parametrize("name", ON_DISK)

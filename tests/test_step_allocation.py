@@ -3,6 +3,8 @@
 ``tracemalloc`` (NumPy reports its allocations to it) measures the peak of
 a step after the first, which allocates the batch size's buffers.  The
 bound is the smallest array of the batch, ``N`` rows of the output layer.
+The trainers run on one thread: with threads each thread's buffered NumPy
+calls hold a buffer of their own (``tests/test_trainer_threads.py``).
 """
 
 import tracemalloc
@@ -20,7 +22,7 @@ ROWS, INPUTS, HIDDEN, OUTPUTS = 4096, 8, 16, 3
 
 
 def peak_of_second_step(module, x, y) -> int:
-    trainer = module["Trainer"](module["init_params"](0))
+    trainer = module["Trainer"](module["init_params"](0), threads=1)
     trainer.train_step(x, y, 0.01)
     tracemalloc.start()
     try:
@@ -66,7 +68,8 @@ def test_gelus_normal_cdf_is_computed_once_for_forward_and_backward():
     layers = [{"units": HIDDEN, "activation": "gelu"}, {"units": OUTPUTS, "activation": "linear"}]
     source = render_all(CATALOG, [spec_of({"name": "alloc", "inputs": INPUTS, "loss": "mse", "layers": layers})])
     module = source["alloc.py"]
-    step = module[module.index("    def train_step(self"):]
+    # The one-thread step: the step is printed twice, for threads (its row blocks) and for one thread.
+    step = module[module.index("    def train_step(self"):].split("\n        else:\n")[1]
     # The last coefficient of Cephes' erf numerator appears once in Phi as printed (the helper _normal_cdf).
     coefficient = f"{float(_T[-1])!r}"
     helper = module[module.index("def _normal_cdf"):module.index("def forward")]

@@ -32,6 +32,7 @@ IMPLEMENTATIONS = {
     impl.name: impl
     for impl in (
         Implementation("symprop", "bench.impls.symprop", traced=True),
+        Implementation("symprop_threads", "bench.impls.symprop_threads", traced=True),
         Implementation("symprop_numba", "bench.impls.symprop_numba", "numba", "numba"),
         Implementation("notebook", "bench.impls.notebook", traced=True),
         Implementation("handwritten", "bench.impls.handwritten", traced=True),

@@ -91,15 +91,16 @@ def module_for(params: Params, target: str = "numpy") -> ModuleType:
     return _loaded[path.stem]
 
 
-def module_step(module: ModuleType, params: Params, x: np.ndarray, y: np.ndarray, learning_rate: float) -> Step:
-    """The module's ``Trainer.train_step``: ``Trainer(params)`` copies the parameters in and holds them as views."""
-    trainer = module.Trainer(params)
+def module_step(module: ModuleType, params: Params, x: np.ndarray, y: np.ndarray, learning_rate: float,
+                **options: object) -> Step:
+    """The module's ``Trainer.train_step``: ``Trainer(params, **options)`` copies the parameters in as views."""
+    trainer = module.Trainer(params, **options)
     return Step(lambda: trainer.train_step(x, y, learning_rate), trainer.copy_params)
 
 
 def make_step(params: Params, x: np.ndarray, y: np.ndarray, learning_rate: float) -> Step:
-    """One training step of the generated NumPy module."""
-    return module_step(module_for(params), params, x, y, learning_rate)
+    """One training step of the generated NumPy module on one thread (``Trainer(params, threads=1)``)."""
+    return module_step(module_for(params), params, x, y, learning_rate, threads=1)
 
 
 def gradients(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:

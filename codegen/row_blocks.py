@@ -1,0 +1,84 @@
+"""A training step's runs of row-wise calls as block functions, which ``Trainer._rows`` runs on row blocks of the batch.
+
+Scheduling only: a block's body is the calls ``codegen.inplace`` printed, as
+they are; its parameters are the batch-row arrays those calls use, which
+``_rows`` (``codegen/runtime/trainer_threads.py``) passes whole or as row
+slices.  A run of calls is a block when every call is row-wise
+(``Call.rowwise``: each row it writes depends on the same row of what it
+reads alone) and writes an array of the batch's rows; any other call (a
+product, a sum over rows, a draw, a scalar computed from arrays) runs
+between blocks, unsplit.  Bindings (``out = inp3``) and scalars read from no
+array (``_t0 = 1/N``) met inside a run move before its block.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import count
+
+from sympy import Integer, Symbol
+
+from .buffers import Call
+from .operations import Shape
+
+__all__ = ["RowBlocks", "row_blocks"]
+
+
+@dataclass(frozen=True)
+class RowBlocks:
+    """The step's lines with its runs of row-wise calls as blocks; ``widest``: columns the widest block writes a row."""
+
+    lines: list[str]
+    widest: int
+
+
+def row_blocks(calls: list[Call], shapes: Mapping[str, Shape], rows: Symbol) -> RowBlocks:
+    """``calls`` printed with each run of row-wise calls on arrays of ``rows`` rows as a block ``_rowsK``.
+
+    ``shapes`` gives the shape of every array the calls name.
+    """
+    batch = {name for name, shape in shapes.items() if shape and shape[0] == rows}
+
+    def in_block(call: Call) -> bool:
+        return (call.rowwise and call.writes in batch and isinstance(shapes[call.writes][1], int | Integer)
+                and not any(rows in shapes[name][1:] for name in call.names if name in shapes))
+
+    def before_block(call: Call) -> bool:
+        return call.binds is not None or (call.writes is None and not call.comment
+                                          and not any(shapes.get(name) for name in call.reads))
+
+    lines, widest, run, moved, numbers = [], 0, [], [], count()
+
+    def flush() -> None:
+        nonlocal widest, run, moved
+        end = len(run)
+        while end and run[end - 1].comment:  # comments of the calls after the run stay with them
+            end -= 1
+        run, moved = run[:end], moved + run[end:]
+        body = [call for call in run if not call.comment]
+        if not body:
+            lines.extend(call.text for call in run + moved)
+        else:
+            name = f"_rows{next(numbers)}"
+            arrays = list(dict.fromkeys(n for call in body for n in sorted(call.names) if n in batch))
+            width = sum(int(shapes[call.writes][1]) for call in body)
+            lines.extend(call.text for call in moved if not call.comment)
+            lines.append(f"def {name}({', '.join(arrays)}):")
+            lines.extend(f"    {call.text}" for call in run)
+            lines.append(f"self._rows({name}, {width}, {', '.join(arrays)})")
+            lines.extend(call.text for call in moved if call.comment)
+            widest = max(widest, width)
+        run, moved = [], []
+
+    for call in calls:
+        if in_block(call) or (call.comment and run):
+            run.append(call)
+        elif run and before_block(call):
+            moved.append(call)
+        else:
+            flush()
+            if call.comment:
+                run.append(call)
+            else:
+                lines.append(call.text)
+    flush()
+    return RowBlocks(lines, widest)
