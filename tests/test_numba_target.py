@@ -7,9 +7,7 @@ cached (``cache=True``) in a temporary folder, and each spec is compiled
 once for every test that reads it.
 """
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,7 @@ numba = pytest.importorskip("numba", reason="the compiled target needs the `fast
 pytest.importorskip("scipy", reason="Numba's np.dot needs scipy: pip install -e '.[fast]'")
 
 from codegen.__main__ import main  # noqa: E402
+from compiled_modules import load_compiled  # noqa: E402
 from codegen.errors import GenerationError  # noqa: E402
 from codegen.rendering import render_numba_network  # noqa: E402
 from derive.catalog.registry import CATALOG  # noqa: E402
@@ -59,13 +58,7 @@ def compiled(tmp_path_factory, monkeypatch_module):
     def build(loss: str):
         if loss not in built:
             spec = compiled_spec(loss)
-            path = folder / f"{spec.name}.py"
-            path.write_text(render_numba_network(spec, CATALOG), encoding="utf-8")
-            loader = importlib.util.spec_from_file_location(spec.name, path)
-            module = importlib.util.module_from_spec(loader)
-            sys.modules[spec.name] = module  # Numba's cache finds a compiled function's module by name
-            loader.loader.exec_module(module)
-            built[loss] = (module_of(spec), module)
+            built[loss] = (module_of(spec), load_compiled(spec, folder))
         return built[loss]
 
     return build
