@@ -9,7 +9,9 @@ planned by ``codegen.numba_plan`` and printed by ``codegen.numba_printer``
 into one ``@njit(cache=True, parallel=True)`` function.  The NumPy module
 stays the reference and what ``make generate`` writes; this one is printed on
 request and needs the ``fast`` extra (numba, and scipy, whose BLAS Numba's
-``np.dot`` calls).
+``np.dot`` calls).  Around the step the template prints what training needs
+from the NumPy module's partials (``init_params``, ``learning_rate``, the
+inference passes, a classifier's ``accuracy``) and includes its ``fit``.
 
 Supported: every catalogue activation and loss, per-neuron, shared or no
 biases, penalties, frozen layers, SGD and momentum with the learning rate
