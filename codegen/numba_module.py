@@ -47,12 +47,12 @@ def require_numba() -> None:
 
 
 def unsupported(spec: NetworkSpec) -> str | None:
-    """The first construct of ``spec`` the compiled target cannot print, as ``layers[k].field``, else None."""
+    """The first construct of ``spec`` the compiled target cannot print, as ``layers[k].field (why)``, else None."""
     for k, layer in enumerate(spec.layers):
         if layer.batch_norm:
-            return f"layers[{k}].batch_norm (batch normalisation)"
+            return f"layers[{k}].batch_norm (batch normalisation: its batch and running statistics are not compiled)"
         if layer.dropout:
-            return f"layers[{k}].dropout (dropout)"
+            return f"layers[{k}].dropout (dropout: its random masks are not compiled)"
     return None
 
 

@@ -137,6 +137,19 @@ def test_an_unsupported_layer_is_refused_naming_it(field, value, named):
         render_numba_network(spec, CATALOG)
 
 
+@pytest.mark.parametrize("field, value, reason", [("batch_norm", "true", "statistics are not compiled"),
+                                                   ("dropout", "0.2", "masks are not compiled")])
+def test_the_command_refuses_an_unsupported_layer_in_one_line_naming_it_and_why(tmp_path, capsys, field, value,
+                                                                                  reason):
+    spec = tmp_path / "refused.toml"
+    spec.write_text(f'inputs = 2\nloss = "mse"\n[[layers]]\nunits = 3\nactivation = "relu"\n{field} = {value}\n'
+                    '[[layers]]\nunits = 1\nactivation = "linear"\n', encoding="utf-8")
+    assert main(["network", str(spec), "-o", str(tmp_path / "refused.py"), "--target", "numba"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and f"layers[0].{field} (" in error and reason in error
+    assert not (tmp_path / "refused.py").exists()
+
+
 def test_the_command_writes_a_compiled_module(tmp_path):
     output = tmp_path / "tiny_numba.py"
     assert main(["network", str(EXAMPLE2), "-o", str(output), "--target", "numba"]) == 0
