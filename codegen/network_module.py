@@ -83,20 +83,17 @@ class StageFunction:
 class NetworkModule:
     """Everything the network template lays out.
 
-    ``description`` is the spec's, escaped for the module's docstring.
-    ``layers``: each layer's number (from 1) and its parameters; ``frozen``: those with ``trainable = false``.
-
-    ``helpers`` are private functions the printed code calls (``_sigmoid``, ``_shift_rows``);
-    ``initial`` names each array, the private initialiser function that
-    fills it and the table of its shape (``PARAMETERS`` or ``STATISTICS``); ``state`` holds the statements of the optimiser's initial
-    state (empty for plain gradient descent); ``schedule`` the statements and
-    result of the learning rate at ``epoch``.  A classifier (a classification
-    loss) has ``classes``, its number of classes (2 for a single binary
-    output), ``probabilities``, the printed probability map of ``out``,
-    ``takes``, what its loss takes (``one_hot_logits``...), and for a single
-    binary output ``threshold``; all None for a regression loss.  ``runtime`` holds the source
-    of each piece of ``NETWORK_RUNTIME``, the gradient check's formulas
-    (``central_difference``, ``relative_error``) printed into it.
+    ``description`` is the spec's, escaped for the module's docstring; ``reduction`` the loss's when the
+    spec sets one; ``layers`` each layer's number (from 1) and parameters; ``frozen`` those with
+    ``trainable = false``.  ``helpers`` are private functions the printed code calls (``_sigmoid``);
+    ``initial`` names each array, the private initialiser function that fills it and the table of its
+    shape (``PARAMETERS`` or ``STATISTICS``); ``state`` holds the statements of the optimiser's initial
+    state (empty for plain gradient descent); ``schedule`` the statements and result of the learning
+    rate at ``epoch``.  A classifier (a classification loss) has ``classes``, its number of classes (2
+    for a single binary output), ``probabilities``, the printed probability map of ``out``, ``takes``,
+    what its loss takes (``one_hot_logits``...), and for a single binary output ``threshold``; all
+    None for a regression loss.  ``runtime`` holds the source of each piece of ``NETWORK_RUNTIME``,
+    the gradient check's formulas (``central_difference``, ``relative_error``) printed into it.
     """
 
     name: str
@@ -104,6 +101,7 @@ class NetworkModule:
     source: str
     architecture: str
     loss: str
+    reduction: str | None
     inputs: int
     outputs: int
     learning_rate: float
@@ -167,7 +165,8 @@ def network_module(program: Program) -> NetworkModule:
     formulas = {"_central_difference": Body().code(CENTRAL_DIFFERENCE), "_relative_error": Body().code(RELATIVE_ERROR)}
     return NetworkModule(
         name=spec.name, description=docstring_text(spec.description), source=spec.source,
-        architecture=" -> ".join(widths), loss=spec.loss, inputs=spec.inputs, outputs=spec.layers[-1].units,
+        architecture=" -> ".join(widths), loss=spec.loss,
+        reduction=spec.loss_reduction and spec.loss_reduction.value, inputs=spec.inputs, outputs=spec.layers[-1].units,
         learning_rate=spec.learning_rate, momentum=spec.optimizer.momentum,
         schedule_kind=spec.optimizer.schedule.kind.value,
         parameters=[(p.name, p.shape) for p in program.parameters],

@@ -61,6 +61,13 @@ BAD_EXTENSIONS = {
     "unprintable": ("from sympy import besselj\nfrom derive.core.symbols import x\n"
                     "register_activation('bessel', besselj(0, x))\n", "activation 'bessel' cannot be printed as NumPy"),
     "name clash": ("from derive.core.symbols import x\nregister_activation('sigmoid', x)\n", "already taken"),
+    "loss without prediction": ("from derive.catalog.registry import register_loss\n"
+                                "from derive.core.symbols import target\nregister_loss('bad', target**2)\n",
+                                "loss 'bad': the cost per entry target**2 does not depend on prediction"),
+    "unprintable loss": ("from sympy import besselj\nfrom derive.catalog.registry import register_loss\n"
+                         "from derive.core.symbols import prediction, target\n"
+                         "register_loss('bessel', besselj(0, prediction - target))\n",
+                         "loss 'bessel' cannot be printed as NumPy"),
 }
 
 

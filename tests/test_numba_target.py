@@ -17,9 +17,9 @@ numba = pytest.importorskip("numba", reason="the compiled target needs the `fast
 pytest.importorskip("scipy", reason="Numba's np.dot needs scipy: pip install -e '.[fast]'")
 
 from codegen.__main__ import main  # noqa: E402
-from compiled_modules import load_compiled  # noqa: E402
 from codegen.errors import GenerationError  # noqa: E402
 from codegen.rendering import render_numba_network  # noqa: E402
+from compiled_modules import load_compiled  # noqa: E402
 from derive.catalog.registry import CATALOG  # noqa: E402
 from network_modules import module_of, spec_of  # noqa: E402
 from test_random_networks import ACTIVATIONS, LOSSES, PROBABILITIES, targets  # noqa: E402
@@ -28,8 +28,9 @@ ROWS, STEPS, RTOL = 37, 3, 1e-12
 EXAMPLE2 = Path(__file__).resolve().parent.parent / "specs" / "example2.toml"
 
 
-def compiled_spec(loss: str):
-    """A 3-layer spec for ``loss``; over the losses the activations, bias kinds and penalties take turns."""
+def compiled_spec(loss: str, reduction: str | None = None):
+    """A 3-layer spec for ``loss`` (with ``reduction`` when given); over the losses the activations, bias kinds
+    and penalties take turns."""
     k = LOSSES.index(loss)
     kinds, penalties = ["per_neuron", "shared", "none"], ["none", *CATALOG.names("penalty")]
     layers = [{"units": 2 + (k + j) % 3, "activation": ACTIVATIONS[(3 * k + j) % len(ACTIVATIONS)],
@@ -41,6 +42,8 @@ def compiled_spec(loss: str):
     if CATALOG.get(loss).inputs in PROBABILITIES:
         layers[-1]["activation"] = "sigmoid"
     data = {"name": f"compiled_{loss}", "inputs": 4, "layers": layers, "loss": loss}
+    if reduction is not None:
+        data.update(name=f"compiled_{loss}_{reduction}", loss_reduction=reduction)
     if k % 2:
         data["optimizer"] = {"name": "momentum", "momentum": 0.7}
     if k == 3:
@@ -50,16 +53,16 @@ def compiled_spec(loss: str):
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory, monkeypatch_module):
-    """``loss`` -> (the NumPy module's names, the compiled module), each compiled at most once."""
+    """``loss`` (and a reduction) -> (the NumPy module's names, the compiled module), each compiled at most once."""
     folder = tmp_path_factory.mktemp("compiled")
     monkeypatch_module.setattr(numba.config, "CACHE_DIR", str(folder / "cache"))
     built = {}
 
-    def build(loss: str):
-        if loss not in built:
-            spec = compiled_spec(loss)
-            built[loss] = (module_of(spec), load_compiled(spec, folder))
-        return built[loss]
+    def build(loss: str, reduction: str | None = None):
+        if (loss, reduction) not in built:
+            spec = compiled_spec(loss, reduction)
+            built[loss, reduction] = (module_of(spec), load_compiled(spec, folder))
+        return built[loss, reduction]
 
     return build
 
@@ -80,9 +83,12 @@ def trainers(modules, seed=0):
     return reference["Trainer"](params), module.Trainer(params), x, rng
 
 
-@pytest.mark.parametrize("loss", LOSSES)
-def test_costs_gradients_and_parameters_agree_with_the_numpy_target(compiled, loss):
-    numpy_trainer, compiled_trainer, x, rng = trainers(compiled(loss))
+@pytest.mark.parametrize(("loss", "reduction"), [
+    *((loss, None) for loss in LOSSES),
+    ("squared_error", "mean_over_samples"), ("huber", "sum"), ("softmax_neg_log_likelihood", "sum"),
+])
+def test_costs_gradients_and_parameters_agree_with_the_numpy_target(compiled, loss, reduction):
+    numpy_trainer, compiled_trainer, x, rng = trainers(compiled(loss, reduction))
     y = targets(loss, rng, ROWS)
     for _ in range(STEPS):
         expected, cost = numpy_trainer.train_step(x, y, 0.05), compiled_trainer.train_step(x, y, 0.05)

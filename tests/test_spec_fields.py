@@ -9,7 +9,7 @@ import pytest
 from codegen.generate import render_network
 from derive.catalog.standard import CATALOG
 from derive.program.named_specs import load_program
-from derive.spec.model import BiasKind, OptimizerName, ScheduleKind, ScheduleSpec, Vocabulary
+from derive.spec.model import BiasKind, OptimizerName, Reduction, ScheduleKind, ScheduleSpec, Vocabulary
 from derive.spec.network_spec import _LAYER, _TOP, SPEC_DIR, SpecError, load_spec, parse_spec
 from derive.spec.training import _OPTIMIZER_FIELDS, _SCHEDULE_FIELDS
 
@@ -23,6 +23,7 @@ description = "every field of a spec"
 inputs = 4
 loss = "huber"
 loss_params = { delta = 2.0 }
+loss_reduction = "mean_over_samples"
 
 [[layers]]
 inputs = 4
@@ -103,6 +104,7 @@ def test_full_spec_reads_every_field(tmp_path: Path):
     spec = load_spec(path, VOCABULARY)
     first, second = spec.layers
     assert (spec.name, spec.inputs, spec.loss, spec.loss_params) == ("full", 4, "huber", {"delta": 2.0})
+    assert spec.loss_reduction is Reduction.MEAN_OVER_SAMPLES
     assert (first.units, first.activation, first.activation_params) == (3, "leaky_relu", {"alpha": 0.2})
     assert (first.bias, first.weight_init, first.bias_init) == (BiasKind.SHARED, "he_normal", "ones")
     assert (first.dropout, first.batch_norm, first.trainable) == (0.25, False, True)

@@ -5,7 +5,7 @@ folder of the working folder, never one of symprop's installation), then
 every file named in the ``SYMPROP_EXTENSIONS`` environment variable (paths
 separated by ``os.pathsep``), is run once, in that order, the first time the
 catalogue is read; ``symprop.locations.extension_files`` lists them.  A file
-adds items with ``derive.catalog.registry.register_activation``;
+adds items with ``derive.catalog.registry.register_activation`` and ``register_loss``;
 ``make generate``, the tests and ``python -m derive latex`` then all see them.
 """
 

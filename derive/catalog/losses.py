@@ -1,7 +1,8 @@
 """Losses: a scalar cost over targets and predictions, with its derived gradient.
 
-A cost is written with explicit sums over samples ``n`` and features ``i``,
-so its reduction (sum, mean over the batch, or mean over every entry) is
+A loss is stated as its cost per entry ``[n, i]`` and a reduction; the cost
+is that per-entry cost summed over samples ``n`` and features ``i`` and
+divided as the reduction says (by 1, ``N*C`` or ``N``), so the reduction is
 part of the mathematics and the gradient ``d cost / d predictions[m, j]``
 carries it, ``1/N`` or ``1/(N*C)`` included.  A fused loss (a loss of an
 activation of logits) is derived as one composition and computed in an
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from sympy import Expr, Float, Indexed, IndexedBase, Rational, Symbol, diff, expand_log, log, sympify
+from sympy import Expr, Float, Indexed, IndexedBase, Integer, Rational, Sum, Symbol, diff, expand_log, log, sympify
 
 from derive.catalog.activations import Parameter, numeric, parameters_of
 from derive.core.errors import DefinitionError
@@ -20,11 +21,15 @@ from derive.core.indexing import drop_range_guards, entrywise_gradient
 from derive.core.proof import prove_equal
 from derive.core.functions import XLogY, unscaled
 from derive.core.stable_forms import Shifted, shift_by_row_max
-from derive.core.symbols import C, N, j, m
+from derive.core.symbols import C, N, i, j, m, n
 from derive.core.shortest_form import shortest_form
 from derive.core.shown_as_math import ShownAsMath
+from derive.spec.model import Reduction
 
-__all__ = ["Inputs", "Loss", "loss", "fused", "by_row_max", "elementwise_stable", "BINARY_THRESHOLD"]
+__all__ = [
+    "Inputs", "Loss", "loss", "fused", "reduced", "divisor", "by_row_max", "elementwise_stable",
+    "BINARY_THRESHOLD", "REDUCTION_MEANING",
+]
 
 #: The probability p of class 1 of a single binary output at which both classes are as probable, p = 1 - p:
 #: a classifier's class is 1 from there up.
@@ -61,6 +66,8 @@ class Inputs(str, Enum):
 class Loss(ShownAsMath):
     """A cost and its gradient with respect to the predictions (indexed ``[m, j]``).
 
+    ``cost`` is ``per_entry`` (at ``[n, i]``) reduced by ``reduction`` (``reduced``).
+
     ``gradient`` is what ``sympy.diff`` gives, for any targets: no assumption
     about them simplifies it.  The ``*_computed_as`` forms are what code evaluates.
     ``probabilities`` is a classification loss's probability map: entry
@@ -74,6 +81,8 @@ class Loss(ShownAsMath):
     predictions: IndexedBase
     params: tuple[Parameter, ...]
     inputs: Inputs
+    per_entry: Expr
+    reduction: Reduction
     cost: Expr
     gradient: Expr
     cost_computed_as: Shifted
@@ -81,6 +90,32 @@ class Loss(ShownAsMath):
     doc: str
     probabilities: Expr | None = None
     probabilities_computed_as: Shifted | None = None
+
+
+#: What the sum over every entry is divided by, for each reduction.
+_DIVISORS = {Reduction.SUM: Integer(1), Reduction.MEAN: N * C, Reduction.MEAN_OVER_SAMPLES: N}
+#: Each reduction in words, as documents and error messages say it.
+REDUCTION_MEANING = {
+    Reduction.SUM: "summed over every entry",
+    Reduction.MEAN: "averaged over every entry",
+    Reduction.MEAN_OVER_SAMPLES: "summed over the outputs of each sample and averaged over the samples",
+}
+
+
+def divisor(reduction: Reduction) -> Expr:
+    """What ``reduction`` divides the sum over every entry by: 1, ``N*C`` or ``N``."""
+    return _DIVISORS[reduction]
+
+
+def reduced(per_entry: Expr, reduction: Reduction) -> Expr:
+    """The cost of ``per_entry`` (an expression at ``[n, i]``): its sum over every entry over ``divisor(reduction)``.
+
+    A constant factor of ``per_entry``, its sign included, is written outside the sum.
+    """
+    coefficient, term = per_entry.as_coeff_Mul()
+    if term.could_extract_minus_sign():
+        coefficient, term = -coefficient, -term
+    return coefficient * Sum(term, (i, 0, C - 1), (n, 0, N - 1)) / divisor(reduction)
 
 
 #: Turns a cost or gradient into the form code evaluates (see ``by_row_max``).
@@ -99,8 +134,9 @@ def by_row_max(expr: Expr, predictions: IndexedBase, item: str) -> Shifted:
 
 def loss(
     name: str,
-    cost: Expr,
+    per_entry: Expr,
     *,
+    reduction: Reduction,
     targets: IndexedBase,
     predictions: IndexedBase,
     inputs: Inputs,
@@ -111,19 +147,20 @@ def loss(
     probabilities: Expr | None = None,
     doc: str = "",
 ) -> Loss:
-    """Derive the gradient of ``cost`` with respect to ``predictions[m, j]``.
+    """Derive the cost of ``per_entry`` reduced by ``reduction`` and its gradient with respect to ``predictions[m, j]``.
 
     ``probabilities``, required of a classification loss and refused for a
     regression one, is the probability entry ``[m, j]`` over ``predictions``
     (``predictions[m, j]`` itself when the predictions are probabilities).
 
-    ``cost_computed_as`` and ``gradient_computed_as``, given the cost and the
-    derived gradient, return an equal form of it, each more accurate
+    ``cost_computed_as`` and ``gradient_computed_as``, given the reduced cost
+    and the derived gradient, return an equal form of it, each more accurate
     in floating point (``ScaledDifference`` for a difference that may
     overflow); each is proven equal first.
     """
     item = f"loss {name!r}"
-    cost = sympify(cost)
+    per_entry = sympify(per_entry)
+    cost = reduced(per_entry, reduction)
     parameters = parameters_of(item, params or {})
     stray = sorted(str(s) for s in cost.free_symbols if not _allowed(s, targets, predictions, parameters))
     if stray:
@@ -141,6 +178,8 @@ def loss(
         predictions=predictions,
         params=parameters,
         inputs=inputs,
+        per_entry=per_entry,
+        reduction=reduction,
         cost=cost,
         gradient=gradient,
         cost_computed_as=stabilise(_proven(item, "cost", cost, cost_computed_as), predictions, item),
@@ -161,7 +200,7 @@ def fused(
     gradient_computed_as: Callable[[Expr], Expr] | None = None,
     doc: str = "",
 ) -> Loss:
-    """The loss of ``outer`` applied to ``inner(logits)``, derived as one composition.
+    """The loss of ``outer`` applied to ``inner(logits)``, derived as one composition with ``outer``'s reduction.
 
     ``inner(logits, row, column)`` is the activation's output entry at
     ``[row, column]`` over the logits array.  Its outputs must be positive
@@ -169,13 +208,13 @@ def fused(
     expands into log-sum-exp or softplus forms.
     """
     logits = outer.predictions
-    cost = outer.cost.replace(
+    per_entry = outer.per_entry.replace(
         lambda a: isinstance(a, Indexed) and a.base == outer.predictions,
         lambda a: inner(logits, *a.indices),
     )
-    cost = cost.replace(XLogY, lambda a, b: a * log(b))
+    per_entry = per_entry.replace(XLogY, lambda a, b: a * log(b))
     return loss(
-        name, cost, targets=outer.targets, predictions=logits, inputs=inputs,
+        name, per_entry, reduction=outer.reduction, targets=outer.targets, predictions=logits, inputs=inputs,
         params={p.symbol: p.default for p in outer.params},
         stabilise=stabilise, gradient_computed_as=gradient_computed_as, doc=doc,
         probabilities=inner(logits, m, j),

@@ -1,12 +1,15 @@
 """The catalogue: every named activation, vector function and loss, derived on demand.
 
 Built-in items are registered as recipes and derived the first time they are
-asked for, so looking up one item does not derive them all.  Users add their
-own with ``register_activation`` (see the README), which derives at once so
-a bad definition fails where it is written.
+asked for, so looking up one item does not derive them all.  A loss's recipe
+derives it under any reduction (``Catalog.loss``).  Users add their own
+items with ``register_activation`` and ``register_loss`` (see the README),
+which derive at once so a bad definition fails where it is written.
 """
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from functools import partial
 from typing import Literal
 
 from sympy import Expr, Symbol
@@ -14,15 +17,16 @@ from sympy import Expr, Symbol
 from derive.catalog.activations import Activation, elementwise
 from derive.catalog.cache import cached
 from derive.core.errors import DefinitionError
+from derive.catalog.entry_losses import entry_loss, reduction_named
 from derive.core.suggestions import unknown_name
 from derive.catalog.extensions import run_extensions
 from derive.catalog.initializers import Initializer
-from derive.catalog.losses import Loss
+from derive.catalog.losses import REDUCTION_MEANING, Loss
 from derive.catalog.penalties import Penalty
 from derive.catalog.vector_functions import VectorFunction
-from derive.spec.model import Vocabulary
+from derive.spec.model import Reduction, Vocabulary
 
-__all__ = ["Catalog", "CATALOG", "Kind", "register_activation"]
+__all__ = ["Catalog", "CATALOG", "Kind", "register_activation", "register_loss"]
 
 Kind = Literal["activation", "vector", "loss", "penalty", "initializer"]
 #: Ends a catalogue KeyError: the other names ``symprop list`` prints are fetched elsewhere.
@@ -39,6 +43,8 @@ class Catalog:
     def __init__(self, load_extensions: Callable[[], None] | None = None) -> None:
         self._recipes: dict[str, tuple[Kind, Callable[[], Item]]] = {}
         self._derived: dict[str, Item] = {}
+        self._reducers: dict[str, Callable[[Reduction], Loss]] = {}
+        self._reduced: dict[tuple[str, Reduction], Loss] = {}
         self._load_extensions = load_extensions
         self._read = False
 
@@ -65,6 +71,32 @@ class Catalog:
                 "choose a name not in the catalogue",
             )
         self._recipes[name] = (kind, (lambda: cached(name, recipe)) if cache and not self._read else recipe)
+
+    def add_loss(
+        self, name: str, reduction: Reduction, recipe: Callable[[Reduction], Loss], *, cache: bool = False,
+    ) -> None:
+        """Register a loss whose ``recipe`` derives it under any reduction; ``reduction`` is its own.
+
+        ``cache`` keeps each reduction's derivation on disk, as ``add`` does.
+        """
+        self.add("loss", name, partial(recipe, reduction), cache=cache)
+        if cache and not self._read:
+            self._reducers[name] = lambda other: cached(f"{name}.{other.value}", partial(recipe, other))
+        else:
+            self._reducers[name] = recipe
+
+    def loss(self, name: str, reduction: Reduction | None = None) -> Loss:
+        """The loss ``name`` under ``reduction``; under its own reduction when None."""
+        if self.kind(name) != "loss":
+            raise KeyError(f"{name!r} is not a loss; losses: {', '.join(self.names('loss'))}")
+        own = self.get(name)
+        if reduction is None or reduction is own.reduction:
+            return own
+        if (name, reduction) not in self._reduced:
+            derived = self._reducers[name](reduction)
+            doc = f"{name}'s cost per entry, {derived.per_entry}, {REDUCTION_MEANING[reduction]}."
+            self._reduced[name, reduction] = replace(derived, doc=doc)
+        return self._reduced[name, reduction]
 
     def get(self, name: str) -> Item:
         """The derived item called ``name``; KeyError suggests the closest names and lists them all."""
@@ -137,3 +169,28 @@ def register_activation(
     activation = elementwise(name, definition, params=params, computed_as=computed_as, doc=doc)
     catalog.add("activation", name, lambda: activation)
     return activation
+
+
+def register_loss(
+    name: str,
+    per_entry_cost: Expr,
+    reduction: Reduction | str = "mean",
+    *,
+    params: Mapping[Symbol, float] | None = None,
+    doc: str = "",
+    catalog: Catalog = CATALOG,
+) -> Loss:
+    """Add a regression loss whose cost at each entry is ``per_entry_cost``, reduced by ``reduction``.
+
+    ``per_entry_cost`` uses ``derive.core.symbols.target`` and ``prediction``
+    (or any ``Symbol`` of those names) and the parameters in ``params``
+    (``{Symbol: default}``); ``reduction`` is ``"sum"``, ``"mean"`` or
+    ``"mean_over_samples"``, which a spec's ``loss_reduction`` may change.
+    The cost and its gradient are derived now, so a bad definition fails here
+    with a ``DefinitionError``.  Call it from a file in ``extensions/`` (see the README).
+    """
+    own = reduction_named(f"loss {name!r}", reduction)
+    derived = entry_loss(name, per_entry_cost, own, params=params, doc=doc)
+    catalog.add_loss(name, own, lambda other: derived if other is own else entry_loss(
+        name, per_entry_cost, other, params=params, doc=doc))
+    return derived

@@ -50,8 +50,8 @@ def register_builtins(catalog: Catalog = CATALOG) -> None:
         catalog.add("activation", name, recipe, cache=True)
     for name, recipe in VECTOR_FUNCTIONS.items():
         catalog.add("vector", name, recipe, cache=True)
-    for name, loss_recipe in LOSSES.items():
-        catalog.add("loss", name, partial(loss_recipe, catalog), cache=True)
+    for name, (reduction, loss_recipe) in LOSSES.items():
+        catalog.add_loss(name, reduction, partial(loss_recipe, catalog), cache=True)
     for recipe in _penalties():
         catalog.add("penalty", recipe.args[0], recipe, cache=True)
     for recipe in _initializers():

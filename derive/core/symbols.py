@@ -9,13 +9,17 @@ relies on this convention to turn sums over an index into sums over an axis.
 from sympy import IndexedBase, Symbol
 
 __all__ = [
-    "x", "y", "N", "C", "n", "m", "i", "j", "k",
+    "x", "y", "target", "prediction", "N", "C", "n", "m", "i", "j", "k",
     "sample_indices", "feature_indices", "indexed",
 ]
 
 #: Input and output of an elementwise function ``y = f(x)``.
 x = Symbol("x", real=True)
 y = Symbol("y", real=True)
+
+#: A loss's target and prediction at one entry: the symbols of a cost per entry (``register_loss``).
+target = Symbol("target", real=True)
+prediction = Symbol("prediction", real=True)
 
 #: Batch size (rows) and number of features or classes (columns).
 N = Symbol("N", integer=True, positive=True)

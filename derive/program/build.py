@@ -37,7 +37,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     """Derive every forward, loss, gradient and update assignment of ``spec``."""
     layers = spec.layers
     activations = tuple(catalog.get(layer.activation) for layer in layers)
-    loss: Loss = catalog.get(spec.loss)
+    loss: Loss = catalog.loss(spec.loss, spec.loss_reduction)
     names = _layer_names(spec)
     parameters, statistics, forward, backward, penalty, running = [], [], [], [], [], []
     rules = []

@@ -1,6 +1,7 @@
 """The proof ledger: every form that reaches a printer, with how it is discharged.
 
-Assembled by walking the catalogue (extensions included), the numeric
+Assembled by walking the catalogue (extensions included; each loss under
+every reduction a spec may choose), the numeric
 rewrites, the layers and optimisers and the networks in ``specs/``, on top of
 ``derive.core.core_ledger``.  ``python -m derive proofs`` prints it and
 ``tests/test_proofs.py`` discharges each obligation.
@@ -28,6 +29,7 @@ from derive.core.stable_forms import (
 from derive.core.symbols import C, i, j, m, n, x, y
 from derive.catalog.activations import numeric
 from derive.program.ledger_layers import layer_obligations, network_obligations, numeric_obligations
+from derive.spec.model import Reduction
 
 __all__ = ["ledger", "catalogue_obligations"]
 
@@ -51,6 +53,9 @@ def catalogue_obligations(catalog: Catalog) -> list[Obligation]:
                                      f"no obligations for a {type(item).__name__}: add them", lambda: False))
         else:
             result += walker(item)
+        if isinstance(item, Loss):
+            result += [obligation for other in Reduction if other is not item.reduction
+                       for obligation in _loss(catalog.loss(name, other), f" with reduction {other.value}")]
     return result
 
 
@@ -167,13 +172,15 @@ def _vector(v: VectorFunction) -> list[Obligation]:
     ]
 
 
-def _loss(loss: Loss) -> list[Obligation]:
-    item = f"loss {loss.name}"
+def _loss(loss: Loss, variant: str = "") -> list[Obligation]:
+    """A loss's cost, gradient and computed forms; ``variant`` names a reduction other than the loss's own."""
+    item = f"loss {loss.name}{variant}"
     p = loss.predictions
     rederived = lambda: shortest_form(  # noqa: E731
         entrywise_gradient(loss.cost, p) or drop_range_guards(diff(loss.cost, p[m, j]).doit()))
     return [
-        defined(item, "cost", loss.cost, "the catalogue's definition"),
+        defined(item, "cost", loss.cost,
+                "the catalogue's cost per entry with this reduction" if variant else "the catalogue's definition"),
         derived(item, "gradient", loss.gradient, rederived, "sympy.diff of the cost, entry by entry"),
         _shifted(item, "cost_computed_as", loss.cost_computed_as, loss.cost, p),
         _shifted(item, "gradient_computed_as", loss.gradient_computed_as, loss.gradient, p),

@@ -8,7 +8,7 @@ loads on first use, so the layers, which need only the records, never load it.
 from importlib import import_module
 
 from derive.spec.model import (
-    BiasKind, LayerSpec, NetworkSpec, OptimizerName, OptimizerSpec, ScheduleKind, ScheduleSpec, Vocabulary,
+    BiasKind, LayerSpec, NetworkSpec, OptimizerName, OptimizerSpec, Reduction, ScheduleKind, ScheduleSpec, Vocabulary,
 )
 
 #: Names read from ``derive.spec.network_spec`` when first asked for.
@@ -18,8 +18,8 @@ _READING = (
 )
 
 __all__ = [
-    "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "OptimizerSpec", "ScheduleKind", "ScheduleSpec",
-    "Vocabulary", *_READING,
+    "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "OptimizerSpec", "Reduction", "ScheduleKind",
+    "ScheduleSpec", "Vocabulary", *_READING,
 ]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 __all__ = [
-    "Vocabulary", "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "ScheduleKind", "ScheduleSpec",
+    "Vocabulary", "BiasKind", "LayerSpec", "NetworkSpec", "OptimizerName", "Reduction", "ScheduleKind", "ScheduleSpec",
     "OptimizerSpec",
 ]
 
@@ -66,6 +66,18 @@ class Vocabulary:
     parameters: Callable[[str], Mapping[str, bool]]
 
 
+class Reduction(str, Enum):
+    """How a loss's costs per entry become one number (``docs/specs.md``, "Reductions").
+
+    ``sum`` sums them; ``mean`` averages them over every entry; ``mean_over_samples``
+    sums each sample's and averages those over the samples.
+    """
+
+    SUM = "sum"
+    MEAN = "mean"
+    MEAN_OVER_SAMPLES = "mean_over_samples"
+
+
 class BiasKind(str, Enum):
     """How a layer's bias is shaped: one per neuron, one shared by the layer, or none."""
 
@@ -99,7 +111,10 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """A feed-forward network, its loss, its optimiser and optional worked example."""
+    """A feed-forward network, its loss, its optimiser and optional worked example.
+
+    ``loss_reduction`` is the reduction the spec sets, or None for the loss's own.
+    """
 
     name: str
     description: str
@@ -110,6 +125,7 @@ class NetworkSpec:
     optimizer: OptimizerSpec
     example: dict[str, list] | None
     source: str
+    loss_reduction: Reduction | None = None
 
     @property
     def learning_rate(self) -> float:

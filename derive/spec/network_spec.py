@@ -19,7 +19,7 @@ from pathlib import Path
 
 from derive.spec.toml_file import MAX_FILE_BYTES, read_toml
 from derive.spec.reader import ANY_NUMBER, NON_NEGATIVE, POSITIVE, PROBABILITY, Reader, SpecError, finite, one_line, shown
-from derive.spec.model import BiasKind, LayerSpec, NetworkSpec, Vocabulary
+from derive.spec.model import BiasKind, LayerSpec, NetworkSpec, Reduction, Vocabulary
 from derive.spec.training import read_optimizer
 from symprop.locations import SPECS
 
@@ -50,7 +50,7 @@ def load_spec(path: Path, vocabulary: Vocabulary, *, display: str | None = None)
     return parse_spec(read_toml(path, source), vocabulary, source=source, default_name=path.stem)
 
 
-_TOP = ("name", "description", "inputs", "layers", "loss", "loss_params", "optimizer", "example")
+_TOP = ("name", "description", "inputs", "layers", "loss", "loss_params", "loss_reduction", "optimizer", "example")
 _LAYER = (
     "inputs", "units", "activation", "activation_params", "bias", "weight_init", "bias_init", "dropout",
     "batch_norm", "penalty", "penalty_strength", "trainable",
@@ -94,6 +94,7 @@ def parse_spec(data: dict, vocabulary: Vocabulary, *, source: str, default_name:
         layers=tuple(layers),
         loss=loss,
         loss_params=_read_params(top, "loss_params", loss, vocabulary),
+        loss_reduction=_read_reduction(top),
         optimizer=read_optimizer(top),
         example=top.get("example", dict, None),
         source=source,
@@ -101,6 +102,13 @@ def parse_spec(data: dict, vocabulary: Vocabulary, *, source: str, default_name:
     if spec.example is not None:
         _check_example(spec)
     return spec
+
+
+def _read_reduction(top: Reader) -> Reduction | None:
+    """The loss's reduction the spec sets, or None to keep the loss's own."""
+    if "loss_reduction" not in top.table:
+        return None
+    return Reduction(top.choice("loss_reduction", [r.value for r in Reduction]))
 
 
 def _read_name(top: Reader, default_name: str) -> str:

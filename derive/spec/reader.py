@@ -97,6 +97,15 @@ def finite(value: int | float) -> bool:
         return False
 
 
+def _did_you_mean(value: str, accepted: list[str]) -> str:
+    """``"; did you mean 'relu'?"`` naming the accepted string ``value`` was probably meant as, or ``""``.
+
+    The same string but for case comes first, then the closest by ``difflib``.
+    """
+    close = [a for a in accepted if a.casefold() == value.casefold()] or difflib.get_close_matches(value, accepted, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def type_name(value: Any) -> str:
     """The TOML name of a parsed value's type, for error messages."""
     return {dict: "table", list: "array", str: "string", bool: "boolean", int: "integer", float: "float"}.get(
@@ -119,10 +128,8 @@ class Reader:
         fields = sorted(fields)
         unknown = sorted(set(table) - set(fields))
         if unknown:
-            close = difflib.get_close_matches(unknown[0], fields, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
             key = unknown[0] if len(unknown[0]) <= 40 and set(unknown[0]) <= _PLAIN_KEY else shown(unknown[0])
-            raise self.error(key, f"unknown {noun}{hint}", ", ".join(fields) or "none")
+            raise self.error(key, f"unknown {noun}{_did_you_mean(unknown[0], fields)}", ", ".join(fields) or "none")
         self.table = table
 
     def field(self, key: str) -> str:
@@ -150,12 +157,12 @@ class Reader:
         return value
 
     def choice(self, key: str, choices: Iterable[str], default: Any = ...) -> str:
-        """A string that must be one of ``choices``."""
+        """A string that must be one of ``choices``; an unknown one is told the closest choice."""
         choices = list(choices)
         accepted = ", ".join(choices)
         value = self.get(key, str, default, accepted)
         if value not in choices:
-            raise self.error(key, f"unknown value {shown(value)}", accepted)
+            raise self.error(key, f"unknown value {shown(value)}{_did_you_mean(value, choices)}", accepted)
         return value
 
     def number(self, key: str, interval: Interval, default: Any = ...) -> float:
