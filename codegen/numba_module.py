@@ -9,7 +9,9 @@ planned by ``codegen.numba_plan`` and printed by ``codegen.numba_printer``
 into one ``@njit(cache=True, parallel=True)`` function.  The NumPy module
 stays the reference and what ``make generate`` writes; this one is printed on
 request and needs the ``fast`` extra (numba, and scipy, whose BLAS Numba's
-``np.dot`` calls).
+``np.dot`` calls).  Around the step the template prints what training needs
+from the NumPy module's partials (``init_params``, ``learning_rate``, the
+inference passes, a classifier's ``accuracy``) and includes its ``fit``.
 
 Supported: every catalogue activation and loss, per-neuron, shared or no
 biases, penalties, frozen layers, SGD and momentum with the learning rate
@@ -45,12 +47,12 @@ def require_numba() -> None:
 
 
 def unsupported(spec: NetworkSpec) -> str | None:
-    """The first construct of ``spec`` the compiled target cannot print, as ``layers[k].field``, else None."""
+    """The first construct of ``spec`` the compiled target cannot print, as ``layers[k].field (why)``, else None."""
     for k, layer in enumerate(spec.layers):
         if layer.batch_norm:
-            return f"layers[{k}].batch_norm (batch normalisation)"
+            return f"layers[{k}].batch_norm (batch normalisation: its batch and running statistics are not compiled)"
         if layer.dropout:
-            return f"layers[{k}].dropout (dropout)"
+            return f"layers[{k}].dropout (dropout: its random masks are not compiled)"
     return None
 
 

@@ -1,16 +1,12 @@
 """``frozen=`` on the compiled target's ``Trainer.train_step``: as on the NumPy module's, to a relative 1e-12."""
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
 
 numba = pytest.importorskip("numba", reason="the compiled target needs the `fast` extra: pip install -e '.[fast]'")
 pytest.importorskip("scipy", reason="Numba's np.dot needs scipy: pip install -e '.[fast]'")
 
-from codegen.rendering import render_numba_network  # noqa: E402
-from derive.catalog.registry import CATALOG  # noqa: E402
+from compiled_modules import load_compiled  # noqa: E402
 from network_modules import module_of, spec_of  # noqa: E402
 
 SPEC = spec_of({"name": "compiled_freezing", "inputs": 3, "loss": "mse",
@@ -27,13 +23,7 @@ def modules(tmp_path_factory):
     folder = tmp_path_factory.mktemp("compiled_freezing")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(numba.config, "CACHE_DIR", str(folder / "cache"))
-        path = folder / f"{SPEC.name}.py"
-        path.write_text(render_numba_network(SPEC, CATALOG), encoding="utf-8")
-        loader = importlib.util.spec_from_file_location(SPEC.name, path)
-        module = importlib.util.module_from_spec(loader)
-        sys.modules[SPEC.name] = module  # Numba's cache finds a compiled function's module by name
-        loader.loader.exec_module(module)
-        yield module_of(SPEC), module
+        yield module_of(SPEC), load_compiled(SPEC, folder)
 
 
 def stepped(modules):

@@ -7,9 +7,7 @@ cached (``cache=True``) in a temporary folder, and each spec is compiled
 once for every test that reads it.
 """
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +19,7 @@ pytest.importorskip("scipy", reason="Numba's np.dot needs scipy: pip install -e 
 from codegen.__main__ import main  # noqa: E402
 from codegen.errors import GenerationError  # noqa: E402
 from codegen.rendering import render_numba_network  # noqa: E402
+from compiled_modules import load_compiled  # noqa: E402
 from derive.catalog.registry import CATALOG  # noqa: E402
 from network_modules import module_of, spec_of  # noqa: E402
 from test_random_networks import ACTIVATIONS, LOSSES, PROBABILITIES, targets  # noqa: E402
@@ -62,13 +61,7 @@ def compiled(tmp_path_factory, monkeypatch_module):
     def build(loss: str, reduction: str | None = None):
         if (loss, reduction) not in built:
             spec = compiled_spec(loss, reduction)
-            path = folder / f"{spec.name}.py"
-            path.write_text(render_numba_network(spec, CATALOG), encoding="utf-8")
-            loader = importlib.util.spec_from_file_location(spec.name, path)
-            module = importlib.util.module_from_spec(loader)
-            sys.modules[spec.name] = module  # Numba's cache finds a compiled function's module by name
-            loader.loader.exec_module(module)
-            built[loss, reduction] = (module_of(spec), module)
+            built[loss, reduction] = (module_of(spec), load_compiled(spec, folder))
         return built[loss, reduction]
 
     return build
@@ -148,6 +141,19 @@ def test_an_unsupported_layer_is_refused_naming_it(field, value, named):
                                             {"units": 1, "activation": "linear"}], "loss": "mse"})
     with pytest.raises(GenerationError, match=rf"layers\[0\]\.{named}.*supported: every catalogue activation"):
         render_numba_network(spec, CATALOG)
+
+
+@pytest.mark.parametrize("field, value, reason", [("batch_norm", "true", "statistics are not compiled"),
+                                                   ("dropout", "0.2", "masks are not compiled")])
+def test_the_command_refuses_an_unsupported_layer_in_one_line_naming_it_and_why(tmp_path, capsys, field, value,
+                                                                                  reason):
+    spec = tmp_path / "refused.toml"
+    spec.write_text(f'inputs = 2\nloss = "mse"\n[[layers]]\nunits = 3\nactivation = "relu"\n{field} = {value}\n'
+                    '[[layers]]\nunits = 1\nactivation = "linear"\n', encoding="utf-8")
+    assert main(["network", str(spec), "-o", str(tmp_path / "refused.py"), "--target", "numba"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and f"layers[0].{field} (" in error and reason in error
+    assert not (tmp_path / "refused.py").exists()
 
 
 def test_the_command_writes_a_compiled_module(tmp_path):
