@@ -106,7 +106,10 @@ class Catalog:
             return False
         for read, digest in entry[0].items():
             name, _, reduction = read.partition(".")
-            self.loss(name, Reduction(reduction)) if reduction else self.get(name)
+            if reduction:
+                self.loss(name, Reduction(reduction))
+            else:
+                self.get(name)
             if self._digests.get(read, "not kept") != digest:
                 return False
         return True
