@@ -41,8 +41,15 @@ def second():
 
 def reader(catalog):
     return catalog.get("first") + 1
+
+
+TABLE = {table}
+
+
+def tabled():
+    return sum(TABLE) * x
 '''
-VALUES = {"slope": "1, 2", "helper": "3", "second": "2"}
+VALUES = {"slope": "1, 2", "helper": "3", "second": "2", "table": "range(3)"}
 
 
 @pytest.fixture
@@ -144,3 +151,7 @@ def test_an_edit_to_an_item_another_reads_derives_both(definitions, cache_dir, m
     derived_by(definitions(), monkeypatch)
     items, ran = derived_by(definitions(slope="1, 3"), monkeypatch)
     assert sorted(ran) == ["first", "reader"] and str(items["reader"]) == "x/3 + 4"
+
+
+def test_a_value_of_another_type_stands_for_its_definition_file(definitions):
+    assert recipe_digest(definitions().tabled) != recipe_digest(definitions(table="range(4)").tabled)

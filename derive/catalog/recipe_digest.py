@@ -77,7 +77,9 @@ def _describe(value: object, seen: set[int], home: str | None) -> str:
         return f"class:{kind}"
     if type(value).__qualname__ == "Catalog" and type(value).__module__ == "derive.catalog.registry":
         return "catalog"  # the items read from it are recorded as the recipe runs (Catalog.get)
-    return f"file:{_module_file_digest(getattr(value, '__module__', None) or home or type(value).__module__)}"
+    # A value of another type (an instance built in a definition module): its module's file, or, reached
+    # from no definition module's code, every definition file.
+    return "file:" + "".join(_module_file_digest(m) for m in ((home,) if home in DEFINITIONS else DEFINITIONS))
 
 
 def _describe_function(function: types.FunctionType, seen: set[int]) -> str:
@@ -115,7 +117,8 @@ def _names(code: types.CodeType) -> set[str]:
     return names
 
 
-@cache
 def _module_file_digest(module: str) -> str:
-    """The digest of the file of an imported ``module``."""
-    return hashlib.sha256(Path(sys.modules[module].__file__).read_bytes()).hexdigest()
+    """The digest of the file of the definition ``module``."""
+    imported = sys.modules.get(module)
+    path = Path(imported.__file__) if imported else _PACKAGE.parent.joinpath(*module.split(".")).with_suffix(".py")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
