@@ -31,3 +31,10 @@ def generated_module(extension: Path, out: Path, file_name: str, name: str) -> M
     result = run("-m", "codegen", "generate", "--out", str(out), extension=extension)
     assert result.returncode == 0, result.stderr
     return imported(out / file_name, name)
+
+
+def extension_file(folder: Path, name: str, source: str) -> Path:
+    """The extension file ``folder/NAME.py`` holding ``source``."""
+    path = folder / f"{name}.py"
+    path.write_text(source, encoding="utf-8")
+    return path

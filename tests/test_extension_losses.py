@@ -17,7 +17,7 @@ from derive.catalog.registry import CATALOG, Catalog, register_loss
 from derive.core.errors import DefinitionError
 from derive.core.symbols import prediction, target
 from derive.spec import Reduction
-from extension_runs import ROOT, generated_module, imported, run
+from extension_runs import extension_file, ROOT, generated_module, imported, run
 from finite_differences import gradient
 
 #: The example of extensions/README.md, the file it stands for.
@@ -46,9 +46,7 @@ def log_cosh_entries(y, p):
 
 @pytest.fixture(scope="module")
 def extension(tmp_path_factory):
-    path = tmp_path_factory.mktemp("extension") / "log_cosh.py"
-    path.write_text(LOG_COSH, encoding="utf-8")
-    return path
+    return extension_file(tmp_path_factory.mktemp("extension"), "log_cosh", LOG_COSH)
 
 
 @pytest.fixture(scope="module")

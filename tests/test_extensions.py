@@ -7,7 +7,7 @@ a file that registers ``softsign``, and generates into a temporary folder.
 import numpy as np
 import pytest
 
-from extension_runs import generated_module, run
+from extension_runs import extension_file, generated_module, run
 from finite_differences import derivative
 
 SOFTSIGN = """\
@@ -21,9 +21,7 @@ register_activation("softsign", x / (1 + Abs(x)), doc="Softsign x/(1 + |x|).")
 
 @pytest.fixture(scope="module")
 def extension(tmp_path_factory):
-    path = tmp_path_factory.mktemp("extension") / "softsign.py"
-    path.write_text(SOFTSIGN, encoding="utf-8")
-    return path
+    return extension_file(tmp_path_factory.mktemp("extension"), "softsign", SOFTSIGN)
 
 
 @pytest.fixture(scope="module")
