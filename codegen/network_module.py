@@ -184,12 +184,11 @@ def network_module(program: Program) -> NetworkModule:
 
 def _classifier(program: Program, sources: dict) -> dict:
     """A classifier's number of classes, printed probabilities of ``out`` and threshold; nothing for regression."""
-    inputs, outputs = program.loss.inputs, program.spec.layers[-1].units
-    if not inputs.classification:
+    if program.classes is None:
         return {}
-    binary = outputs == 1 and not inputs.one_hot
+    binary = program.spec.layers[-1].units == 1 and program.classes == 2
     probabilities = _stage(program, Stage.PROBABILITIES, ["proba"], {"out"}, sources, list(program.probabilities))
-    return {"classes": 2 if binary else outputs, "probabilities": probabilities, "takes": inputs.name.lower(),
+    return {"classes": program.classes, "probabilities": probabilities, "takes": program.loss.inputs.name.lower(),
             "threshold": float(BINARY_THRESHOLD) if binary else None}
 
 

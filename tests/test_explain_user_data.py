@@ -163,3 +163,10 @@ def test_python_m_derive_explain_reads_data_and_parameter_files(folder, capsys):
     code = derive_main(["explain", "flowers.toml", "--param", "b1[0,1]", "--data", "batch.npz", "--params", "drawn.npz"])
     out = capsys.readouterr().out
     assert code == 0 and "∂E/∂b1[0,1]" in out
+
+
+def test_flat_labels_for_a_regression_are_refused_as_the_module_refuses_them(folder, capsys):
+    (folder / "fit.toml").write_text(SPEC.replace('"softmax_neg_log_likelihood"', '"mse"'), encoding="utf-8")
+    code, out, err = run(capsys, "explain", "fit.toml", "--param", "w1[0,0]", "--seed", "0", "--data", "batch.npz")
+    assert code == 2 and out == ""
+    assert "array y: expected rows of numbers (2 dimensions), got 1 dimension(s)" in err

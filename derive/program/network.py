@@ -138,6 +138,14 @@ class Program(ShownAsMath):
         """The parameters of layers with ``trainable = true``, which the update changes."""
         return tuple(p for p in self.parameters if self.spec.layers[p.layer - 1].trainable)
 
+    @property
+    def classes(self) -> int | None:
+        """A classifier's number of classes (2 for a single binary output); None for a regression loss."""
+        inputs, outputs = self.loss.inputs, self.spec.layers[-1].units
+        if not inputs.classification:
+            return None
+        return 2 if outputs == 1 and not inputs.one_hot else outputs
+
     def flat_update(self) -> tuple[list[Assignment], list[Velocity]]:
         """The update rule applied once to ``theta``, every trained array end to end, with gradient ``dtheta``.
 

@@ -3,8 +3,8 @@
 ``x`` and ``y`` come from a data file (``.npz`` with arrays ``x`` and ``y``)
 or a mapping, the parameters from a parameter file or mapping (or from the
 data file itself when it holds them).  Whatever is not given falls back to
-the spec's ``[example]``.  Integer class labels stand for one-hot rows, as
-they do in the generated modules' ``fit``.
+the spec's ``[example]``.  In a classifier, integer class labels stand for the
+target rows, as they do in the generated modules.
 """
 
 from collections.abc import Mapping
@@ -37,28 +37,27 @@ def read_arrays(path: str | Path, what: str) -> dict[str, np.ndarray]:
         raise TraceError(f"{what} {path}: not an .npz archive of numeric arrays (np.savez): {error}") from None
 
 
-def targets_from_labels(y: object, outputs: int) -> np.ndarray:
-    """``y`` as rows of ``outputs`` targets: integer labels ``0..outputs-1`` become one-hot rows.
+def targets_from_labels(y: object, classes: int | None, outputs: int) -> object:
+    """``y`` as rows of ``outputs`` targets, as a generated module reads it.
 
-    With one output, a flat ``y`` is one target per sample.  Rows of targets
-    are returned as they are.
+    In a classifier (``classes`` not None), a flat ``y`` of integer labels
+    ``0..classes-1`` becomes one-hot rows, or, for a single binary output, the
+    column of 0s and 1s; anything else is returned as it is.
     """
     array = np.asarray(y)
-    if array.ndim != 1:
-        return array
-    if outputs == 1:
-        return array.reshape(-1, 1)
+    if classes is None or array.ndim != 1:
+        return y
     if array.dtype.kind not in "iub":
         raise TraceError(
-            f"y: a flat y holds integer class labels 0..{outputs - 1}, got {array.dtype} values; "
+            f"y: a flat y holds integer class labels 0..{classes - 1}, got {array.dtype} values; "
             f"give integer labels or rows of {outputs} targets"
         )
-    wrong = np.flatnonzero((array < 0) | (array >= outputs))
+    wrong = np.flatnonzero((array < 0) | (array >= classes))
     if wrong.size:
         raise TraceError(
-            f"y[{wrong[0]}] = {array[wrong[0]]}: class labels run from 0 to {outputs - 1} for {outputs} outputs"
+            f"y[{wrong[0]}] = {array[wrong[0]]}: class labels run from 0 to {classes - 1} for {classes} classes"
         )
-    return np.eye(outputs)[array]
+    return array.reshape(-1, 1) if outputs == 1 else np.eye(outputs)[array]
 
 
 def trace_arrays(program: Program, data: Arrays | str | Path | None = None,
@@ -88,7 +87,7 @@ def trace_arrays(program: Program, data: Arrays | str | Path | None = None,
             f"{spec.source}: no {', '.join(missing)} to trace {spec.name} with, and no [example] table "
             f"giving them; give {' and '.join(hint)}"
         )
-    arrays["y"] = targets_from_labels(arrays["y"], spec.layers[-1].units)
+    arrays["y"] = targets_from_labels(arrays["y"], program.classes, spec.layers[-1].units)
     return {name: _table(name, value) for name, value in arrays.items()}
 
 
