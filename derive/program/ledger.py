@@ -2,7 +2,8 @@
 
 Assembled by walking the catalogue (extensions included; each loss under
 every reduction a spec may choose), the numeric
-rewrites, the layers and optimisers and the networks in ``specs/``, on top of
+rewrites, the layers and optimisers, the layers written as one indexed sum
+(``derive.program.ledger_indexed``) and the networks in ``specs/``, on top of
 ``derive.core.core_ledger``.  ``python -m derive proofs`` prints it and
 ``tests/test_proofs.py`` discharges each obligation.
 """
@@ -28,6 +29,7 @@ from derive.core.stable_forms import (
 )
 from derive.core.symbols import C, i, j, m, n, x, y
 from derive.catalog.activations import numeric
+from derive.program.ledger_indexed import indexed_layer_obligations
 from derive.program.ledger_layers import layer_obligations, network_obligations, numeric_obligations
 from derive.spec.model import Reduction
 
@@ -35,9 +37,9 @@ __all__ = ["ledger", "catalogue_obligations"]
 
 
 def ledger(catalog: Catalog) -> list[Obligation]:
-    """Every obligation: core, numeric rewrites, catalogue, layers, networks, in a fixed order."""
+    """Every obligation: core, numeric rewrites, catalogue, layers, indexed layers, networks, in a fixed order."""
     return (core_obligations() + numeric_obligations() + catalogue_obligations(catalog) + layer_obligations()
-            + network_obligations(catalog))
+            + indexed_layer_obligations() + network_obligations(catalog))
 
 
 def catalogue_obligations(catalog: Catalog) -> list[Obligation]:
