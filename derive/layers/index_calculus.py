@@ -22,7 +22,7 @@ from sympy import (
 )
 from sympy.core.relational import GreaterThan, LessThan, StrictGreaterThan, StrictLessThan
 
-__all__ = ["Ranges", "IndexForm", "IndexedLayer", "derive_vjp", "eliminate_deltas", "holds_over", "flip_into_window"]
+__all__ = ["Ranges", "IndexForm", "IndexedLayer", "definition_terms", "derive_vjp", "eliminate_deltas", "holds_over", "flip_into_window"]
 
 #: Each index symbol and its inclusive range ``(low, high)``.
 Ranges = Mapping[Symbol, tuple[Expr, Expr]]
@@ -93,6 +93,17 @@ class IndexedLayer:
             else:
                 terms.append(Sum(upstream * term, *outer))
         return Add(*terms)
+
+
+def definition_terms(layer: IndexedLayer) -> list[IndexForm]:
+    """The layer's definition as one ``IndexForm`` per term (``Σ X·W`` and ``b``), guards taken as conditions."""
+    result = []
+    for term in Add.make_args(layer.definition):
+        coefficient, inner = term.as_independent(Sum, as_Add=False)
+        limits = tuple(tuple(limit) for limit in inner.limits) if isinstance(inner, Sum) else ()
+        body, conditions = _unguarded(coefficient * (inner.function if isinstance(inner, Sum) else inner))
+        result.append(IndexForm(layer.output, body, limits, tuple(conditions)))
+    return result
 
 
 def derive_vjp(
@@ -249,7 +260,7 @@ def flip_into_window(form: IndexForm, window: Mapping[Symbol, tuple[Symbol, Expr
         conditions += [low <= value, value <= high]
         if stride != 1:
             conditions.append(Eq(Mod(shifted, stride), 0))
-    return IndexForm(form.target, summand, tuple(limits), tuple(dict.fromkeys(conditions)))
+    return IndexForm(form.target, summand, tuple(limits), tuple(c for c in dict.fromkeys(conditions) if c is not true))
 
 
 def _margin(condition: Basic) -> Expr | None:
