@@ -1,7 +1,10 @@
 """Layers from one indexed sum: the derived VJPs against loops written from the definitions and central differences."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from sympy import Eq, Symbol, latex
 
 from derive.layers import indexed_layers as layers
 from derive.layers.indexed_layers import Padding, window_shape
@@ -149,3 +152,12 @@ def test_dense_vjps_are_the_matrix_products():
     assert np.allclose(evaluate(derived.vjps["X"], arrays, (4, 3)), g @ weights)
     assert np.allclose(evaluate(derived.vjps["W"], arrays, (2, 3)), g.T @ x)
     assert np.allclose(evaluate(derived.vjps["b"], arrays, (2,)), g.sum(axis=0))
+
+
+def test_docs_show_the_current_derived_conv_input_gradient():
+    derived = layers.conv2d_vjps(layers.symbolic_shape(Padding.VALID), Symbol("C", integer=True, positive=True))
+    form = derived.vjps["X"]
+    page = (Path(__file__).resolve().parent.parent / "docs" / "indexed_layers.md").read_text(encoding="utf-8")
+    assert f"{form.target} = {form.expr}" in page
+    assert latex(Eq(form.target, form.expr)) in page
+    assert str(derived.layer.equation) in page
