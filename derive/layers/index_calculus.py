@@ -22,7 +22,10 @@ from sympy import (
 )
 from sympy.core.relational import GreaterThan, LessThan, StrictGreaterThan, StrictLessThan
 
-__all__ = ["Ranges", "IndexForm", "IndexedLayer", "definition_terms", "derive_vjp", "eliminate_deltas", "holds_over", "flip_into_window"]
+__all__ = [
+    "Ranges", "IndexForm", "IndexedLayer", "definition_terms", "derive_vjp", "eliminate_deltas", "holds_over",
+    "flip_into_window",
+]
 
 #: Each index symbol and its inclusive range ``(low, high)``.
 Ranges = Mapping[Symbol, tuple[Expr, Expr]]
