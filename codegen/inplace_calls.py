@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from sympy import (
     Abs, Add, Basic, MatAdd, MatMul, MatrixExpr, MatrixSymbol, Max, Min, Mul, Number, Piecewise, Pow, Rational, S,
-    Symbol, Transpose, exp, floor, log, sign, tanh,
+    Symbol, Transpose, cosh, exp, floor, log, sign, sinh, tanh,
 )
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.numpy_nodes import logaddexp
 from sympy.core.relational import Relational
 
-from derive.core.functions import ScaledDifference
+from derive.core.functions import Hypot, Reciprocal, ScaledDifference
 from derive.core.stable_forms import Clamp
 from derive.layers.dropout import UniformDraw
 
@@ -33,9 +33,9 @@ __all__ = ["ExpressionCalls", "Operand", "array_names", "dtype_of"]
 
 _UNARY: dict[type, str] = {
     exp: "np.exp", log: "np.log", tanh: "np.tanh", Abs: "np.abs", sign: "np.sign", expm1: "np.expm1",
-    log1p: "np.log1p", floor: "np.floor",
+    log1p: "np.log1p", floor: "np.floor", Reciprocal: "np.reciprocal", sinh: "np.sinh", cosh: "np.cosh",
 }
-_BINARY: dict[type, str] = {Max: "np.maximum", Min: "np.minimum", logaddexp: "np.logaddexp"}
+_BINARY: dict[type, str] = {Max: "np.maximum", Min: "np.minimum", logaddexp: "np.logaddexp", Hypot: "np.hypot"}
 _COMPARISONS = {">": "np.greater", ">=": "np.greater_equal", "<": "np.less", "<=": "np.less_equal",
                 "==": "np.equal", "!=": "np.not_equal"}
 

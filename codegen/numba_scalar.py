@@ -23,7 +23,8 @@ __all__ = ["ScalarPrinter"]
 
 _FUNCTIONS = {
     "exp": "math.exp", "log": "math.log", "tanh": "math.tanh", "expm1": "math.expm1", "log1p": "math.log1p",
-    "floor": "np.floor", "sign": "np.sign", "logaddexp": "np.logaddexp",
+    "floor": "np.floor", "sign": "np.sign", "logaddexp": "np.logaddexp", "Hypot": "math.hypot",
+    "sinh": "math.sinh", "cosh": "math.cosh",
 }
 
 
@@ -72,7 +73,10 @@ class ScalarPrinter(PythonCodePrinter):
         return f"{_FUNCTIONS[name]}({', '.join(self._print(a) for a in expr.args)})"
 
     _print_exp = _print_log = _print_tanh = _print_expm1 = _print_log1p = _print_Function
-    _print_floor = _print_sign = _print_logaddexp = _print_Function
+    _print_floor = _print_sign = _print_logaddexp = _print_Hypot = _print_sinh = _print_cosh = _print_Function
+
+    def _print_Reciprocal(self, expr: Expr) -> str:
+        return f"(1.0/{self.parenthesize(expr.args[0], PRECEDENCE['Mul'] + 1)})"
 
     def _print_Abs(self, expr: Expr) -> str:
         return f"abs({self._print(expr.args[0])})"

@@ -118,6 +118,13 @@ class ArrayPrinter(NumPyPrinter):
     def _print_Abs(self, expr: Expr) -> str:
         return f"np.abs({self._print(expr.args[0])})"
 
+    def _print_Hypot(self, expr: Expr) -> str:
+        return f"np.hypot({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
+    def _print_Reciprocal(self, expr: Expr) -> str:
+        # Parenthesised whole, so a power of it is the power of the reciprocal: (1/a)**2.
+        return f"(1/{self.parenthesize(expr.args[0], PRECEDENCE['Mul'] + 1)})"
+
     def _print_XLogY(self, expr: Expr) -> str:
         # a*log(b) with 0 where a == 0: b is replaced by 1 there, so log(0) is never taken.
         a, b = (self._print(arg) for arg in expr.args)

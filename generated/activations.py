@@ -163,12 +163,11 @@ def sigmoid(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.float
     """Logistic sigmoid 1/(1 + exp(-x)), squashing any real number into (0, 1).
 
     With ``derivative=True``, returns f'(x) = y·(1 − y), y = f(x);
-    computed from x as exp(−|x|)/(1 + exp(−|x|))².
+    computed from x as σ(−x)·σ(x).
     """
     x, _out = _elementwise_argument("sigmoid", "x", x)
     if derivative:
-        _t0 = np.exp(-np.abs(x))
-        return _result(_t0/(_t0 + 1)**2, _out)
+        return _result(_sigmoid(-x)*_sigmoid(x), _out)
     return _result(_sigmoid(x), _out)
 
 
@@ -188,13 +187,13 @@ def tanh(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating
     """Hyperbolic tangent, squashing any real number into (-1, 1).
 
     With ``derivative=True``, returns f'(x) = 1 − y², y = f(x);
-    computed from x as 4·exp(−2·|clip(x, ±400.0)|)/(1 + exp(−2·|clip(x, ±400.0)|))².
+    computed from x as 4·σ(−2·clip(x, ±512.0))·σ(2·clip(x, ±512.0)).
     """
     x, _out = _elementwise_argument("tanh", "x", x)
     if derivative:
         _t0 = np.finfo(x.dtype).max
-        _t1 = np.exp(-2*np.abs(np.clip(np.clip(x, -_t0, _t0), -400.0, 400.0)))
-        return _result(np.where((_t0 < x) | (_t0 < -x), 0, 4*_t1/(_t1 + 1)**2), _out)
+        _t1 = 2*np.clip(np.clip(x, -_t0, _t0), -512.0, 512.0)
+        return _result(np.where((_t0 < x) | (_t0 < -x), 0, 4*_sigmoid(-_t1)*_sigmoid(_t1)), _out)
     return _result(np.tanh(x), _out)
 
 
@@ -244,14 +243,14 @@ def gaussian(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floa
 def softplus(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
     """Softplus log(1 + exp(x)), a smooth relu; computed as logaddexp(0, x).
 
-    With ``derivative=True``, returns f'(x) = −expm1(−y), y = f(x);
-    computed from x as σ(x).
+    With ``derivative=True``, returns f'(x) = −expm1(−y), from the output y.
     """
     x, _out = _elementwise_argument("softplus", "x", x)
-    if derivative:
-        return _result(_sigmoid(x), _out)
     _t0 = np.finfo(x.dtype).max
-    return _result(np.where(_t0 < x, np.inf, np.where(_t0 < -x, 0, np.logaddexp(0, np.clip(x, -_t0, _t0)))), _out)
+    y = np.where(_t0 < x, np.inf, np.where(_t0 < -x, 0, np.logaddexp(0, np.clip(x, -_t0, _t0))))
+    if derivative:
+        return _result(-np.expm1(-y), _out)
+    return _result(y, _out)
 
 
 def silu(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:
@@ -263,11 +262,10 @@ def silu(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating
     if derivative:
         _t0 = np.finfo(x.dtype).max
         _t1 = np.clip(x, -_t0, _t0)
-        _t2 = np.exp(-np.abs(_t1))
-        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t2/(_t2 + 1)**2 + _sigmoid(_t1))), _out)
-    _t3 = np.finfo(x.dtype).max
-    _t4 = np.clip(x, -_t3, _t3)
-    return _result(np.where(_t3 < x, np.inf, np.where(_t3 < -x, 0, _t4*_sigmoid(_t4))), _out)
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, (_t1*_sigmoid(-_t1) + 1)*_sigmoid(_t1))), _out)
+    _t2 = np.finfo(x.dtype).max
+    _t3 = np.clip(x, -_t2, _t2)
+    return _result(np.where(_t2 < x, np.inf, np.where(_t2 < -x, 0, _t3*_sigmoid(_t3))), _out)
 
 
 def gelu(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating:

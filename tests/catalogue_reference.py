@@ -16,7 +16,7 @@ from sympy import Symbol, diff, lambdify, limit, oo
 from derive.catalog.registry import CATALOG
 from derive.catalog.penalties import STRENGTH
 from derive.core.symbols import C, N, i, n, x
-from tools.reference import spelt_out
+from derive.core.spelt_out import spelt_out
 
 __all__ = ["activation", "limit_at", "vector", "vector_jacobian_product", "loss", "penalty"]
 

@@ -3,7 +3,7 @@
 The cases come from ``tools.cases``, which enumerates the catalogue, so a new
 item is tested here without new test code.  The reference is the item's SymPy
 definition (or ``sympy.diff`` of it) at 50 digits or more; errors are in ulps
-as ``tools.ulp`` defines them.  Known shortfalls are listed below with their
+as ``derive.stability.ulp`` defines them.  Known shortfalls are listed below with their
 reason and the point they are at: every other point keeps the tolerance, the
 known point keeps its documented bound, and an entry whose point has become
 accurate fails until it is deleted.

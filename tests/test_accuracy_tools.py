@@ -9,10 +9,10 @@ import numpy as np
 from sympy import Symbol, exp, log, tanh
 
 from tools.cases import Case
-from tools.grid import float64_grid
+from derive.stability.grid import float64_grid
 from tools.measure import measure
-from tools.reference import Reference
-from tools.ulp import ulp, ulp_error
+from derive.stability.reference import Reference
+from derive.stability.ulp import ulp, ulp_error
 
 t = Symbol("t", real=True)
 SMALLEST_SUBNORMAL = 2.0 ** -1074

@@ -12,10 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {
     "spec": set(),
     "core": set(),
-    "catalog": {"spec", "core"},
+    "stability": {"core"},
+    "catalog": {"spec", "core", "stability"},
     "layers": {"spec", "core"},
-    "program": {"spec", "core", "catalog", "layers"},
-    "presentation": {"spec", "core", "catalog", "layers", "program"},
+    "program": {"spec", "core", "stability", "catalog", "layers"},
+    "presentation": {"spec", "core", "stability", "catalog", "layers", "program"},
 }
 
 

@@ -3,7 +3,7 @@
     python -m tools.accuracy            # everything; writes docs/accuracy.md (``make accuracy``)
     python -m tools.accuracy sigmoid    # only the named items, printed; writes nothing
 
-Each function and derivative is measured on the fixed grid of ``tools.grid``
+Each function and derivative is measured on the fixed grid of ``derive.stability.grid``
 against its SymPy definition (``tools.cases``, ``tools.measure``), one case
 per worker process at a time; the page is rendered by ``tools.table``.  The
 exit status is 1 when some function raised, warned or returned NaN/inf at a
@@ -25,7 +25,7 @@ from derive.catalog.registry import Catalog
 from derive.catalog.standard import CATALOG
 
 from .cases import MEASURED_KINDS, Case, catalogue_cases
-from .grid import float64_grid
+from derive.stability.grid import float64_grid
 from .measure import Measurement, measure
 from .table import render, violation_groups
 

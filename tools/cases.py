@@ -1,7 +1,7 @@
 """What to measure: each generated catalogue function, how to call it, and its reference.
 
 Every case is a function of one float64 variable ``t`` so that all share one
-grid (``tools.grid``):
+grid (``derive.stability.grid``):
 
 * an elementwise activation ``f`` is called as ``f(x)`` and
   ``f(x, derivative=True)`` with ``x = t`` and its parameters at their
@@ -20,7 +20,7 @@ grid (``tools.grid``):
   function refuses), the point is outside the loss's domain.
 
 Vector and loss references are put over one denominator by SymPy once ``t``
-is in (an exact rewrite, see ``tools.reference``): their derivatives are
+is in (an exact rewrite, see ``derive.stability.reference``): their derivatives are
 differences such as ``s - s**2`` that would otherwise cost mpmath hundreds of
 digits.
 """
@@ -44,7 +44,7 @@ from derive.catalog.vector_functions import VectorFunction
 from generated import activations as generated_activations
 from generated import losses as generated_losses
 
-from .reference import Reference
+from derive.stability.reference import Reference
 
 __all__ = ["Case", "MEASURED_KINDS", "catalogue_cases"]
 

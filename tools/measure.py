@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cases import Case
-from .ulp import ulp_error
+from derive.stability.ulp import ulp_error
 
 __all__ = ["Violation", "Measurement", "measure"]
 

@@ -1,20 +1,23 @@
 """Elementwise activations: one SymPy expression in ``x`` each, derived on creation.
 
 ``elementwise`` checks a definition, differentiates it with ``sympy.diff``,
-proves the optional numerically preferred forms equal to the definition and
-to its derivative, and looks for the derivative in terms of the output
-``y = f(x)`` (see ``output_form``).  The forms code evaluates then get the
-exact rewrites in ``numeric``: logistic terms as ``Logistic``, ``expm1``, ``log1p``.
+looks for the derivative in terms of the output ``y = f(x)`` (see
+``output_form``), and finds the forms code evaluates for ``f`` and ``f'`` by
+the accuracy search (``derive.stability.search``), with any hand form given
+as a candidate, proven equal first.  ``numeric`` holds the exact rewrites
+every other catalogue form gets: logistic terms as ``Logistic``, ``expm1``,
+``log1p``.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sympy import (
-    Add, Derivative, Expr, Max, Min, Mul, S, Subs, Symbol, diff, exp,
+    Add, Derivative, Expr, Max, Min, Mul, Piecewise, S, Subs, Symbol, diff, exp,
     expand_mul, log, sympify,
 )
 from sympy.codegen.cfunctions import expm1, log1p
+from sympy.core.relational import Relational
 from sympy.codegen.numpy_nodes import logaddexp
 
 from derive.core.errors import DefinitionError
@@ -24,6 +27,7 @@ from derive.core.functions import Logistic, XDivY
 from derive.core.stable_forms import Limits, limits_at_infinities, rewrite_guarded_branches, stable_sigmoids, unclamp
 from derive.core.symbols import x, y
 from derive.core.shown_as_math import ShownAsMath
+from derive.stability.search import Found, most_accurate
 
 __all__ = ["Activation", "Parameter", "elementwise", "numeric", "parameters_of"]
 
@@ -50,13 +54,16 @@ class Activation(ShownAsMath):
     """An elementwise function ``y = f(x)`` with everything derived from it.
 
     ``computed_as`` is the form generated code evaluates for ``f(x)``: the
-    definition unless the catalogue gives a numerically better one, proven
-    equal.  ``derivative_computed_as``, when the catalogue gives one, is a
-    proven form of ``f'(x)`` that is more accurate from ``x`` than the output
-    form.  ``output_form`` is ``f'`` written in ``y`` alone, or None when no
-    such form exists or SymPy cannot prove one.  ``limits`` and
+    most accurate of the definition, the forms the accuracy search finds
+    from it and a hand form the catalogue gives, each proven equal.
+    ``derivative_computed_as`` is the same for ``f'(x)``, or None when the
+    output form evaluated on the computed ``y`` is as accurate.
+    ``output_form`` is ``f'`` written in ``y`` alone, or None when no such
+    form exists or SymPy cannot prove one.  ``limits`` and
     ``derivative_limits`` are ``sympy.limit`` of ``f`` and ``f'`` at ``-oo``
     and ``+oo`` (None where there is none), the values code gives at ``±inf``.
+    ``searches`` are the accuracy searches for ``f`` and ``f'``: how each
+    form was found, its derivation, and its accuracy.
     """
 
     name: str
@@ -68,6 +75,7 @@ class Activation(ShownAsMath):
     output_form: Expr | None
     limits: Limits
     derivative_limits: Limits
+    searches: tuple[Found, Found]
     doc: str
 
     @property
@@ -76,6 +84,11 @@ class Activation(ShownAsMath):
         if self.output_form is not None:
             return self.output_form
         return self.derivative if self.derivative_computed_as is None else self.derivative_computed_as
+
+    @property
+    def shortfalls(self) -> list[str]:
+        """Where the computed forms miss the accuracy target, one sentence each (none when they meet it)."""
+        return [found.shortfall for found in self.searches if found.shortfall is not None]
 
 
 def elementwise(
@@ -89,9 +102,11 @@ def elementwise(
 ) -> Activation:
     """Derive an activation from its definition; raise ``DefinitionError`` if it is unusable.
 
-    ``computed_as`` and ``derivative_computed_as`` are optional equivalent
-    forms of ``f`` and ``f'`` that evaluate better in floating point; they may
-    use ``derive.core.stable_forms.saturate``.  Each is proven equal before it is used.
+    The forms code evaluates come from the accuracy search
+    (``derive.stability.search``).  ``computed_as`` and
+    ``derivative_computed_as`` are optional hand forms of ``f`` and ``f'``
+    that enter the search as candidates; they may use
+    ``derive.core.stable_forms.saturate``.  Each is proven equal before it is used.
     """
     item = f"activation {name!r}"
     if not name.isidentifier():
@@ -104,23 +119,52 @@ def elementwise(
         raise DefinitionError(
             item, f"SymPy cannot differentiate {definition}", "use functions SymPy knows the derivative of"
         )
-    computed_as = _proven_form(item, "computed_as", computed_as, definition, parameters)
-    if derivative_computed_as is not None:
-        derivative_computed_as = _proven_form(
-            item, "derivative_computed_as", derivative_computed_as, derivative, parameters
-        )
+    defaults = {p.symbol: p.default for p in parameters}
+    kinks = _kinks(definition, defaults)
+    hand = _given("hand", computed_as, lambda form: _proven_form(item, "computed_as", form, definition, parameters))
+    forward = most_accurate(definition, x, item, "f", params=defaults, kinks=kinks, given=hand)
+    output_form = _maybe(numeric, find_output_form(definition, derivative, x, y))
+    given = _given("hand", derivative_computed_as,
+                   lambda form: _proven_form(item, "derivative_computed_as", form, derivative, parameters))
+    if output_form is not None:
+        given[OUTPUT_FORM] = output_form.xreplace({y: forward.form})
+    backward = most_accurate(derivative, x, item, "f'", params=defaults, kinks=kinks, given=given,
+                             preferred=OUTPUT_FORM)
     return Activation(
         name=name,
         definition=definition,
         params=parameters,
-        computed_as=numeric(computed_as),
+        computed_as=forward.form,
         derivative=derivative,
-        derivative_computed_as=_maybe(numeric, derivative_computed_as),
-        output_form=_maybe(numeric, find_output_form(definition, derivative, x, y)),
+        derivative_computed_as=None if backward.how == OUTPUT_FORM else backward.form,
+        output_form=output_form,
         limits=limits_at_infinities(definition, x),
         derivative_limits=limits_at_infinities(derivative, x),
+        searches=(forward, backward),
         doc=doc,
     )
+
+
+#: The label of the candidate that evaluates the output form on the computed ``y``.
+OUTPUT_FORM = "output form"
+
+
+def _given(label: str, form: Expr | None, proven) -> dict[str, Expr]:
+    """``{label: numeric(proven(form))}``, or nothing when no form is given."""
+    return {} if form is None else {label: numeric(proven(form))}
+
+
+def _kinks(definition: Expr, defaults: Mapping[Symbol, float]) -> list[float]:
+    """The numeric points where a Piecewise definition switches branch, with parameters at their defaults."""
+    points = []
+    for piecewise in definition.atoms(Piecewise):
+        for _, condition in piecewise.args:
+            for relation in condition.atoms(Relational):
+                for side in (relation.lhs, relation.rhs):
+                    value = side.xreplace(defaults)
+                    if value.is_Number:
+                        points.append(float(value))
+    return sorted(set(points))
 
 
 def _maybe(function, value):

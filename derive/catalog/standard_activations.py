@@ -1,9 +1,8 @@
-"""The built-in activations and vector functions: each one SymPy definition, its stable form beside it."""
+"""The built-in activations and vector functions: each one SymPy definition, and a hand form where the search finds none as good."""
 
 from collections.abc import Callable
 
-from sympy import Abs, Max, Min, Piecewise, Rational, Sum, Symbol, diff, erf, exp, floor, log, pi, sqrt, tanh
-from sympy.codegen.numpy_nodes import logaddexp
+from sympy import Max, Piecewise, Rational, Sum, Symbol, diff, erf, exp, floor, log, pi, sqrt, tanh
 
 from derive.catalog.activations import Activation, elementwise
 from derive.catalog.vector_functions import VectorFunction, vector_function
@@ -18,25 +17,15 @@ ALPHA = Symbol("alpha", positive=True)
 
 
 def _sigmoid():
-    # f' = sigmoid(x)*sigmoid(-x) = t/(1 + t)**2 with t = exp(-|x|): no overflow and full
-    # precision in both tails, where y*(1 - y) loses it once y rounds to 1.
-    t = exp(-Abs(x))
     return elementwise(
         "sigmoid",
         1 / (1 + exp(-x)),
-        derivative_computed_as=t / (1 + t) ** 2,
         doc="Logistic sigmoid 1/(1 + exp(-x)), squashing any real number into (0, 1).",
     )
 
 
 def _tanh():
-    # 1 - y**2 rounds to 0 once tanh rounds to ±1; 4t/(1 + t)**2 with t = exp(-2|x|) keeps the
-    # tails, and is 0 in float64 beyond |x| = 400 (clamped so 2|x| cannot overflow).
-    t = exp(-2 * Abs(x))
-    return elementwise(
-        "tanh", tanh(x), derivative_computed_as=saturate(4 * t / (1 + t) ** 2, x, 400, "activation 'tanh'"),
-        doc="Hyperbolic tangent, squashing any real number into (-1, 1).",
-    )
+    return elementwise("tanh", tanh(x), doc="Hyperbolic tangent, squashing any real number into (-1, 1).")
 
 
 def _leaky_relu():
@@ -47,12 +36,8 @@ def _leaky_relu():
 
 
 def _elu():
-    # exp(min(x, 0)) cannot overflow in the branch np.where evaluates but discards.
-    low = Min(x, 0)
     return elementwise(
         "elu", Piecewise((ALPHA * (exp(x) - 1), x <= 0), (x, True)), params={ALPHA: 1.0},
-        computed_as=Piecewise((ALPHA * (exp(low) - 1), x <= 0), (x, True)),
-        derivative_computed_as=Piecewise((ALPHA * exp(low), x <= 0), (1, True)),
         doc="Exponential linear unit: alpha*(exp(x) - 1) for x <= 0, x above; alpha > 0.",
     )
 
@@ -75,20 +60,12 @@ def _gaussian():
 def _softplus():
     return elementwise(
         "softplus", log(1 + exp(x)),
-        computed_as=logaddexp(0, x),
-        derivative_computed_as=1 / (1 + exp(-x)),
         doc="Softplus log(1 + exp(x)), a smooth relu; computed as logaddexp(0, x).",
     )
 
 
 def _silu():
-    # f' = sigmoid(x) + x*sigmoid(x)*sigmoid(-x), with the product as t/(1 + t)**2.
-    t = exp(-Abs(x))
-    return elementwise(
-        "silu", x / (1 + exp(-x)),
-        derivative_computed_as=1 / (1 + exp(-x)) + x * t / (1 + t) ** 2,
-        doc="Sigmoid linear unit (swish) x*sigmoid(x).",
-    )
+    return elementwise("silu", x / (1 + exp(-x)), doc="Sigmoid linear unit (swish) x*sigmoid(x).")
 
 
 def _gelu_tanh():

@@ -9,7 +9,7 @@ At numbers both evaluate, with the convention, so a trace can compute them.
 
 from sympy import Abs, Expr, Function, Max, Piecewise, S, erf, exp, log, pi, sqrt
 
-__all__ = ["XLogY", "XDivY", "Logistic", "NormalCDF", "ScaledDifference", "unscaled"]
+__all__ = ["XLogY", "XDivY", "Logistic", "NormalCDF", "ScaledDifference", "Reciprocal", "Hypot", "unscaled"]
 
 
 class XDivY(Function):
@@ -151,6 +151,43 @@ class ScaledDifference(Function):
     def _latex(self, printer, exp=None) -> str:
         a, b, k = self.args
         text = rf"\frac{{{printer._print(a - b)}}}{{{printer._print(k)}}}"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
+
+
+class Reciprocal(Function):
+    """``Reciprocal(a) = 1/a``, kept whole so a power of it stays a power of the reciprocal.
+
+    SymPy writes ``(1/a)**2`` as ``a**-2``, whose code squares ``a`` first and
+    overflows for ``|a| > 1.3e154``; ``Reciprocal(a)**2`` squares ``1/a`` instead.
+    """
+
+    is_real = True
+
+    def fdiff(self, argindex: int = 1):
+        return -self**2
+
+    def _eval_rewrite_as_exp(self, a, **kwargs):
+        return 1 / a
+
+    def _latex(self, printer, exp=None) -> str:
+        text = rf"\frac{{1}}{{{printer._print(self.args[0])}}}"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
+
+
+class Hypot(Function):
+    """``Hypot(a, b) = sqrt(a**2 + b**2)``, computed (``np.hypot``) without squaring: no overflow, no underflow."""
+
+    is_real = True
+
+    def fdiff(self, argindex: int = 1):
+        return self.args[argindex - 1] / self
+
+    def _eval_rewrite_as_exp(self, a, b, **kwargs):
+        return sqrt(a**2 + b**2)
+
+    def _latex(self, printer, exp=None) -> str:
+        a, b = (printer._print(arg) for arg in self.args)
+        text = rf"\sqrt{{{a}^{{2}} + {b}^{{2}}}}"
         return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 

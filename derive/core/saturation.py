@@ -15,6 +15,7 @@ import mpmath
 import numpy as np
 from sympy import Add, Basic, Dummy, Expr, Mul, Symbol, lambdify
 
+from derive.core.spelt_out import spelt_out
 from derive.core.stable_forms import Clamp, unclamp
 
 __all__ = ["clamps_of", "saturated_parts", "saturates", "grid", "GRID"]
@@ -63,7 +64,7 @@ def grid(bound: float) -> list[float]:
 def saturates(part: Expr, clamp: Clamp) -> bool:
     """True when the unclamped ``part`` has one float64 value beyond each of ``±bound``, as at the bound."""
     symbol, bound = clamp.args[0], float(clamp.args[1])
-    free = unclamp(part)
+    free = spelt_out(part)
     if free.free_symbols - {symbol}:
         raise ValueError(f"{part} has symbols other than {symbol}")
     evaluate = lambdify(symbol, free, modules="mpmath")

@@ -6,7 +6,7 @@ digits, then again at twice the precision.  Fifty digits are not always
 enough for the *definition* of a function: ``log(1 + exp(x))`` at x = -200
 cancels 1 + 1e-87 to 1 and gives 0 instead of 1.4e-87.  So the precision is
 doubled until two successive results agree to within 2**-20 ulp of float64
-(see ``tools.ulp``).  A cancellation beyond both precisions gives exactly 0
+(see ``derive.stability.ulp``).  A cancellation beyond both precisions gives exactly 0
 at both, so an exact 0 must persist up to 800 digits, enough to resolve any
 float64 result of terms up to 1e400 in size.
 """
@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from functools import cache, cached_property
 
 import mpmath
-from sympy import Eq, Expr, Function, Piecewise, S, Symbol, cancel, exp, lambdify, log
+from sympy import Expr, Symbol, cancel, lambdify
 
-from derive.core.functions import XDivY, XLogY
+from derive.core.spelt_out import spelt_out
 
-from .ulp import FLOAT64_MAX, ulp
+from derive.stability.ulp import FLOAT64_MAX, ulp
 
 __all__ = ["Reference", "UnsettledReference"]
 
@@ -34,28 +34,6 @@ _AGREEMENT_BITS = 20
 
 class UnsettledReference(ArithmeticError):
     """The reference did not settle by ``_MAX_DIGITS`` digits: the measurement would be meaningless."""
-
-
-def spelt_out(expr: Expr) -> Expr:
-    """``expr`` in functions mpmath knows: derive's own functions written out.
-
-    ``XLogY``/``XDivY`` become ``a*log(b)`` and ``a/b``, 0 where ``a = 0``;
-    any other function defined in ``derive`` (such as ``Logistic``) is
-    rewritten in terms of ``exp``.
-    """
-    expr = expr.replace(
-        lambda e: isinstance(e, (XLogY, XDivY)),
-        lambda e: Piecewise((S.Zero, Eq(e.args[0], 0)), (e.rewrite(log), True)),
-    )
-    expr = expr.replace(_is_derived_function, lambda e: e.rewrite(exp))
-    left = sorted({type(e).__name__ for e in expr.atoms(Function) if _is_derived_function(e)})
-    if left:
-        raise ValueError(f"{', '.join(left)} in {expr}: no rewrite in terms of exp for an mpmath reference")
-    return expr
-
-
-def _is_derived_function(expr: Expr) -> bool:
-    return isinstance(expr, Function) and type(expr).__module__.startswith("derive.")
 
 
 class Reference:

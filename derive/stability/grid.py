@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["float64_grid"]
+__all__ = ["around", "float64_grid"]
 
 _MAX = float(np.finfo(np.float64).max)
 
@@ -33,7 +33,7 @@ def _near_zero() -> np.ndarray:
     return np.concatenate([-magnitudes, magnitudes])
 
 
-def _around(points: Iterable[float]) -> np.ndarray:
+def around(points: Iterable[float]) -> np.ndarray:
     """Each point with its float64 neighbours below and above."""
     points = np.asarray(list(points), dtype=np.float64)
     return np.concatenate([np.nextafter(points, -np.inf), points, np.nextafter(points, np.inf)])
@@ -46,6 +46,6 @@ def float64_grid(kinks: Iterable[float] = ()) -> np.ndarray:
         np.linspace(-40.0, 40.0, 4001),
         _near_zero(),
         _EXTREMES,
-        _around(kinks),
+        around(kinks),
     ]
     return np.unique(np.concatenate(parts))

@@ -1,0 +1,224 @@
+"""The accuracy search: the most accurate proven form of a function of one variable.
+
+As Herbie does it (Panchekha et al., PLDI 2015): sample the function exactly
+(``sample``), measure each candidate's error in float64 (``score``), find
+the operations that lose accuracy (``localise``), and rewrite with a database
+of identities (``rules``) and SymPy's own algebra (``together``, ``cancel``,
+``factor``), a few steps deep, keeping the best few forms at each step.
+Failures left at large inputs are then cut by saturating beyond a bound
+(``derive.core.stable_forms.saturate``, checked at 50 digits), and where no
+single form serves the whole line, two are joined at a split point
+(``regimes``).  The most accurate form wins; ties go to fewer operations,
+then to the shorter text.
+
+Every step is recorded (``Step``): the ledger replays each derivation and
+checks each step is an instance of a proven rule, an equality SymPy proves,
+or a numerically checked saturation, so the printed form is the function.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sympy import Expr, Piecewise, PolynomialError, Symbol, cancel, count_ops, factor, together, true
+
+from derive.core.errors import DefinitionError
+from derive.stability.branch_clips import clip_branches
+from derive.stability.clamping import clamped_parts
+from derive.stability.localise import culprits
+from derive.stability.regimes import best_split
+from derive.stability.rules import RULES, everywhere, rewrites
+from derive.stability.sample import WELL_CONDITIONED, sample
+from derive.stability.score import ACCURATE_ULPS, Score, score
+
+__all__ = ["Step", "Derivation", "Found", "most_accurate", "cost", "AS_IS", "SEARCH", "SATURATE"]
+
+#: How a printed form was found: SymPy's own form, or the search's.
+AS_IS, SEARCH = "SymPy as is", "search"
+#: The step that clamps the input of a part that saturates.
+SATURATE = "saturate beyond the bound"
+#: Forms kept at each step, and steps taken.
+BEAM, DEPTH = 3, 3
+#: SymPy's algebra is tried on operations up to this size (larger ones take seconds).
+_ALGEBRA_SIZE = 40
+_ALGEBRA = {"together": together, "cancel": cancel, "factor": factor}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rewrite: the subexpression ``before`` replaced by ``after``, by ``rule``."""
+
+    rule: str
+    before: Expr
+    after: Expr
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """``form``, reached from the function by ``steps`` in order."""
+
+    form: Expr
+    steps: tuple[Step, ...] = ()
+
+    def then(self, step: Step) -> "Derivation":
+        return Derivation(self.form.xreplace({step.before: step.after}), (*self.steps, step))
+
+
+@dataclass(frozen=True)
+class Found:
+    """The chosen form of a function, how it was found, its derivations, and its accuracy before and after.
+
+    ``pieces`` pairs each derivation with the condition under which the
+    form uses it (one piece with condition True unless the line was split).
+    ``shortfall`` says where the form misses the accuracy target, when it does.
+    """
+
+    form: Expr
+    how: str
+    pieces: tuple[tuple[Derivation, object], ...]
+    accuracy: Score
+    as_is: Score
+    shortfall: str | None
+
+
+def most_accurate(
+    function: Expr, x: Symbol, item: str, what: str, *,
+    params: Mapping[Symbol, float] | None = None, kinks: Iterable[float] = (),
+    given: Mapping[str, Expr] | None = None, preferred: str | None = None,
+) -> Found:
+    """The most accurate proven form of ``function``; a DefinitionError when every form fails somewhere.
+
+    ``params`` are measured at their defaults.  ``given`` holds forms proven
+    elsewhere (a hand form the catalogue states, the output form), each
+    entered as one more candidate under its label; one wins only by being
+    more accurate than the search's best, or as accurate and cheaper, except
+    the ``preferred`` label, which wins whenever it is as accurate.
+    """
+    values = {symbol: value for symbol, value in (params or {}).items()}
+    measured = sample(function.xreplace(values), x, kinks)
+
+    def rated(form: Expr) -> Score:
+        return score(form.xreplace(values), x, measured)
+
+    scores: dict[Expr, Score] = {}
+    derivations: dict[Expr, Derivation] = {}
+
+    def consider(derivation: Derivation) -> None:
+        if derivation.form not in scores:
+            scores[derivation.form] = rated(derivation.form)
+            derivations[derivation.form] = derivation
+
+    consider(Derivation(function))
+    frontier = [function]
+    for _ in range(DEPTH):
+        before = set(scores)
+        for rank, form in enumerate(frontier):
+            for derivation in _neighbours(derivations[form], x, scores[form], values, localise=rank == 0):
+                consider(derivation)
+        added = [f for f in scores if f not in before]
+        if not added:
+            break
+        frontier = _best(added + frontier, scores)[:BEAM]
+    ranked = _best(list(scores), scores)
+    best = derivations[ranked[0]]
+    pieces: tuple[tuple[Derivation, object], ...] = ((best, true),)
+    chosen, accuracy = best.form, scores[best.form]
+    if not accuracy.meets_targets:
+        split = best_split([(derivations[f], scores[f]) for f in ranked[:8]], x, measured, rated)
+        if split is not None and _worth_splitting(accuracy, split[2]):
+            pieces, chosen, accuracy = split
+    how = AS_IS if chosen == function else SEARCH
+    for label, form in (given or {}).items():
+        form_accuracy = rated(form)
+        if form_accuracy.rank == accuracy.rank and label == preferred or (
+                (form_accuracy.rank, cost(form)) < (accuracy.rank, cost(chosen))):
+            chosen, how, accuracy, pieces = form, label, form_accuracy, ((Derivation(form), true),)
+    if accuracy.failures:
+        raise DefinitionError(item, _shortfall(what, accuracy), "give a hand form with computed_as= or "
+                              "derivative_computed_as= that is finite there, proven equal")
+    shortfall = None if accuracy.meets_targets else _shortfall(what, accuracy)
+    return Found(chosen, how, pieces, accuracy, scores[function], shortfall)
+
+
+def _worth_splitting(whole: Score, split: Score) -> bool:
+    """A split earns its branch by removing failures, or at least half the inaccurate points at no loss of bits."""
+    if split.failures != whole.failures:
+        return split.failures < whole.failures
+    return split.inaccurate <= whole.inaccurate // 2 and split.rank[1] <= whole.rank[1]
+
+
+def cost(form: Expr) -> tuple[int, int]:
+    """Operations, a choice between branches counting as one more (both are computed), then the text's length."""
+    return count_ops(form) + len(form.atoms(Piecewise)), len(str(form))
+
+
+def _best(forms: list[Expr], scores: Mapping[Expr, Score]) -> list[Expr]:
+    """``forms`` without repeats, most accurate first; ties to the lower ``cost``, then by text."""
+    unique = list(dict.fromkeys(forms))
+    return sorted(unique, key=lambda f: (scores[f].rank, cost(f), str(f)))
+
+
+def _neighbours(derivation: Derivation, x: Symbol, accuracy: Score, values, localise: bool) -> list[Derivation]:
+    """Every form one rewrite away: each rule at each node, clips in branches, and (with ``localise``)
+    clamps and algebra at the culprits."""
+    form = derivation.form
+    result = [derivation.then(Step(rule.name, *pair)) for rule in RULES for pair in rewrites(form, rule)]
+    normalised = derivation
+    for step in everywhere(form):
+        normalised = normalised.then(Step(*step))
+    result.append(normalised)
+    clipped = clip_branches(form, x)
+    if clipped != form:
+        result.append(derivation.then(Step("clip to the branch", form, clipped)))
+    if not values:
+        result += [derivation.then(Step(SATURATE, part, clamped))
+                   for part, clamped in clamped_parts(form, x, accuracy.failing)]
+    if not localise:
+        return result
+    bad = (accuracy.failing + accuracy.inaccurate_at)[:12]
+    if bad:
+        for culprit in culprits(form.xreplace(values), x, bad)[:3]:
+            node = _unvalued(form, culprit.node, values)
+            if node is None or count_ops(node) > _ALGEBRA_SIZE:
+                continue
+            for name, algebra in _ALGEBRA.items():
+                for target in _with_parent(form, node):
+                    try:
+                        rewritten = algebra(target)
+                    except (AttributeError, PolynomialError):  # SymPy's algebra has no method for it
+                        continue
+                    if rewritten != target:
+                        result.append(derivation.then(Step(name, target, rewritten)))
+    return result
+
+
+def _unvalued(form: Expr, node: Expr, values) -> Expr | None:
+    """The subexpression of ``form`` that becomes ``node`` once parameters take their values."""
+    return next((e for e in _preorder(form) if e.xreplace(values) == node), None)
+
+
+def _preorder(expr: Expr):
+    yield expr
+    for argument in expr.args:
+        yield from _preorder(argument)
+
+
+def _with_parent(form: Expr, node: Expr) -> list[Expr]:
+    """``node`` and the operation that uses it in ``form`` (cancellation often needs both)."""
+    parents = [e for e in _preorder(form) if node in e.args and isinstance(e, Expr) and not isinstance(e, Piecewise)]
+    return [node, *parents[:1]]
+
+
+def _shortfall(what: str, accuracy: Score) -> str:
+    """Where and how badly the best form misses the targets, for the error message."""
+    if accuracy.failures:
+        where = _region(accuracy.failing)
+        return (f"no form of {what} found that is finite and warning-free everywhere its value is: the best "
+                f"overflows or is undefined at {accuracy.failures} sampled points, x in {where}")
+    where = _region(accuracy.inaccurate_at)
+    return (f"no form of {what} found within {ACCURATE_ULPS:g} ulp where its condition number is at most "
+            f"{WELL_CONDITIONED:g}: the best is {accuracy.max_ulp:.3g} ulp off at x = {accuracy.worst!r}, "
+            f"and beyond {ACCURATE_ULPS:g} ulp at {accuracy.inaccurate} sampled points, x in {where}")
+
+
+def _region(points: tuple[float, ...]) -> str:
+    return f"[{min(points):.6g}, {max(points):.6g}]"
