@@ -93,7 +93,18 @@ def _generate(arguments: argparse.Namespace, cached: bool) -> int:
     changed = write_all(files, output)
     summary = f" ({', '.join(changed)})" if changed else ""
     print(f"{_display(output)}: {len(files)} modules, {len(changed)} changed{summary}")
+    if "activations.py" in changed:
+        _say_shortfalls()
     return 0
+
+
+def _say_shortfalls() -> None:
+    """Name each activation whose printed forms miss the accuracy target, where and by how much."""
+    from derive.catalog.standard import CATALOG
+
+    for activation in CATALOG.activations():
+        for shortfall in activation.shortfalls:
+            print(f"note: activation {activation.name!r}: {shortfall}", file=sys.stderr)
 
 
 def _check_output(target: Path) -> None:

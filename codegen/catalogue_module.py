@@ -5,6 +5,7 @@ penalties, initialisers) into plain records of names and printed statements;
 the Jinja templates only lay those records out.
 """
 
+import textwrap
 from dataclasses import dataclass, field
 
 from sympy import Expr, Indexed, Sum
@@ -106,14 +107,20 @@ def _activation(activation: Activation) -> Function:
             # The output form states f' best; the docstring says why x is used instead.
             note = (f"{_formula(activation.output_form)}, y = f(x);\n    computed from x as "
                     f"{_formula(activation.derivative_computed_as)}")
+    accuracy = "".join(f"\n\n    Accuracy: {_wrapped(shortfall)}." for shortfall in activation.shortfalls)
     return Function(
         name=activation.name, arguments=arguments,
-        doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x) = {note}.",
+        doc=f"{activation.doc}\n\n    With ``derivative=True``, returns f'(x) = {note}.{accuracy}",
         checks=_parameter_checks(activation.name, activation.params) + [
             f'x, _out = _elementwise_argument("{activation.name}", "x", x)'],
         result=result, shared=top.statements,
         derivative=derivative.statements, derivative_result=derivative_result, forward=forward.statements,
     )
+
+
+def _wrapped(text: str) -> str:
+    """``text`` wrapped to the docstring's width, continuation lines indented."""
+    return "\n    ".join(textwrap.wrap(text, 100))
 
 
 def _parameters(params) -> list[str]:

@@ -46,6 +46,12 @@ class _FormulaPrinter(StrPrinter):
         over = {1: "Σ_row", 0: "Σ_column"}.get(int(axis), "Σ")
         return f"{over}({self._print(body)})"
 
+    def _print_Reciprocal(self, expr: Expr) -> str:
+        return f"(1/{self.parenthesize(expr.args[0], 50)})"
+
+    def _print_Hypot(self, expr: Expr) -> str:
+        return f"hypot({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
     def _print_Largest(self, expr: Expr) -> str:
         return "max_float"
 

@@ -272,6 +272,12 @@ def gelu(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.floating
     """Gaussian error linear unit x*Phi(x), Phi the standard normal CDF (the erf form).
 
     With ``derivative=True``, returns f'(x) = sqrt(2)·x·exp(−x²/2)/(2·sqrt(pi)) + erf(sqrt(2)·x/2)/2 + 1/2.
+
+    Accuracy: no form of f found within 4 ulp where its condition number is at most 16: the best is 9.66 ulp off
+    at x = -3.61446, and beyond 4 ulp at 4 sampled points, x in [-3.85542, -2.6506].
+
+    Accuracy: no form of f' found within 4 ulp where its condition number is at most 16: the best is 7.06 ulp off
+    at x = -3.61446, and beyond 4 ulp at 3 sampled points, x in [-3.85542, -1.20482].
     """
     x, _out = _elementwise_argument("gelu", "x", x)
     if derivative:
@@ -288,18 +294,26 @@ def gelu_tanh(x: npt.ArrayLike, derivative: bool = False) -> np.ndarray | np.flo
     """Gaussian error linear unit, tanh approximation x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2.
 
     With ``derivative=True``, returns f'(x) = sqrt(2)·x·(1 − tanh(sqrt(2)·(8943·x³/200000 + x)/sqrt(pi))²)·(26829·x²/200000 + 1)/(2·sqrt(pi)) + tanh(sqrt(2)·(8943·x³/200000 + x)/sqrt(pi))/2 + 1/2.
+
+    Accuracy: no form of f found within 4 ulp where its condition number is at most 16: the best is 10.6 ulp off
+    at x = -3.13253, and beyond 4 ulp at 8 sampled points, x in [-3.61446, -1.92771].
+
+    Accuracy: no form of f' found within 4 ulp where its condition number is at most 16: the best is 9.73 ulp off
+    at x = -3.37349, and beyond 4 ulp at 5 sampled points, x in [-3.37349, -1.92771].
     """
     x, _out = _elementwise_argument("gelu_tanh", "x", x)
     if derivative:
         _t0 = np.finfo(x.dtype).max
         _t1 = np.clip(np.clip(x, -_t0, _t0), -22.0, 22.0)
-        _t2 = 2*np.sqrt(2)/np.sqrt(np.pi)
-        _t3 = _sigmoid(_t2*((8943/200000)*_t1**3 + _t1))
-        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t1*_t2*_t3*(1 - _t3)*((26829/200000)*_t1**2 + 1) + _t3)), _out)
-    _t4 = np.finfo(x.dtype).max
-    _t5 = np.clip(x, -_t4, _t4)
-    _t6 = np.clip(_t5, -22.0, 22.0)
-    return _result(np.where(_t4 < x, np.inf, np.where(_t4 < -x, 0, _t5*_sigmoid(2*np.sqrt(2)*((8943/200000)*_t6**3 + _t6)/np.sqrt(np.pi)))), _out)
+        _t2 = np.sqrt(2)/np.sqrt(np.pi)
+        _t3 = 2*_t1*_t2
+        _t4 = (8943/100000)*_t1**3*_t2 + _t3
+        _t5 = _sigmoid(_t4)
+        return _result(np.where(_t0 < x, 1, np.where(_t0 < -x, 0, _t3*_t5*((26829/200000)*_t1**2 + 1)*_sigmoid(-_t4) + _t5)), _out)
+    _t6 = np.finfo(x.dtype).max
+    _t7 = np.clip(x, -_t6, _t6)
+    _t8 = np.clip(_t7, -22.0, 22.0)
+    return _result(np.where(_t6 < x, np.inf, np.where(_t6 < -x, 0, _t7*_sigmoid(2*np.sqrt(2)*((8943/200000)*_t8**3 + _t8)/np.sqrt(np.pi)))), _out)
 
 
 def softmax(x: npt.ArrayLike, y_oh: npt.ArrayLike | None = None, derivative: bool = False) -> np.ndarray:

@@ -59,7 +59,7 @@ BAD_EXTENSIONS = {
     "stray symbol": ("from sympy import Symbol\nfrom derive.core.symbols import x\n"
                      "register_activation('bad', Symbol('beta') * x)\n", "unknown symbol(s) beta"),
     "unprintable": ("from sympy import besselj\nfrom derive.core.symbols import x\n"
-                    "register_activation('bessel', besselj(0, x))\n", "activation 'bessel' cannot be printed as NumPy"),
+                    "register_activation('bessel', besselj(0, x))\n", "activation 'bessel': cannot be printed as NumPy"),
     "name clash": ("from derive.core.symbols import x\nregister_activation('sigmoid', x)\n", "already taken"),
     "loss without prediction": ("from derive.catalog.registry import register_loss\n"
                                 "from derive.core.symbols import target\nregister_loss('bad', target**2)\n",

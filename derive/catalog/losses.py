@@ -15,7 +15,8 @@ from enum import Enum
 
 from sympy import Expr, Float, Indexed, IndexedBase, Integer, Rational, Sum, Symbol, diff, expand_log, log, sympify
 
-from derive.catalog.activations import Parameter, numeric, parameters_of
+from derive.catalog.activations import Parameter, parameters_of
+from derive.catalog.numeric_forms import numeric
 from derive.core.errors import DefinitionError
 from derive.core.indexing import drop_range_guards, entrywise_gradient
 from derive.core.proof import prove_equal

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sympy import Expr, IndexedBase, Symbol
 
-from derive.catalog.activations import numeric
+from derive.catalog.numeric_forms import numeric
 from derive.core.errors import DefinitionError
 from derive.core.indexing import entrywise_gradient
 from derive.core.shown_as_math import ShownAsMath

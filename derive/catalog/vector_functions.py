@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sympy import Expr, Indexed, IndexedBase, Sum, diff, simplify, sympify
 
-from derive.catalog.activations import numeric
+from derive.catalog.numeric_forms import numeric
 from derive.core.errors import DefinitionError
 from derive.core.indexing import drop_range_guards, rename_feature
 from derive.core.proof import is_zero

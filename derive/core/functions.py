@@ -65,7 +65,7 @@ class Logistic(Function):
 
     Its derivative ``L*(1 - L)`` lets SymPy reduce a cross-entropy of
     sigmoids to ``L - y``.  Code computes it as ``computed_form``, which
-    cannot overflow; ``derive.catalog.activations.numeric`` writes every
+    cannot overflow; ``derive.catalog.numeric_forms.numeric`` writes every
     logistic term of a computed form as ``Logistic`` and ``log(L)`` as
     ``-logaddexp(0, -a)``.
     """

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 import mpmath
 import numpy as np
 from sympy import Add, Basic, Dummy, Expr, Mul, Symbol, lambdify
+from sympy.functions.elementary.piecewise import ExprCondPair
 
 from derive.core.spelt_out import spelt_out
-from derive.core.stable_forms import Clamp, unclamp
+from derive.core.stable_forms import Clamp
 
 __all__ = ["clamps_of", "saturated_parts", "saturates", "grid", "GRID"]
 
@@ -41,6 +42,9 @@ def _only_through(expr: Expr, clamp: Clamp, symbol: Symbol) -> bool:
 
 
 def _parts(expr: Expr, clamp: Clamp, symbol: Symbol) -> Iterator[Expr]:
+    if isinstance(expr, ExprCondPair):
+        yield from _parts(expr.expr, clamp, symbol)
+        return
     if _only_through(expr, clamp, symbol):
         yield expr
         return

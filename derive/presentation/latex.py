@@ -20,6 +20,7 @@ from derive.program.network import Assignment, Mode, Program, Stage
 from derive.spec.model import BiasKind
 from derive.core.symbols import x, y
 from derive.catalog.vector_functions import VectorFunction
+from derive.stability.search import AS_IS, Found
 
 __all__ = [
     "Block", "latex", "item_blocks", "dense_rule_block", "dense_blocks", "program_blocks", "program_title",
@@ -95,14 +96,16 @@ def _latex_of(blocks: list[Block]) -> str:
 
 
 def activation_blocks(activation: Activation) -> list[Block]:
-    """Definition, raw derivative, computed form, and the output form with its proof."""
+    """Definition, raw derivative, computed forms with their derivations, and the output form with its proof."""
     f = Function("f")
     rows = [
         f"f(x) &= {latex(activation.definition)}",
         f"f'(x) &= {latex(activation.derivative)} && {_text('by sympy.diff')}",
     ]
-    if activation.computed_as != activation.definition:
-        rows.append(f"f(x) &= {latex(activation.computed_as)} && {_text('computed form, proven equal')}")
+    forward, backward = activation.searches
+    rows += _search_rows("f(x)", forward)
+    if activation.derivative_computed_as is not None:
+        rows += _search_rows("f'(x)", backward)
     if activation.output_form is None:
         rows.append(f"& {_text('no form of f′ in y = f(x) alone is proven')}")
     else:
@@ -116,6 +119,19 @@ def activation_blocks(activation: Activation) -> list[Block]:
     params = ", ".join(f"{latex(p.symbol)} = {p.default:g}" for p in activation.params)
     title = f"{activation.name}: {activation.doc}" + (f" (defaults: {params})" if params else "")
     return [Block(title, tuple(rows))]
+
+
+def _search_rows(left: str, found: Found) -> list[str]:
+    """The computed form, how it was found and how accurate it is, and each step of its derivation."""
+    if found.how == AS_IS:
+        return []
+    accuracy = found.accuracy
+    note = f"computed form ({found.how}): {accuracy.max_ulp:.2g} ulp at most where well conditioned"
+    rows = [f"{left} &= {latex(found.form)} && {_text(note)}"]
+    for derivation, _ in found.pieces:
+        for step in derivation.steps:
+            rows.append(f"{latex(step.before)} &= {latex(step.after)} && {_text('step: ' + step.rule)}")
+    return rows
 
 
 def vector_blocks(vector: VectorFunction) -> list[Block]:

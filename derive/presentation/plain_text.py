@@ -16,6 +16,7 @@ from derive.layers.dense import DenseRule
 from derive.layers.layer_derivations import DenseLayer, TrainingLayers
 from derive.presentation.latex import bias_kind, program_stages, program_title, where
 from derive.program.network import Program
+from derive.stability.search import AS_IS, Found
 
 __all__ = ["text_of", "summary_of"]
 
@@ -73,12 +74,25 @@ def _titled(kind: str, item: Activation | VectorFunction | Loss | Penalty | Init
 
 def _activation(activation: Activation) -> list[tuple[str, list[Row]]]:
     rows = [("f(x)", activation.definition, ""), ("f'(x)", activation.derivative, "by sympy.diff")]
-    if activation.computed_as != activation.definition:
-        rows.append(("f(x)", activation.computed_as, "computed form, proven equal"))
+    forward, backward = activation.searches
+    rows += _search_rows("f(x)", forward)
+    if activation.derivative_computed_as is not None:
+        rows += _search_rows("f'(x)", backward)
     if activation.output_form is not None:
         rows.append(("f'(x)", activation.output_form, "output form in y = f(x), proven equal"))
     params = ", ".join(f"{p.name} = {p.default:g}" for p in activation.params)
     return [(_titled("activation", activation, f" (defaults: {params})" if params else ""), rows)]
+
+
+def _search_rows(left: str, found: Found) -> list[Row]:
+    """The computed form with how it was found and its accuracy, then each step of its derivation."""
+    if found.how == AS_IS:
+        return []
+    note = f"computed form ({found.how}), at most {found.accuracy.max_ulp:.2g} ulp where well conditioned"
+    rows = [(left, found.form, note)]
+    for derivation, _ in found.pieces:
+        rows += [(f"  {sstr(step.before)}", step.after, f"step: {step.rule}") for step in derivation.steps]
+    return rows
 
 
 def _vector(vector: VectorFunction) -> list[tuple[str, list[Row]]]:

@@ -1,8 +1,8 @@
 """The proof ledger: every form that reaches a printer, with how it is discharged.
 
 Assembled by walking the catalogue (extensions included; each loss under
-every reduction a spec may choose), the numeric
-rewrites, the layers and optimisers, the layers written as one indexed sum
+every reduction a spec may choose, each activation's forms as the accuracy
+search found them), the numeric rewrites, the search's rules, the layers and optimisers, the layers written as one indexed sum
 (``derive.program.ledger_indexed``) and the networks in ``specs/``, on top of
 ``derive.core.core_ledger``.  ``python -m derive proofs`` prints it and
 ``tests/test_proofs.py`` discharges each obligation.
@@ -28,18 +28,19 @@ from derive.core.stable_forms import (
     with_limits,
 )
 from derive.core.symbols import C, i, j, m, n, x, y
-from derive.catalog.activations import numeric
+from derive.catalog.numeric_forms import numeric
 from derive.program.ledger_indexed import indexed_layer_obligations
 from derive.program.ledger_layers import layer_obligations, network_obligations, numeric_obligations
 from derive.spec.model import Reduction
+from derive.stability.obligations import found_obligations, rule_obligations
 
 __all__ = ["ledger", "catalogue_obligations"]
 
 
 def ledger(catalog: Catalog) -> list[Obligation]:
-    """Every obligation: core, numeric rewrites, catalogue, layers, indexed layers, networks, in a fixed order."""
-    return (core_obligations() + numeric_obligations() + catalogue_obligations(catalog) + layer_obligations()
-            + indexed_layer_obligations() + network_obligations(catalog))
+    """Every obligation: core, numeric rewrites, the search's rules, catalogue, layers, indexed layers, networks."""
+    return (core_obligations() + numeric_obligations() + rule_obligations() + catalogue_obligations(catalog)
+            + layer_obligations() + indexed_layer_obligations() + network_obligations(catalog))
 
 
 def catalogue_obligations(catalog: Catalog) -> list[Obligation]:
@@ -71,11 +72,11 @@ def _activation(a: Activation) -> list[Obligation]:
         derived(item, "derivative limits at ±oo", a.derivative_limits,
                 lambda: limits_at_infinities(a.derivative, x), "sympy.limit of the derivative"),
     ]
-    if a.computed_as != a.definition:
-        result.append(proven(item, "computed_as", a.computed_as, a.definition, "equals the definition"))
+    forward, backward = a.searches
+    result += found_obligations(item, "computed_as", a.computed_as, forward, a.definition, x)
     if a.derivative_computed_as is not None:
-        result.append(proven(item, "derivative_computed_as", a.derivative_computed_as, a.derivative,
-                             "equals the derivative"))
+        result += found_obligations(item, "derivative_computed_as", a.derivative_computed_as, backward,
+                                    a.derivative, x)
     if a.output_form is not None:
         result.append(_output_form(item, a))
     for label, form in (("computed_as", a.computed_as), ("derivative_computed_as", a.derivative_computed_as)):

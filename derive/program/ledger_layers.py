@@ -7,7 +7,7 @@ the chain rule over those parts, re-derived from its spec.
 
 from sympy import Abs, Expr, Function, Max, Min, Piecewise, Symbol, diff, exp, log
 
-from derive.catalog.activations import numeric
+from derive.catalog.numeric_forms import numeric
 from derive.catalog.registry import Catalog
 from derive.core.functions import Logistic, XDivY
 from derive.core.obligation import Discharge, Obligation, defined, definition_of, derived
@@ -56,7 +56,7 @@ def clip_lemmas_hold() -> bool:
 
 
 def numeric_obligations() -> list[Obligation]:
-    """One obligation per rewrite of ``derive.catalog.activations.numeric``."""
+    """One obligation per rewrite of ``derive.catalog.numeric_forms.numeric``."""
     result = [_rule(name, before) for name, before in NUMERIC_RULES.items()]
     sigmoid = 1 / (1 + exp(_A))
     result.append(Obligation("numeric rewrite", "overflow-free sigmoid", str(numeric(sigmoid)), Discharge.SYMBOLIC,

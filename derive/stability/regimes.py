@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from sympy import Abs, Expr, Float, Integer, Piecewise, Rational, Symbol, true
+from sympy import Abs, Expr, Float, Integer, Piecewise, Symbol, true
 
 from derive.stability.branch_clips import clip_branches
 from derive.stability.sample import Sample
@@ -36,21 +36,23 @@ def _best_threshold(inside_bad: np.ndarray, outside_bad: np.ndarray, key: np.nda
     keys, inside, outside = key[order], inside_bad[order], outside_bad[order]
     # Bad points when the inside form covers the first k points: inside bad among them, outside bad after.
     counts = np.concatenate([[0], np.cumsum(inside)]) + np.concatenate([np.cumsum(outside[::-1])[::-1], [0]])
-    k = int(np.argmin(counts))
+    # A split falls between two distinct keys (|x| has each magnitude twice).
+    between = np.concatenate([[True], keys[:-1] < keys[1:], [True]])
+    k = int(np.argmin(np.where(between, counts, np.iinfo(np.int64).max)))
     low = float(keys[k - 1]) if k > 0 else float(keys[0]) - 1.0
     high = float(keys[k]) if k < len(keys) else low + 1.0
     return _simple_between(low, high), int(counts[k])
 
 
 def _simple_between(low: float, high: float) -> Expr:
-    """A short number ``c`` with ``low <= c < high``: an integer if one fits, else a power of two, else ``low``."""
-    integer = math.ceil(low)
-    if integer < high:
-        return Integer(integer) if integer >= 0 or math.floor(high - 1e-300) < 0 else Integer(max(integer, 0))
-    if 0 < low < 2.0**1023:
-        power = 2.0 ** math.ceil(math.log2(low))
-        if power < high:
-            return Rational(power)
+    """The shortest binary number ``c`` with ``low <= c < high``: an integer if one fits, else ``k/2**m``."""
+    if not math.isfinite(low) or abs(low) >= 2.0**1000:
+        return Float(low)
+    for m in range(0, 1075):
+        scaled = math.ceil(math.ldexp(low, m))
+        candidate = math.ldexp(scaled, -m)
+        if candidate < high:
+            return Integer(scaled) / 2**m
     return Float(low)
 
 

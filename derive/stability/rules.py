@@ -31,6 +31,8 @@ __all__ = ["Rule", "RULES", "rewrites", "everywhere", "pattern_symbols"]
 _A, _B = Wild("a"), Wild("b")
 _C = Wild("c", properties=[lambda c: c.is_Number and c.is_positive])
 _N = Wild("n", properties=[lambda n: n.is_Integer and n < -1])
+#: A leg of a hypotenuse that is not a number (``sqrt(2)`` is not ``hypot(1, 1)``).
+_LEG = Wild("a", properties=[lambda a: not a.is_Number])
 #: A term ``a`` of ``1 + a`` that is not itself ``b - 1`` (``log(cosh(x))`` is not ``log1p(cosh(x) - 1)``).
 _TERM = Wild("a", properties=[lambda a: not (a.is_Add and -1 in a.args)])
 
@@ -80,6 +82,7 @@ RULES: tuple[Rule, ...] = (
     Rule("logistic product", exp(_A) / (1 + exp(_A)) ** 2, Logistic(_A) * Logistic(-_A)),
     Rule("logistic of a ratio", exp(_A) / (1 + exp(_A)), Logistic(_A)),
     Rule("logistic", 1 / (1 + exp(_A)), Logistic(-_A)),
+    Rule("one minus a logistic", 1 - Logistic(_A), Logistic(-_A)),
     Rule("log of a logistic", log(Logistic(_A)), -logaddexp(0, -_A)),
     Rule("log of one minus a logistic", log(1 - Logistic(_A)), -logaddexp(0, _A)),
     Rule("expm1", exp(_A) - 1, expm1(_A)),
@@ -90,9 +93,9 @@ RULES: tuple[Rule, ...] = (
     Rule("tanh as a ratio", sinh(_A) / cosh(_A), tanh(_A)),
     Rule("log cosh, tails", log(cosh(_A)), _logcosh_tails(_A)),
     Rule("log cosh, near 0", log(cosh(_A)), log1p(2 * sinh(_A / 2) ** 2)),
-    Rule("hypot", sqrt(_A**2 + _C), Hypot(_A, sqrt(_C))),
+    Rule("hypot", sqrt(_LEG**2 + _C), Hypot(_LEG, sqrt(_C))),
     Rule("hypot minus a leg", _C * Hypot(_A, _B) - _C * _B, _C * _A**2 / (Hypot(_A, _B) + _B)),
-    Rule("reciprocal of a hypot", 1 / sqrt(_A**2 + _C), Reciprocal(Hypot(_A, sqrt(_C)))),
+    Rule("reciprocal of a hypot", 1 / sqrt(_LEG**2 + _C), Reciprocal(Hypot(_LEG, sqrt(_C)))),
     Rule("absolute value", _A * sign(_A), Abs(_A)),
     Rule("reciprocal first", _A**_N, Reciprocal(_A) ** -_N, only_at=Pow),
 )

@@ -30,17 +30,20 @@ from derive.stability.rules import RULES, everywhere, rewrites
 from derive.stability.sample import WELL_CONDITIONED, sample
 from derive.stability.score import ACCURATE_ULPS, Score, score
 
-__all__ = ["Step", "Derivation", "Found", "most_accurate", "cost", "AS_IS", "SEARCH", "SATURATE"]
+__all__ = ["Step", "Derivation", "Found", "most_accurate", "cost", "AS_IS", "SEARCH", "HAND", "SATURATE", "CLIP", "ALGEBRA"]
 
-#: How a printed form was found: SymPy's own form, or the search's.
-AS_IS, SEARCH = "SymPy as is", "search"
+#: How a printed form was found: SymPy's own form, the search's, or a hand form the catalogue states.
+AS_IS, SEARCH, HAND = "SymPy as is", "search", "hand"
 #: The step that clamps the input of a part that saturates.
-SATURATE = "saturate beyond the bound"
+SATURATE = "clamp x where the part saturates in float64 (checked at 50 digits)"
 #: Forms kept at each step, and steps taken.
 BEAM, DEPTH = 3, 3
 #: SymPy's algebra is tried on operations up to this size (larger ones take seconds).
 _ALGEBRA_SIZE = 40
-_ALGEBRA = {"together": together, "cancel": cancel, "factor": factor}
+#: SymPy's own algebra, by the name a step records.
+ALGEBRA = {"together": together, "cancel": cancel, "factor": factor}
+#: The step that clips a branch's input to the range the branch is taken in.
+CLIP = "clip to the branch"
 
 
 @dataclass(frozen=True)
@@ -54,19 +57,24 @@ class Step:
 
 @dataclass(frozen=True)
 class Derivation:
-    """``form``, reached from the function by ``steps`` in order."""
+    """``form``, reached by ``steps`` in order from ``start``: the function itself, or a seed named ``origin``."""
 
+    start: Expr
     form: Expr
+    origin: str = AS_IS
     steps: tuple[Step, ...] = ()
 
     def then(self, step: Step) -> "Derivation":
-        return Derivation(self.form.xreplace({step.before: step.after}), (*self.steps, step))
+        return Derivation(self.start, self.form.xreplace({step.before: step.after}), self.origin,
+                          (*self.steps, step))
 
 
 @dataclass(frozen=True)
 class Found:
     """The chosen form of a function, how it was found, its derivations, and its accuracy before and after.
 
+    ``how`` is the origin of a form taken as it was (``AS_IS``, a seed's or
+    a given form's label) or ``SEARCH`` for a form the search rewrote.
     ``pieces`` pairs each derivation with the condition under which the
     form uses it (one piece with condition True unless the line was split).
     ``shortfall`` says where the form misses the accuracy target, when it does.
@@ -83,15 +91,18 @@ class Found:
 def most_accurate(
     function: Expr, x: Symbol, item: str, what: str, *,
     params: Mapping[Symbol, float] | None = None, kinks: Iterable[float] = (),
-    given: Mapping[str, Expr] | None = None, preferred: str | None = None,
+    seeds: Mapping[str, Expr] | None = None, given: Mapping[str, Expr] | None = None,
+    preferred: str | None = None,
 ) -> Found:
     """The most accurate proven form of ``function``; a DefinitionError when every form fails somewhere.
 
-    ``params`` are measured at their defaults.  ``given`` holds forms proven
-    elsewhere (a hand form the catalogue states, the output form), each
-    entered as one more candidate under its label; one wins only by being
-    more accurate than the search's best, or as accurate and cheaper, except
-    the ``preferred`` label, which wins whenever it is as accurate.
+    ``params`` are measured at their defaults.  ``seeds`` are forms proven
+    equal elsewhere (a hand form the catalogue states) that the search
+    starts from as well as from the function.  ``given`` holds forms proven
+    elsewhere that are only compared (the output form on the computed ``y``),
+    each under its label; one wins only by being more accurate than the
+    search's best, or as accurate and cheaper, except the ``preferred``
+    label, which wins whenever it is as accurate.
     """
     values = {symbol: value for symbol, value in (params or {}).items()}
     measured = sample(function.xreplace(values), x, kinks)
@@ -107,8 +118,10 @@ def most_accurate(
             scores[derivation.form] = rated(derivation.form)
             derivations[derivation.form] = derivation
 
-    consider(Derivation(function))
-    frontier = [function]
+    consider(Derivation(function, function))
+    for label, seed in (seeds or {}).items():
+        consider(Derivation(seed, seed, label))
+    frontier = _best(list(scores), scores)[:BEAM]
     for _ in range(DEPTH):
         before = set(scores)
         for rank, form in enumerate(frontier):
@@ -126,12 +139,15 @@ def most_accurate(
         split = best_split([(derivations[f], scores[f]) for f in ranked[:8]], x, measured, rated)
         if split is not None and _worth_splitting(accuracy, split[2]):
             pieces, chosen, accuracy = split
-    how = AS_IS if chosen == function else SEARCH
+    how = pieces[0][0].origin if len(pieces) == 1 and not pieces[0][0].steps else SEARCH
     for label, form in (given or {}).items():
         form_accuracy = rated(form)
         if form_accuracy.rank == accuracy.rank and label == preferred or (
                 (form_accuracy.rank, cost(form)) < (accuracy.rank, cost(chosen))):
-            chosen, how, accuracy, pieces = form, label, form_accuracy, ((Derivation(form), true),)
+            chosen, how, accuracy, pieces = form, label, form_accuracy, ((Derivation(form, form, label), true),)
+    if accuracy.failures == len(measured.points):
+        raise DefinitionError(item, f"cannot be printed as NumPy: no form of {what} = {function} that NumPy "
+                              "computes", "use functions NumPy has")
     if accuracy.failures:
         raise DefinitionError(item, _shortfall(what, accuracy), "give a hand form with computed_as= or "
                               "derivative_computed_as= that is finite there, proven equal")
@@ -168,7 +184,7 @@ def _neighbours(derivation: Derivation, x: Symbol, accuracy: Score, values, loca
     result.append(normalised)
     clipped = clip_branches(form, x)
     if clipped != form:
-        result.append(derivation.then(Step("clip to the branch", form, clipped)))
+        result.append(derivation.then(Step(CLIP, form, clipped)))
     if not values:
         result += [derivation.then(Step(SATURATE, part, clamped))
                    for part, clamped in clamped_parts(form, x, accuracy.failing)]
@@ -180,7 +196,7 @@ def _neighbours(derivation: Derivation, x: Symbol, accuracy: Score, values, loca
             node = _unvalued(form, culprit.node, values)
             if node is None or count_ops(node) > _ALGEBRA_SIZE:
                 continue
-            for name, algebra in _ALGEBRA.items():
+            for name, algebra in ALGEBRA.items():
                 for target in _with_parent(form, node):
                     try:
                         rewritten = algebra(target)
@@ -216,7 +232,7 @@ def _shortfall(what: str, accuracy: Score) -> str:
                 f"overflows or is undefined at {accuracy.failures} sampled points, x in {where}")
     where = _region(accuracy.inaccurate_at)
     return (f"no form of {what} found within {ACCURATE_ULPS:g} ulp where its condition number is at most "
-            f"{WELL_CONDITIONED:g}: the best is {accuracy.max_ulp:.3g} ulp off at x = {accuracy.worst!r}, "
+            f"{WELL_CONDITIONED:g}: the best is {accuracy.max_ulp:.3g} ulp off at x = {accuracy.worst:.6g}, "
             f"and beyond {ACCURATE_ULPS:g} ulp at {accuracy.inaccurate} sampled points, x in {where}")
 
 
