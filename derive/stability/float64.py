@@ -1,5 +1,9 @@
 """Evaluate a form in float64 as generated code does, with floating-point warnings as errors.
 
+The same operations as the printed code, so the same overflows and the
+same warnings; a product may round in another order than the array
+printer writes it, one ulp at most (``tests/test_accuracy_search.py``).
+
 The search measures candidate forms before any module is printed, so it
 evaluates them with ``lambdify``: NumPy for SymPy's functions, and for
 derive's own functions the forms the printers write (``FORMS``: ``Logistic``

@@ -8,6 +8,7 @@ from derive.core.proof import is_zero
 from derive.stability.replay import found_holds
 from derive.stability.rules import RULES, Rule, pattern_symbols
 from derive.stability.search import AS_IS, Found
+from derive.stability.series import SERIES, SERIES_GRID
 
 __all__ = ["rule_obligations", "found_obligations"]
 
@@ -68,8 +69,11 @@ def found_obligations(item: str, what: str, printed: Expr, found: Found, functio
     starts = {derivation.start: derivation.origin for derivation, _ in found.pieces if derivation.origin != AS_IS}
     result = [proven(item, f"{what}, {origin} form", start, function, f"a {origin} form, equal to the function")
               for start, origin in starts.items()]
-    result.append(Obligation(item, what, str(printed), Discharge.SYMBOLIC,
-                             "the accuracy search's form: each step a proven rule, SymPy's algebra, a branch clip "
-                             "or a checked clamp, replayed from the function or a form proven equal to it",
-                             lambda: printed == found.form and found_holds(found, function, x)))
+    series = any(step.rule == SERIES for derivation, _ in found.pieces for step in derivation.steps)
+    result.append(Obligation(item, what, str(printed), Discharge.NUMERICAL if series else Discharge.SYMBOLIC,
+                             "the accuracy search's form: each step a proven rule, SymPy's algebra, a branch clip, "
+                             "a checked clamp or a Taylor polynomial checked on its branch, replayed from the "
+                             "function or a form proven equal to it",
+                             lambda: printed == found.form and found_holds(found, function, x),
+                             SERIES_GRID if series else None))
     return result

@@ -20,7 +20,7 @@ from derive.stability.branch_clips import clip_branches
 from derive.stability.sample import Sample
 from derive.stability.score import Score
 
-__all__ = ["best_split"]
+__all__ = ["best_split", "simple_between"]
 
 #: A split, as the form of each side with its condition, the joined form, and its score.
 Split = tuple[tuple[tuple[object, object], ...], Expr, Score]
@@ -41,10 +41,10 @@ def _best_threshold(inside_bad: np.ndarray, outside_bad: np.ndarray, key: np.nda
     k = int(np.argmin(np.where(between, counts, np.iinfo(np.int64).max)))
     low = float(keys[k - 1]) if k > 0 else float(keys[0]) - 1.0
     high = float(keys[k]) if k < len(keys) else low + 1.0
-    return _simple_between(low, high), int(counts[k])
+    return simple_between(low, high), int(counts[k])
 
 
-def _simple_between(low: float, high: float) -> Expr:
+def simple_between(low: float, high: float) -> Expr:
     """The shortest binary number ``c`` with ``low <= c < high``: an integer if one fits, else ``k/2**m``."""
     if not math.isfinite(low) or abs(low) >= 2.0**1000:
         return Float(low)

@@ -29,15 +29,17 @@ _MAX = float(np.finfo(np.float64).max)
 
 
 def _search_points() -> np.ndarray:
-    """About 1100 points: dense where functions bend, every 8th power of two, and the float64 extremes.
+    """About 1370 points: dense where functions bend and near 0, every 8th power of two, and the extremes.
 
     The dense steps are not dyadic (80/332, not 1/4): at multiples of 1/4,
     ``x**2`` is exact and would hide the rounding a form suffers elsewhere.
     """
     powers = np.ldexp(1.0, np.arange(-1074, 1024, 8))
     magnitudes = np.concatenate([powers, [_MAX, 1e300, 1e154, 745.2, 709.79, 40.0, 37.0, 20.0, 1e-8]])
+    near_zero = np.geomspace(1e-6, 4.0, 97)
     return np.unique(np.concatenate([
         np.linspace(-750.0, 750.0, 307), np.linspace(-40.0, 40.0, 333), -magnitudes, magnitudes, [0.0],
+        -near_zero, near_zero,
     ]))
 
 

@@ -19,16 +19,17 @@ or a numerically checked saturation, so the printed form is the function.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sympy import Expr, Piecewise, PolynomialError, Symbol, cancel, count_ops, factor, together, true
+from sympy import Expr, Piecewise, PolynomialError, S, Symbol, cancel, count_ops, factor, together, true
 
 from derive.core.errors import DefinitionError
 from derive.stability.branch_clips import clip_branches
 from derive.stability.clamping import clamped_parts
 from derive.stability.localise import culprits
-from derive.stability.regimes import best_split
+from derive.stability.regimes import best_split, simple_between
 from derive.stability.rules import RULES, everywhere, rewrites
 from derive.stability.sample import WELL_CONDITIONED, sample
 from derive.stability.score import ACCURATE_ULPS, Score, score
+from derive.stability.series import SERIES, series_holds, taylor
 
 __all__ = ["Step", "Derivation", "Found", "most_accurate", "cost", "AS_IS", "SEARCH", "HAND", "SATURATE", "CLIP", "ALGEBRA"]
 
@@ -121,6 +122,11 @@ def most_accurate(
     consider(Derivation(function, function))
     for label, seed in (seeds or {}).items():
         consider(Derivation(seed, seed, label))
+    polynomial = taylor(function, x)
+    near_zero = [] if polynomial is None else [Derivation(function, polynomial, steps=(
+        Step(SERIES, function, polynomial),))]
+    for derivation in near_zero:
+        consider(derivation)
     frontier = _best(list(scores), scores)[:BEAM]
     for _ in range(DEPTH):
         before = set(scores)
@@ -132,11 +138,14 @@ def most_accurate(
             break
         frontier = _best(added + frontier, scores)[:BEAM]
     ranked = _best(list(scores), scores)
-    best = derivations[ranked[0]]
+    # A Taylor polynomial holds only near 0: it may serve one side of a split, never the whole line.
+    best = next(derivations[f] for f in ranked if not _approximate(derivations[f]))
     pieces: tuple[tuple[Derivation, object], ...] = ((best, true),)
     chosen, accuracy = best.form, scores[best.form]
     if not accuracy.meets_targets:
-        split = best_split([(derivations[f], scores[f]) for f in ranked[:8]], x, measured, rated)
+        candidates = list(dict.fromkeys(ranked[:8] + [d.form for d in near_zero]))
+        split = best_split([(derivations[f], scores[f]) for f in candidates], x, measured, rated)
+        split = _within_series_range(split, x, rated)
         if split is not None and _worth_splitting(accuracy, split[2]):
             pieces, chosen, accuracy = split
     how = pieces[0][0].origin if len(pieces) == 1 and not pieces[0][0].steps else SEARCH
@@ -155,11 +164,39 @@ def most_accurate(
     return Found(chosen, how, pieces, accuracy, scores[function], shortfall)
 
 
+def _within_series_range(split, x: Symbol, rated):
+    """``split`` with a Taylor polynomial's side narrowed, by halves, to where the polynomial holds (None if nowhere)."""
+    if split is None or not _approximate(split[0][0][0]):
+        return split
+    (inside, condition), (outside, _) = split[0]
+    holds = lambda r: series_holds(inside.start, inside.form, x, float(r))  # noqa: E731
+    if holds(condition.rhs):
+        return split
+    low, high = condition.rhs / 2, condition.rhs
+    while not holds(low):
+        low, high = low / 2, low
+        if low < S(2) ** -60:
+            return None
+    for _ in range(6):  # the largest radius that holds, to 1/64 of an octave, as a short binary number
+        middle = simple_between(float(low), float(high))
+        low, high = (middle, high) if holds(middle) else (low, middle)
+    radius = low
+    condition = condition.func(condition.lhs, radius)
+    joined = clip_branches(Piecewise((inside.form, condition), (outside.form, true)), x)
+    return ((inside, condition), (outside, true)), joined, rated(joined)
+
+
+def _approximate(derivation: Derivation) -> bool:
+    return any(step.rule == SERIES for step in derivation.steps)
+
+
 def _worth_splitting(whole: Score, split: Score) -> bool:
-    """A split earns its branch by removing failures, or at least half the inaccurate points at no loss of bits."""
+    """A split earns its branch by removing failures, half the inaccurate points at no loss of bits, or half a
+    bit of mean error."""
     if split.failures != whole.failures:
         return split.failures < whole.failures
-    return split.inaccurate <= whole.inaccurate // 2 and split.rank[1] <= whole.rank[1]
+    fewer_inaccurate = split.inaccurate <= whole.inaccurate // 2 and split.mean_bits <= whole.mean_bits
+    return fewer_inaccurate or split.mean_bits <= whole.mean_bits - 0.5
 
 
 def cost(form: Expr) -> tuple[int, int]:
