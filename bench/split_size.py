@@ -66,7 +66,7 @@ def blocks(threads: int, budget: Budget) -> list[str]:
     for rows, columns in SHAPES:
         z = np.random.default_rng(0).normal(size=(rows, columns))
         arrays = (z, np.empty_like(z), np.empty(z.shape, dtype=bool), np.empty_like(z))
-        runs = {name: (lambda runner=runner: runner._rows(_sigmoid, CALLS * columns, *arrays))
+        runs = {name: (lambda runner=runner: runner._rows(_sigmoid, CALLS * columns, arrays))
                 for name, runner in (("whole", whole), ("split", split))}
         microseconds, ratio = _ratio(runs, budget)
         lines.append(f"| {rows}x{columns} | {rows * columns * CALLS} | {microseconds:.0f} | {ratio} |")

@@ -3,7 +3,8 @@
 The steps, one module each: ``codegen.rendering`` renders the files in
 memory and compiles them (``render_all``, ``render_network``);
 ``codegen.output_cache`` returns them from the output cache when nothing
-that can change them has changed (``render_cached``); ``codegen.atomic_output``
+that can change them has changed (``render_cached``), else module by module
+from ``codegen.module_cache`` where what a module reads is unchanged; ``codegen.atomic_output``
 writes them so that a kill at any moment leaves a complete folder
 (``write_all``, ``recover``).  The same inputs give byte-identical files.
 This module names them all for the command line and the tests; importing

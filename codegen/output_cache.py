@@ -2,7 +2,9 @@
 
 A warm ``make generate`` hashes its inputs (``output_key``), reads one
 file and neither imports SymPy nor derives anything; a change to any input
-is a new key, so a hit returns exactly what ``render_all`` would.
+is a new key, so a hit returns exactly what ``render_all`` would.  On a
+miss, the module cache (``codegen.module_cache``) re-renders only the
+modules that what changed can reach.
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ import os
 import sys
 import tempfile
 from contextlib import suppress
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from symprop.locations import extension_files
 
+from .module_cache import render_modules
 from .paths import OUTPUT_CACHE, ROOT, SPECS, TEMPLATES
 from .rendering import load_specs, render_all
 
-__all__ = ["output_key", "render_cached"]
+__all__ = ["Inputs", "inputs", "output_key", "render_cached"]
 
 _CODE = (ROOT / "derive", ROOT / "codegen")
 #: The installed packages whose code shapes the printed text: SymPy, its number library, and Jinja.
@@ -57,22 +61,43 @@ def _installed(name: str) -> str | None:
     return f"{name} {distribution.version}\n{distribution.read_text('RECORD') or ''}"
 
 
-def output_key(spec_dir: Path = SPECS, rebuild: str | None = None) -> str | None:
-    """A digest of everything that can change the files ``render_cached`` returns for ``spec_dir``.
+@dataclass(frozen=True)
+class Inputs:
+    """Everything that can change the rendered files, read before rendering: ``output_key`` digests it all.
 
-    That is the Python version, the installed SymPy, mpmath and Jinja, and
-    the path and bytes of every file from ``_input_files``.  NumPy is left
-    out: the derivations read only float64's limits from it, which IEEE 754
-    fixes.  Files an extension reads or imports from elsewhere are not seen.
-    None when a package is used without install metadata, so its code
-    cannot be identified and nothing may be cached.
+    ``environment``: the Python version, the installed SymPy, mpmath and Jinja
+    and the headers' ``rebuild`` command; ``files``: path -> SHA-256 of every
+    file from ``_input_files``, the specs included.
+    """
+
+    environment: tuple[str, ...]
+    files: tuple[tuple[Path, str], ...]
+
+    @property
+    def key(self) -> str:
+        manifest = [*self.environment, *(f"{path}\0{digest}" for path, digest in self.files)]
+        return hashlib.sha256("\n".join(manifest).encode()).hexdigest()
+
+
+def inputs(spec_dir: Path = SPECS, rebuild: str | None = None) -> Inputs | None:
+    """The ``Inputs`` of ``render_cached`` for ``spec_dir``, as they are now; None when nothing may be cached.
+
+    NumPy is left out: the derivations read only float64's limits from it,
+    which IEEE 754 fixes.  Files an extension reads or imports from elsewhere
+    are not seen.  None when a package is used without install metadata, so
+    its code cannot be identified.
     """
     packages = [_installed(name) for name in _DISTRIBUTIONS]
     if None in packages:
         return None
-    manifest = [sys.version, *packages] + ([f"rebuild\0{rebuild}"] if rebuild else [])
-    manifest += [f"{path}\0{_file_digest(path)}" for path in _input_files(spec_dir)]
-    return hashlib.sha256("\n".join(manifest).encode()).hexdigest()
+    environment = (sys.version, *packages) + ((f"rebuild\0{rebuild}",) if rebuild else ())
+    return Inputs(environment, tuple((path, _file_digest(path)) for path in _input_files(spec_dir)))
+
+
+def output_key(spec_dir: Path = SPECS, rebuild: str | None = None) -> str | None:
+    """A digest of everything that can change the files ``render_cached`` returns for ``spec_dir`` (``inputs``)."""
+    now = inputs(spec_dir, rebuild)
+    return None if now is None else now.key
 
 
 def _read_entry(entry: Path) -> dict[str, str] | None:
@@ -115,23 +140,25 @@ def render_cached(
 
     An entry is the JSON of the rendered files, named by ``output_key``: a
     change to any input is a new key, so a hit returns exactly what
-    rendering would.  On a miss the files are rendered and stored, unless an
-    input changed while rendering; only the newest entry is kept.  With
-    ``SYMPROP_CACHE=0`` (or no ``output_key``) the files are rendered
+    rendering would.  On a miss each module comes from the module cache
+    (``codegen.module_cache``) or is rendered, and the entries are stored
+    unless an input changed while rendering; only the newest entry is kept.
+    With ``SYMPROP_CACHE=0`` (or no ``output_key``) the files are rendered
     without reading or writing any cache.
 
     The key sees the files on disk, not modules changed in memory: a process
     that patches the rendering code (a test) calls ``render_all`` instead.
     ``rebuild`` (the headers' command, ``render_all``) is part of the key.
     """
-    key = output_key(spec_dir, rebuild) if os.environ.get("SYMPROP_CACHE", "1") != "0" else None
+    before = inputs(spec_dir, rebuild) if os.environ.get("SYMPROP_CACHE", "1") != "0" else None
     named = {"rebuild": rebuild} if rebuild else {}
-    if key is None:
+    if before is None:
         return render_all(specs=load_specs(spec_dir=spec_dir), **named)
-    entry = cache_dir / f"{key}.json"
+    entry = cache_dir / f"{before.key}.json"
     files = _read_entry(entry)
     if files is None:
-        files = render_all(specs=load_specs(spec_dir=spec_dir), **named)
-        if output_key(spec_dir, rebuild) == key:
+        files, store = render_modules(spec_dir, cache_dir / "modules", before, rebuild)
+        if inputs(spec_dir, rebuild) == before:
+            store()
             _write_entry(entry, files)
     return files

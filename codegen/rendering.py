@@ -1,7 +1,7 @@
 """Render every generated module in memory, from the catalogue and the specs, and check it compiles.
 
-``render_all`` prints the catalogue modules and one module per spec;
-``render_network`` one spec's module alone.  The rendering stack
+``render_all`` prints the catalogue modules and one module per spec, each
+by its function of ``module_renderers``; ``render_network`` one spec's module alone.  The rendering stack
 (``derive``, the printer, Jinja) is imported inside the functions that
 render, never at module level, so that a hit of the output cache
 (``codegen.output_cache``) imports none of it.
@@ -10,6 +10,8 @@ render, never at module level, so that a hit of the output cache
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +24,9 @@ if TYPE_CHECKING:
     from derive.catalog.registry import Catalog
     from derive.spec import NetworkSpec
 
-__all__ = ["load_specs", "render_all", "render_network", "render_numba_network"]
+__all__ = [
+    "checked", "load_specs", "spec_files", "module_renderers", "render_all", "render_network", "render_numba_network",
+]
 
 _CATALOGUE_MODULES = ("__init__", "activations", "losses", "penalties", "initializers")
 
@@ -49,13 +53,18 @@ def _catalogue(catalog: Catalog | None) -> Catalog:
 
 def load_specs(catalog: Catalog | None = None, spec_dir: Path = SPECS) -> list[NetworkSpec]:
     """Every spec in ``spec_dir``, sorted by file name, checked against ``catalog`` (default: the built-in one)."""
+    return list(spec_files(catalog, spec_dir).values())
+
+
+def spec_files(catalog: Catalog | None = None, spec_dir: Path = SPECS) -> dict[Path, NetworkSpec]:
+    """``load_specs`` by the file each spec was read from."""
     from derive.spec import load_spec
 
     catalog = _catalogue(catalog)
-    specs = []
+    specs = {}
     for path in sorted(spec_dir.glob("*.toml")):
         display = os.path.relpath(path, ROOT) if path.is_relative_to(ROOT) else str(path)
-        specs.append(load_spec(path, catalog.vocabulary(), display=display))
+        specs[path] = load_spec(path, catalog.vocabulary(), display=display)
     return specs
 
 
@@ -68,14 +77,24 @@ def render_all(
     symprop's ``generate --out DIR`` names itself, as ``make generate`` is
     no command of the user's.
     """
+    catalog = _catalogue(catalog)
+    renderers = module_renderers(catalog, load_specs(catalog) if specs is None else specs, rebuild=rebuild)
+    return checked({name: render() for name, render in renderers.items()})
+
+
+def module_renderers(
+    catalog: Catalog, specs: list[NetworkSpec], *, rebuild: str | None = None,
+) -> dict[str, Callable[[], str]]:
+    """File name -> a function rendering that module of ``render_all``, so that each can be rendered alone.
+
+    The specs' names are checked here, before anything is rendered.
+    """
     from .catalogue_module import (
         activation_functions, initializer_functions, loss_functions, penalty_functions, vector_functions,
     )
     from .helpers import helper_functions, printed_expressions
     from .runtime_source import runtime_source
 
-    catalog = _catalogue(catalog)
-    specs = load_specs(catalog) if specs is None else specs
     environment = _environment()
     environment.globals["rebuild"] = rebuild
     for spec in specs:
@@ -85,10 +104,11 @@ def render_all(
         raise GenerationError(f"two specs share a name: {sorted(n for n in names if names.count(n) > 1)[0]!r}")
     functions = environment.get_template("functions.py.j2")
     functions.globals["runtime"] = runtime_source
-    files = {
-        "__init__.py": environment.get_template("init.py.j2").render(networks=names, source="specs/"),
-        "activations.py": functions.render(
-            source="derive/catalog/standard.py (the catalogue)",
+    source = "derive/catalog/standard.py (the catalogue)"
+    renderers = {
+        "__init__.py": lambda: environment.get_template("init.py.j2").render(networks=names, source="specs/"),
+        "activations.py": lambda: functions.render(
+            source=source,
             title="Activation functions with the seed notebook's signatures.",
             summary=(
                 "Each function is printed from one SymPy definition in the catalogue; its derivative is\n"
@@ -97,8 +117,8 @@ def render_all(
             functions=activation_functions(catalog.activations()) + vector_functions(catalog.vector_functions()),
             helpers=helper_functions(printed_expressions(catalog.activations() + catalog.vector_functions())),
         ),
-        "losses.py": functions.render(
-            source="derive/catalog/standard.py (the catalogue)",
+        "losses.py": lambda: functions.render(
+            source=source,
             title="Losses with the seed notebook's signatures: ``loss(targets, predictions, derivative=False)``.",
             summary=(
                 "Costs and gradients are printed from SymPy; every gradient is the true gradient of\n"
@@ -107,20 +127,24 @@ def render_all(
             functions=loss_functions(catalog.losses()),
             helpers=helper_functions(printed_expressions(catalog.losses())),
         ),
-        "penalties.py": functions.render(
-            source="derive/catalog/standard.py (the catalogue)",
+        "penalties.py": lambda: functions.render(
+            source=source,
             title="Weight penalties: ``name(w, strength, derivative=False)``, added to a loss.",
             summary="Each cost and gradient is printed from SymPy.",
             functions=penalty_functions(catalog.penalties()),
             helpers=helper_functions(printed_expressions(catalog.penalties())),
         ),
-        "initializers.py": environment.get_template("initializers.py.j2").render(
-            source="derive/catalog/standard.py (the catalogue)",
-            functions=initializer_functions(catalog.initializers()),
+        "initializers.py": lambda: environment.get_template("initializers.py.j2").render(
+            source=source, functions=initializer_functions(catalog.initializers()),
         ),
     }
     for spec in specs:
-        files[f"{spec.name}.py"] = _network_source(spec, catalog, environment, rebuild)
+        renderers[f"{spec.name}.py"] = partial(_network_source, spec, catalog, environment, rebuild)
+    return renderers
+
+
+def checked(files: dict[str, str]) -> dict[str, str]:
+    """``files``, once each is known to be valid Python; GenerationError names the first that is not."""
     for name, text in files.items():
         _check_syntax(name, text)
     return files

@@ -3,7 +3,9 @@
 Scheduling only: a block's body is the calls ``codegen.inplace`` printed, as
 they are; its parameters are the batch-row arrays those calls use, which
 ``_rows`` (``codegen/runtime/trainer_threads.py``) passes whole or as row
-slices.  A run of calls is a block when every call is row-wise
+slices, then every other name their text reads (a bias, a scalar, a size), passed whole.
+So a block reads nothing of the step it is called from: the ``Trainer``
+defines it once, as a static method.  A run of calls is a block when every call is row-wise
 (``Call.rowwise``: each row it writes depends on the same row of what it
 reads alone) and writes an array of the batch's rows; any other call (a
 product, a sum over rows, a draw, a scalar computed from arrays) runs
@@ -11,6 +13,7 @@ between blocks, unsplit.  Bindings (``out = inp3``) and scalars read from no
 array (``_t0 = 1/N``) met inside a run move before its block.
 """
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import count
@@ -25,14 +28,19 @@ __all__ = ["RowBlocks", "row_blocks"]
 
 @dataclass(frozen=True)
 class RowBlocks:
-    """The step's lines with its runs of row-wise calls as blocks; ``widest``: columns the widest block writes a row."""
+    """The step's lines, each run of row-wise calls a call of its block; the blocks' lines; the widest's columns.
+
+    ``functions`` holds each block function's lines, its ``def`` first;
+    ``widest`` is the columns the widest block writes a row.
+    """
 
     lines: list[str]
+    functions: list[list[str]]
     widest: int
 
 
 def row_blocks(calls: list[Call], shapes: Mapping[str, Shape], rows: Symbol) -> RowBlocks:
-    """``calls`` printed with each run of row-wise calls on arrays of ``rows`` rows as a block ``_rowsK``.
+    """``calls`` printed with each run of row-wise calls on arrays of ``rows`` rows as a call of a block ``_rowsK``.
 
     ``shapes`` gives the shape of every array the calls name.
     """
@@ -46,7 +54,7 @@ def row_blocks(calls: list[Call], shapes: Mapping[str, Shape], rows: Symbol) -> 
         return call.binds is not None or (call.writes is None and not call.comment
                                           and not any(shapes.get(name) for name in call.reads))
 
-    lines, widest, run, moved, numbers = [], 0, [], [], count()
+    lines, functions, widest, run, moved, numbers = [], [], 0, [], [], count()
 
     def flush() -> None:
         nonlocal widest, run, moved
@@ -60,11 +68,12 @@ def row_blocks(calls: list[Call], shapes: Mapping[str, Shape], rows: Symbol) -> 
         else:
             name = f"_rows{next(numbers)}"
             arrays = list(dict.fromkeys(n for call in body for n in sorted(call.names) if n in batch))
+            shared = sorted(set().union(*(_names(call.text) for call in body)) - batch - {"np"})
             width = sum(int(shapes[call.writes][1]) for call in body)
             lines.extend(call.text for call in moved if not call.comment)
-            lines.append(f"def {name}({', '.join(arrays)}):")
-            lines.extend(f"    {call.text}" for call in run)
-            lines.append(f"self._rows({name}, {width}, {', '.join(arrays)})")
+            functions.append([f"def {name}({', '.join(arrays + shared)}):", *(f"    {call.text}" for call in run)])
+            rows_tuple = f"({', '.join(arrays)}{',' if len(arrays) == 1 else ''})"
+            lines.append(f"self._rows(self.{name}, {width}, {', '.join([rows_tuple, *shared])})")
             lines.extend(call.text for call in moved if call.comment)
             widest = max(widest, width)
         run, moved = [], []
@@ -81,4 +90,9 @@ def row_blocks(calls: list[Call], shapes: Mapping[str, Shape], rows: Symbol) -> 
             else:
                 lines.append(call.text)
     flush()
-    return RowBlocks(lines, widest)
+    return RowBlocks(lines, functions, widest)
+
+
+def _names(text: str) -> set[str]:
+    """Every name a printed call reads (its record keeps the arrays alone, not the sizes ``N`` and ``C``)."""
+    return {node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}

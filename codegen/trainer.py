@@ -55,9 +55,10 @@ class TrainerCode:
 share one when their uses do not overlap, ``Buffers.storage``);
     ``sizes`` the size statements, ``lines`` the step up to the gradients, ``after`` the statistics' and
     parameters' updates (the gradients are checked in between), ``cost`` what it returns.
-    ``blocks`` are ``lines`` with their runs of row-wise calls as block functions the
-    trainer's threads share (``codegen.row_blocks``; none: nothing to split), ``widest`` the
-    columns the widest writes a row; ``threads`` the runtime methods that run them.
+    ``blocks`` are ``lines`` with their runs of row-wise calls as calls of block functions the
+    trainer's threads share (``codegen.row_blocks``; none: nothing to split), ``block_functions``
+    the lines of each, printed as static methods, ``widest`` the columns the widest writes a row;
+    ``threads`` the runtime methods that run them.
     """
 
     slots: list[Slot]
@@ -74,6 +75,7 @@ share one when their uses do not overlap, ``Buffers.storage``);
     cost: str
     draws: bool
     blocks: list[str]
+    block_functions: list[list[str]]
     widest: int
     threads: str
 
@@ -115,7 +117,7 @@ def trainer_code(program: Program) -> TrainerCode:
                  if holder[name] == name],
         bindings=list(holder.items()),
         sizes=sizes, lines=body.lines[:split], after=body.lines[split:], cost=cost, draws=any(a.expr.has(UniformDraw) for a in step),
-        blocks=blocks.lines if blocks.widest else [], widest=blocks.widest,
+        blocks=blocks.lines if blocks.widest else [], block_functions=blocks.functions, widest=blocks.widest,
         threads=runtime_source("trainer_threads.py", *_THREADS),
     )
 

@@ -557,23 +557,68 @@ class Trainer:
     def __del__(self) -> None:
         self.close()
 
-    def _rows(self, block, width: int, *arrays: np.ndarray) -> None:
-        """``block(*arrays)``; split over ``threads`` row blocks when rows x ``width`` reaches ``split_size``."""
+    def _rows(self, block, width: int, arrays: tuple[np.ndarray, ...], *shared) -> None:
+        """``block(*arrays, *shared)``; over ``threads`` row blocks of ``arrays`` once it writes ``split_size`` entries.
+
+        It writes rows x ``width``; ``shared``, its other arguments (a bias, a scalar), goes whole to each piece.
+        """
         rows = len(arrays[0])
         if rows * width < self.split_size:
-            block(*arrays)
+            block(*arrays, *shared)
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.threads - 1, thread_name_prefix="Trainer")
         edges = [rows * k // self.threads for k in range(self.threads + 1)]
         # Each worker runs in a copy of this thread's context: np.errstate holds there too.
-        futures = [self._pool.submit(contextvars.copy_context().run, block, *(a[start:stop] for a in arrays))
+        futures = [self._pool.submit(contextvars.copy_context().run, block, *(a[start:stop] for a in arrays), *shared)
                    for start, stop in zip(edges[1:-1], edges[2:])]
         try:
-            block(*(a[:edges[1]] for a in arrays))
+            block(*(a[:edges[1]] for a in arrays), *shared)
         finally:
             for future in futures:
                 future.result()
+
+    @staticmethod
+    def _rows0(inp1, _t1, _s0, h1, _s1, b1):
+        np.add(inp1, b1, out=inp1)
+        # h1 = _sigmoid(inp1)
+        np.abs(inp1, out=_t1)
+        np.negative(_t1, out=_t1)
+        np.exp(_t1, out=_t1)
+        np.greater_equal(inp1, 0, out=_s0)
+        np.maximum(_t1, _s0, out=h1)
+        np.add(_t1, 1, out=_s1)
+        np.divide(h1, _s1, out=h1)
+
+    @staticmethod
+    def _rows1(inp2, _t2, _s0, out, _s1, _t0, y, b2):
+        np.add(inp2, b2, out=inp2)
+        # out = _sigmoid(inp2)
+        np.abs(inp2, out=_t2)
+        np.negative(_t2, out=_t2)
+        np.exp(_t2, out=_t2)
+        np.greater_equal(inp2, 0, out=_s0)
+        np.maximum(_t2, _s0, out=out)
+        np.add(_t2, 1, out=_s1)
+        np.divide(out, _s1, out=out)
+        np.subtract(out, y, out=_t0)
+        np.square(_t0, out=_s1)
+
+    @staticmethod
+    def _rows2(_t0, dout, _s1, out, dinp2, learning_rate):
+        # dout = learning_rate*(out - y)
+        np.multiply(_t0, learning_rate, out=dout)
+        # dinp2 = dout*out*(1 - out)
+        np.subtract(1, out, out=_s1)
+        np.multiply(dout, out, out=dinp2)
+        np.multiply(dinp2, _s1, out=dinp2)
+
+    @staticmethod
+    def _rows3(_s1, h1, dh1, dinp1):
+        # dinp1 = dh1*h1*(1 - h1)
+        np.subtract(1, h1, out=_s1)
+        np.multiply(dh1, h1, out=dinp1)
+        np.multiply(dinp1, _s1, out=dinp1)
 
     def _workspace(self, N):
         """The intermediate arrays of a batch of ``N`` rows, allocated on its first step."""
@@ -625,53 +670,19 @@ class Trainer:
         if self.threads > 1 and x.shape[0] * 20 >= self.split_size:
             # inp1 = x @ w1.T + b1
             np.dot(x, w1.T, out=inp1)
-            def _rows0(inp1, _t1, _s0, h1, _s1):
-                np.add(inp1, b1, out=inp1)
-                # h1 = _sigmoid(inp1)
-                np.abs(inp1, out=_t1)
-                np.negative(_t1, out=_t1)
-                np.exp(_t1, out=_t1)
-                np.greater_equal(inp1, 0, out=_s0)
-                np.maximum(_t1, _s0, out=h1)
-                np.add(_t1, 1, out=_s1)
-                np.divide(h1, _s1, out=h1)
-            self._rows(_rows0, 16, inp1, _t1, _s0, h1, _s1)
+            self._rows(self._rows0, 16, (inp1, _t1, _s0, h1, _s1), b1)
             # inp2 = h1 @ w2.T + b2
             np.dot(h1, w2.T, out=inp2)
-            def _rows1(inp2, _t2, _s0, out, _s1, _t0, y):
-                np.add(inp2, b2, out=inp2)
-                # out = _sigmoid(inp2)
-                np.abs(inp2, out=_t2)
-                np.negative(_t2, out=_t2)
-                np.exp(_t2, out=_t2)
-                np.greater_equal(inp2, 0, out=_s0)
-                np.maximum(_t2, _s0, out=out)
-                np.add(_t2, 1, out=_s1)
-                np.divide(out, _s1, out=out)
-                np.subtract(out, y, out=_t0)
-                np.square(_t0, out=_s1)
-            self._rows(_rows1, 20, inp2, _t2, _s0, out, _s1, _t0, y)
+            self._rows(self._rows1, 20, (inp2, _t2, _s0, out, _s1, _t0, y), b2)
             cost = (1/2)*_s1.sum()
-            def _rows2(_t0, dout, _s1, out, dinp2):
-                # dout = learning_rate*(out - y)
-                np.multiply(_t0, learning_rate, out=dout)
-                # dinp2 = dout*out*(1 - out)
-                np.subtract(1, out, out=_s1)
-                np.multiply(dout, out, out=dinp2)
-                np.multiply(dinp2, _s1, out=dinp2)
-            self._rows(_rows2, 8, _t0, dout, _s1, out, dinp2)
+            self._rows(self._rows2, 8, (_t0, dout, _s1, out, dinp2), learning_rate)
             # dw2 = dinp2.T @ h1
             np.dot(dinp2.T, h1, out=dw2)
             # db2 = np.sum(dinp2, keepdims=True)
             dinp2.sum(keepdims=True, out=db2)
             # dh1 = dinp2 @ w2
             np.dot(dinp2, w2, out=dh1)
-            def _rows3(_s1, h1, dh1, dinp1):
-                # dinp1 = dh1*h1*(1 - h1)
-                np.subtract(1, h1, out=_s1)
-                np.multiply(dh1, h1, out=dinp1)
-                np.multiply(dinp1, _s1, out=dinp1)
-            self._rows(_rows3, 6, _s1, h1, dh1, dinp1)
+            self._rows(self._rows3, 6, (_s1, h1, dh1, dinp1))
             # dw1 = dinp1.T @ x
             np.dot(dinp1.T, x, out=dw1)
             # db1 = np.sum(dinp1, keepdims=True)

@@ -639,23 +639,81 @@ class Trainer:
     def __del__(self) -> None:
         self.close()
 
-    def _rows(self, block, width: int, *arrays: np.ndarray) -> None:
-        """``block(*arrays)``; split over ``threads`` row blocks when rows x ``width`` reaches ``split_size``."""
+    def _rows(self, block, width: int, arrays: tuple[np.ndarray, ...], *shared) -> None:
+        """``block(*arrays, *shared)``; over ``threads`` row blocks of ``arrays`` once it writes ``split_size`` entries.
+
+        It writes rows x ``width``; ``shared``, its other arguments (a bias, a scalar), goes whole to each piece.
+        """
         rows = len(arrays[0])
         if rows * width < self.split_size:
-            block(*arrays)
+            block(*arrays, *shared)
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.threads - 1, thread_name_prefix="Trainer")
         edges = [rows * k // self.threads for k in range(self.threads + 1)]
         # Each worker runs in a copy of this thread's context: np.errstate holds there too.
-        futures = [self._pool.submit(contextvars.copy_context().run, block, *(a[start:stop] for a in arrays))
+        futures = [self._pool.submit(contextvars.copy_context().run, block, *(a[start:stop] for a in arrays), *shared)
                    for start, stop in zip(edges[1:-1], edges[2:])]
         try:
-            block(*(a[:edges[1]] for a in arrays))
+            block(*(a[:edges[1]] for a in arrays), *shared)
         finally:
             for future in futures:
                 future.result()
+
+    @staticmethod
+    def _rows0(inp1, h1, b1):
+        np.add(inp1, b1, out=inp1)
+        # h1 = np.maximum(inp1, 0)
+        np.maximum(inp1, 0, out=h1)
+
+    @staticmethod
+    def _rows1(inp2, _t3, _s0, h2, _s1, b2):
+        np.add(inp2, b2, out=inp2)
+        # h2 = _sigmoid(inp2)
+        np.abs(inp2, out=_t3)
+        np.negative(_t3, out=_t3)
+        np.exp(_t3, out=_t3)
+        np.greater_equal(inp2, 0, out=_s0)
+        np.maximum(_t3, _s0, out=h2)
+        np.add(_t3, 1, out=_s1)
+        np.divide(h2, _s1, out=h2)
+
+    @staticmethod
+    def _rows2(inp3, _t4, out, _s2, out_shifted, _t1, _t2, _s3, _s1, y, b3):
+        np.add(inp3, b3, out=inp3)
+        # out_shifted = _shift_rows(out)
+        out.max(axis=1, keepdims=True, out=_t4)
+        np.maximum(_t4, 0, out=_s2)
+        np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
+        np.maximum(out, _s2, out=out_shifted)
+        np.subtract(out_shifted, _t4, out=out_shifted)
+        np.exp(out_shifted, out=_t1)
+        _t1.sum(axis=1, keepdims=True, out=_t2)
+        np.log(_t2, out=_s2)
+        np.subtract(_s2, out_shifted, out=_s3)
+        np.multiply(y, _s3, out=_s1)
+
+    @staticmethod
+    def _rows3(_s2, y, _t1, dout, _t2, _t0, learning_rate):
+        # dout = learning_rate*(-y + np.sum(y, axis=1, keepdims=True)*np.exp(out_shifted)/np.sum(np.exp(out_shifted), axis=1, keepdims=True))/N
+        y.sum(axis=1, keepdims=True, out=_s2)
+        np.multiply(_t1, _s2, out=dout)
+        np.divide(dout, _t2, out=dout)
+        np.subtract(dout, y, out=dout)
+        np.multiply(dout, _t0*learning_rate, out=dout)
+
+    @staticmethod
+    def _rows4(_s3, h2, dh2, dinp2):
+        # dinp2 = dh2*h2*(1 - h2)
+        np.subtract(1, h2, out=_s3)
+        np.multiply(dh2, h2, out=dinp2)
+        np.multiply(dinp2, _s3, out=dinp2)
+
+    @staticmethod
+    def _rows5(_s0, h1, dh1, dinp1):
+        # dinp1 = dh1*(h1 > 0)
+        np.greater(h1, 0, out=_s0)
+        np.multiply(dh1, _s0, out=dinp1)
 
     def _workspace(self, N):
         """The intermediate arrays of a batch of ``N`` rows, allocated on its first step."""
@@ -721,75 +779,32 @@ class Trainer:
         if self.threads > 1 and x.shape[0] * 24 >= self.split_size:
             # inp1 = x @ w1.T + b1
             np.dot(x, w1.T, out=inp1)
-            def _rows0(inp1, h1):
-                np.add(inp1, b1, out=inp1)
-                # h1 = np.maximum(inp1, 0)
-                np.maximum(inp1, 0, out=h1)
-            self._rows(_rows0, 6, inp1, h1)
+            self._rows(self._rows0, 6, (inp1, h1), b1)
             # inp2 = h1 @ w2.T + b2
             np.dot(h1, w2.T, out=inp2)
-            def _rows1(inp2, _t3, _s0, h2, _s1):
-                np.add(inp2, b2, out=inp2)
-                # h2 = _sigmoid(inp2)
-                np.abs(inp2, out=_t3)
-                np.negative(_t3, out=_t3)
-                np.exp(_t3, out=_t3)
-                np.greater_equal(inp2, 0, out=_s0)
-                np.maximum(_t3, _s0, out=h2)
-                np.add(_t3, 1, out=_s1)
-                np.divide(h2, _s1, out=h2)
-            self._rows(_rows1, 24, inp2, _t3, _s0, h2, _s1)
+            self._rows(self._rows1, 24, (inp2, _t3, _s0, h2, _s1), b2)
             # inp3 = h2 @ w3.T + b3
             np.dot(h2, w3.T, out=inp3)
             out = inp3
             _t0 = 1/N
-            def _rows2(inp3, _t4, out, _s2, out_shifted, _t1, _t2, _s3, _s1, y):
-                np.add(inp3, b3, out=inp3)
-                # out_shifted = _shift_rows(out)
-                out.max(axis=1, keepdims=True, out=_t4)
-                np.maximum(_t4, 0, out=_s2)
-                np.subtract(_s2, np.finfo(out.dtype).max, out=_s2)
-                np.maximum(out, _s2, out=out_shifted)
-                np.subtract(out_shifted, _t4, out=out_shifted)
-                np.exp(out_shifted, out=_t1)
-                _t1.sum(axis=1, keepdims=True, out=_t2)
-                np.log(_t2, out=_s2)
-                np.subtract(_s2, out_shifted, out=_s3)
-                np.multiply(y, _s3, out=_s1)
-            self._rows(_rows2, 23, inp3, _t4, out, _s2, out_shifted, _t1, _t2, _s3, _s1, y)
+            self._rows(self._rows2, 23, (inp3, _t4, out, _s2, out_shifted, _t1, _t2, _s3, _s1, y), b3)
             cost = _s1.sum()*_t0
             dinp3 = dout
-            def _rows3(_s2, y, _t1, dout, _t2):
-                # dout = learning_rate*(-y + np.sum(y, axis=1, keepdims=True)*np.exp(out_shifted)/np.sum(np.exp(out_shifted), axis=1, keepdims=True))/N
-                y.sum(axis=1, keepdims=True, out=_s2)
-                np.multiply(_t1, _s2, out=dout)
-                np.divide(dout, _t2, out=dout)
-                np.subtract(dout, y, out=dout)
-                np.multiply(dout, _t0*learning_rate, out=dout)
-            self._rows(_rows3, 13, _s2, y, _t1, dout, _t2)
+            self._rows(self._rows3, 13, (_s2, y, _t1, dout, _t2), _t0, learning_rate)
             # dw3 = dinp3.T @ h2
             np.dot(dinp3.T, h2, out=dw3)
             # db3 = np.sum(dinp3, axis=0, keepdims=True)
             dinp3.sum(axis=0, keepdims=True, out=db3)
             # dh2 = dinp3 @ w3
             np.dot(dinp3, w3, out=dh2)
-            def _rows4(_s3, h2, dh2, dinp2):
-                # dinp2 = dh2*h2*(1 - h2)
-                np.subtract(1, h2, out=_s3)
-                np.multiply(dh2, h2, out=dinp2)
-                np.multiply(dinp2, _s3, out=dinp2)
-            self._rows(_rows4, 9, _s3, h2, dh2, dinp2)
+            self._rows(self._rows4, 9, (_s3, h2, dh2, dinp2))
             # dw2 = dinp2.T @ h1
             np.dot(dinp2.T, h1, out=dw2)
             # db2 = np.sum(dinp2, axis=0, keepdims=True)
             dinp2.sum(axis=0, keepdims=True, out=db2)
             # dh1 = dinp2 @ w2
             np.dot(dinp2, w2, out=dh1)
-            def _rows5(_s0, h1, dh1, dinp1):
-                # dinp1 = dh1*(h1 > 0)
-                np.greater(h1, 0, out=_s0)
-                np.multiply(dh1, _s0, out=dinp1)
-            self._rows(_rows5, 6, _s0, h1, dh1, dinp1)
+            self._rows(self._rows5, 6, (_s0, h1, dh1, dinp1))
             # dw1 = dinp1.T @ x
             np.dot(dinp1.T, x, out=dw1)
             # db1 = np.sum(dinp1, axis=0, keepdims=True)

@@ -5,6 +5,7 @@ repository's ``.cache/``.  The values stored are small stand-ins for derived
 items; what matters is which value comes back.
 """
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -27,6 +28,11 @@ def cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "derive"
     monkeypatch.setattr(derive.catalog.cache, "CACHE_DIR", folder)
     return folder
+
+
+def value(name, compute, digest="recipe"):
+    """The value ``cached`` returns, without its entry's digest."""
+    return cached(name, compute, digest)[0]
 
 
 def fails(name="probe"):
@@ -52,26 +58,26 @@ def entries(folder):
 
 def test_a_stored_item_is_read_back_without_deriving():
     cached("probe", lambda: {"derived": 1}, "recipe")
-    assert cached("probe", fails(), "recipe") == {"derived": 1}
+    assert value("probe", fails()) == {"derived": 1}
 
 
 @pytest.mark.parametrize(("module", "attribute"), [(sys, "version"), (sympy, "__version__"), (mpmath, "__version__")])
 def test_another_python_sympy_or_mpmath_version_derives_afresh(monkeypatch, module, attribute):
     cached("probe", lambda: "stored", "recipe")
     monkeypatch.setattr(module, attribute, "0.0.0 (another release)")
-    assert cached("probe", lambda: "derived afresh", "recipe") == "derived afresh"
+    assert value("probe", lambda: "derived afresh") == "derived afresh"
 
 
 def test_other_sympy_ground_types_derive_afresh(monkeypatch):
     cached("probe", lambda: "stored", "recipe")
     monkeypatch.setattr(derive.catalog.cache, "GROUND_TYPES", "flint" if derive.catalog.cache.GROUND_TYPES != "flint" else "python")
-    assert cached("probe", lambda: "derived afresh", "recipe") == "derived afresh"
+    assert value("probe", lambda: "derived afresh") == "derived afresh"
 
 
 def test_an_edited_derive_source_file_derives_afresh(monkeypatch):
     cached("probe", lambda: "stored", "recipe")
     monkeypatch.setattr(derive.catalog.cache, "machinery_digest", lambda: "the digest of edited machinery")
-    assert cached("probe", lambda: "derived afresh", "recipe") == "derived afresh"
+    assert value("probe", lambda: "derived afresh") == "derived afresh"
 
 
 UNLOADABLE = {
@@ -91,7 +97,7 @@ def test_an_entry_that_fails_to_load_is_derived_afresh(cache_dir, damage):
     cached("probe", lambda: "stored", "recipe")
     (entry,) = cache_dir.iterdir()
     entry.write_bytes(UNLOADABLE[damage])
-    assert cached("probe", lambda: "derived afresh", "recipe") == "derived afresh"
+    assert value("probe", lambda: "derived afresh") == "derived afresh"
 
 
 @pytest.mark.parametrize("damage", list(UNLOADABLE))
@@ -115,13 +121,39 @@ def test_a_value_that_cannot_be_pickled_is_returned_and_not_stored(cache_dir):
     def unpicklable():
         return lambda: "a local function"
 
-    value = cached("probe", unpicklable, "recipe")
-    assert (value(), entries(cache_dir)) == ("a local function", [])
+    function, digest = cached("probe", unpicklable, "recipe")
+    assert (function(), digest, entries(cache_dir)) == ("a local function", None, [])
 
 
 def test_symprop_cache_0_neither_reads_nor_writes(cache_dir, monkeypatch):
     monkeypatch.setenv("SYMPROP_CACHE", "0")
-    assert (cached("probe", lambda: "derived", "recipe"), entries(cache_dir)) == ("derived", [])
+    assert (cached("probe", lambda: "derived", "recipe"), entries(cache_dir)) == (("derived", None), [])
+
+
+def test_the_digest_returned_is_the_sha256_of_the_entry_written(cache_dir):
+    _, digest = cached("probe", lambda: {"derived": 1}, "recipe")
+    (entry,) = cache_dir.iterdir()
+    assert digest == hashlib.sha256(entry.read_bytes()).hexdigest()
+
+
+def test_a_stored_item_is_read_back_with_the_digest_it_was_stored_with():
+    stored = cached("probe", lambda: {"derived": 1}, "recipe")
+    assert cached("probe", fails(), "recipe") == stored
+
+
+def test_the_same_value_derived_under_another_recipe_has_the_same_digest():
+    assert cached("probe", lambda: {"derived": 1}, "recipe")[1] == cached("probe", lambda: {"derived": 1}, "edited")[1]
+
+
+def test_another_value_has_another_digest():
+    assert cached("probe", lambda: {"derived": 1}, "recipe")[1] != cached("probe", lambda: {"derived": 2}, "edited")[1]
+
+
+def test_an_unwritable_cache_folder_still_gives_the_digest(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("a file where the cache folder's parent should be\n", encoding="utf-8")
+    monkeypatch.setattr(derive.catalog.cache, "CACHE_DIR", tmp_path / "file" / "derive")
+    expected = hashlib.sha256(pickle.dumps({"derived": 1}, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    assert cached("probe", lambda: {"derived": 1}, "recipe") == ({"derived": 1}, expected)
 
 
 # An extension that asks the catalogue to cache its item, as the built-ins do.

@@ -6,7 +6,10 @@ fan_out); He et al. 2015: 2/fan_in), checked on large samples.
 
 import numpy as np
 import pytest
+from sympy import sqrt
 
+import derive.catalog.initializers
+from derive.catalog.initializers import FAN_IN, _uniform_variance, uniform
 from derive.catalog.registry import CATALOG
 from generated import initializers
 
@@ -53,3 +56,13 @@ def test_uniform_weights_stay_within_the_published_limit(name, limit):
 @pytest.mark.parametrize("name, value", [("zeros", 0.0), ("ones", 1.0)])
 def test_constant_initialisers_fill_with_their_value(name, value):
     assert np.all(getattr(initializers, name)((2, 3), np.random.default_rng(0)) == value)
+
+
+def test_the_uniform_variance_is_derived_once_for_every_uniform_initialiser(monkeypatch):
+    derived = []
+    variance = derive.catalog.initializers.variance
+    monkeypatch.setattr(derive.catalog.initializers, "variance", lambda d: derived.append(d) or variance(d))
+    _uniform_variance.cache_clear()
+    limits = [uniform(name, 2 / FAN_IN, doc="").scale for name in ("first", "second")]
+    _uniform_variance.cache_clear()
+    assert (len(derived), limits) == (1, [sqrt(6 / FAN_IN)] * 2)  # Var(U(-a, a)) = a**2/3

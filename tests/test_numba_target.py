@@ -171,3 +171,18 @@ def test_without_numba_the_command_says_which_extra_in_one_line(tmp_path, monkey
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "numba" in error and "[fast]" in error
     assert not Path(tmp_path / "n.py").exists()
+
+
+@pytest.mark.parametrize("optimizer", [{"name": "sgd", "learning_rate": 0.1},
+                                       {"name": "momentum", "learning_rate": 0.1, "momentum": 0.9}])
+def test_the_comments_of_the_spec_constants_name_only_functions_the_compiled_module_defines(optimizer):
+    spec = spec_of({"name": "net", "inputs": 2, "layers": [{"units": 2, "activation": "tanh"}], "loss": "mse",
+                    "optimizer": optimizer})
+    source = render_numba_network(spec, CATALOG)
+    lines = source.splitlines()
+    comments = [lines[k - 1] for k, line in enumerate(lines) if line.startswith(("LEARNING_RATE =", "MOMENTUM ="))]
+    named = {name for comment in comments for name in re.findall(r"``([\w.]+)``", comment)}
+    trainer = re.search(r"^class Trainer\b.*?(?=^\S)", source, re.M | re.S).group(0)
+    defined = set(re.findall(r"^def (\w+)\(", source, re.M))
+    defined |= {f"Trainer.{method}" for method in re.findall(r"^    def (\w+)\(", trainer, re.M)}
+    assert len(comments) == len(optimizer) - 1 and named and named <= defined

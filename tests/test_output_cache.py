@@ -54,14 +54,18 @@ def spec_dir(tmp_path):
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Replace rendering with a stub returning ``STUB_FILES``; the list records each call."""
+    """Replace rendering, cached per module or not, with a stub returning ``STUB_FILES``; the list records each call."""
     calls = []
 
     def render(catalog=None, specs=None):
         calls.append(specs)
         return dict(STUB_FILES)
 
+    def render_modules(spec_dir, cache_dir, inputs, rebuild=None):
+        return render(), lambda: None
+
     monkeypatch.setattr(codegen.output_cache, "render_all", render)
+    monkeypatch.setattr(codegen.output_cache, "render_modules", render_modules)
     monkeypatch.setattr(codegen.output_cache, "load_specs", lambda catalog=None, spec_dir=SPECS: [])
     return calls
 
@@ -73,10 +77,11 @@ def files(folder):
 
 def forbid_rendering(monkeypatch):
     """Make any rendering fail, so that files returned afterwards can only come from the cache."""
-    def render(catalog=None, specs=None):
+    def render(*arguments, **named):
         pytest.fail("rendered instead of reading the cache")
 
     monkeypatch.setattr(codegen.output_cache, "render_all", render)
+    monkeypatch.setattr(codegen.output_cache, "render_modules", render)
 
 
 def start_uncached_generate(out):
@@ -175,15 +180,24 @@ def test_a_package_without_install_metadata_caches_nothing(cache_dir, renders, m
 
 
 def test_an_input_changed_while_rendering_stores_nothing(cache_dir, spec_dir, monkeypatch):
-    def render(catalog=None, specs=None):
+    stored = []
+
+    def render_modules(spec_dir, cache_dir, inputs, rebuild=None):
         with open(spec_dir / "example1.toml", "a", encoding="utf-8") as stream:
             stream.write("# edited while rendering\n")
-        return dict(STUB_FILES)
+        return dict(STUB_FILES), lambda: stored.append("module entries")
 
-    monkeypatch.setattr(codegen.output_cache, "render_all", render)
-    monkeypatch.setattr(codegen.output_cache, "load_specs", lambda catalog=None, spec_dir=SPECS: [])
+    monkeypatch.setattr(codegen.output_cache, "render_modules", render_modules)
     render_cached(spec_dir, cache_dir)
-    assert not cache_dir.exists()
+    assert (cache_dir.exists(), stored) == (False, [])
+
+
+def test_a_miss_with_no_input_changed_stores_the_module_entries(cache_dir, renders, monkeypatch):
+    stored = []
+    monkeypatch.setattr(codegen.output_cache, "render_modules",
+                        lambda spec_dir, cache_dir, inputs, rebuild=None: (dict(STUB_FILES), lambda: stored.append(1)))
+    render_cached(cache_dir=cache_dir)
+    assert stored == [1]
 
 
 def test_an_edited_spec_changes_the_key(spec_dir):

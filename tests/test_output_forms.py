@@ -9,10 +9,12 @@ softmax-NLL gradient: SymPy's result, softmax times the row sum of the targets m
 
 import pytest
 import sympy
-from sympy import Indexed, Matrix, Rational, Sum, exp, simplify
+from sympy import Abs, Indexed, Matrix, Rational, Sum, Symbol, cos, diff, exp, simplify, sin, sqrt, tanh
 
 from derive.catalog.activations import elementwise
 from derive.catalog.registry import CATALOG
+import derive.core.output_form
+from derive.core.output_form import _varies_with, find_output_form
 from derive.core.proof import prove_equal
 from derive.core.symbols import C, N, j, n, x, y
 
@@ -154,3 +156,31 @@ def test_fused_gradient_is_softmax_minus_one_hot_target_at_c3(explicit_softmax, 
     arrays = {str(fused.targets.label): target, str(fused.predictions.label): Z}
     value = at_c3(fused.gradient.subs(N, 1), arrays, feature)
     assert equal_to_25_digits(value, s[feature] - target[feature])
+
+
+def test_varies_with_sees_an_expression_that_changes_with_x():
+    assert _varies_with(x * y + exp(x), x)
+
+
+def test_varies_with_does_not_claim_an_expression_equal_to_one_free_of_x():
+    assert not _varies_with(sin(x) ** 2 + cos(x) ** 2 + y, x)
+
+
+def test_varies_with_does_not_claim_an_expression_it_cannot_evaluate_as_a_real_number():
+    assert not _varies_with(sqrt(-1 - x**2) * x, x)
+
+
+def test_varies_with_gives_another_symbol_a_value_its_assumptions_allow():
+    negative = Symbol("k", negative=True)  # |k|*x + k*x is 0 for k < 0, not for k > 0
+    assert not _varies_with(x * Abs(negative, evaluate=False) + negative * x, x)
+
+
+def test_varies_with_does_not_claim_anything_when_no_probe_suits_a_symbol():
+    assert not _varies_with(x + Symbol("z", zero=True), x)
+
+
+def test_a_derivative_form_that_varies_with_x_is_not_simplified(monkeypatch):
+    simplified = []
+    monkeypatch.setattr(derive.core.output_form, "simplify", lambda e: simplified.append(e) or simplify(e))
+    f = x * tanh(x**3 + x)
+    assert (find_output_form(f, diff(f, x), x, y), simplified) == (None, [])

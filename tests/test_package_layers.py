@@ -74,7 +74,7 @@ def test_spec_reading_loads_neither_sympy_nor_the_catalogue():
 
 
 #: The modules of ``codegen`` that drive a build: they ask ``derive`` for the catalogue and the programs.
-DRIVERS = {"__main__.py", "rendering.py"}
+DRIVERS = {"__main__.py", "rendering.py", "module_cache.py"}
 #: What only a driver may import: the catalogue and the construction of a program.
 BUILDING = {"derive.catalog.registry", "derive.catalog.standard", "derive.program.fold", "derive.program.build"}
 

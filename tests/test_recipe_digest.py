@@ -6,6 +6,7 @@ and reloads it.  The registry tests derive through a ``Catalog`` of stand-in
 recipes with the disk cache in ``tmp_path``.
 """
 
+import hashlib
 import importlib
 import os
 import subprocess
@@ -151,6 +152,51 @@ def test_an_edit_to_an_item_another_reads_derives_both(definitions, cache_dir, m
     derived_by(definitions(), monkeypatch)
     items, ran = derived_by(definitions(slope="1, 3"), monkeypatch)
     assert sorted(ran) == ["first", "reader"] and str(items["reader"]) == "x/3 + 4"
+
+
+def test_an_edit_that_derives_the_same_value_again_leaves_its_readers_cached(definitions, cache_dir, monkeypatch):
+    derived_by(definitions(), monkeypatch)
+    items, ran = derived_by(definitions(helper="x - x + 3"), monkeypatch)
+    assert ran == ["first"] and str(items["reader"]) == "x/2 + 4"
+
+
+def test_recording_gives_each_item_read_with_the_digest_of_its_entry(definitions, cache_dir):
+    catalog = Catalog()
+    catalog.add("activation", "first", definitions().first, cache=True)
+    catalog.get("first")
+    (entry,) = (derive.catalog.cache.CACHE_DIR).glob("first-*.pickle")
+    with catalog.recording() as reads:
+        catalog.get("first")
+    assert reads == {"first": hashlib.sha256(entry.read_bytes()).hexdigest()}
+
+
+def test_an_item_not_kept_is_recorded_without_a_digest_and_never_unchanged(definitions, cache_dir):
+    catalog = Catalog()
+    catalog.add("activation", "first", definitions().first)
+    with catalog.recording() as reads:
+        catalog.get("first")
+    assert reads == {"first": None} and not catalog.unchanged(reads)
+
+
+def test_a_recorded_read_of_an_item_since_changed_is_not_unchanged(definitions, cache_dir):
+    def recorded(module):
+        catalog = Catalog()
+        catalog.add("activation", "first", module.first, cache=True)
+        with catalog.recording() as reads:
+            catalog.get("first")
+        return catalog, reads
+
+    _, before = recorded(definitions())
+    catalog, after = recorded(definitions(slope="1, 3"))
+    assert catalog.unchanged(after) and not catalog.unchanged(before)
+
+
+def test_a_recorded_read_of_an_item_no_longer_in_the_catalogue_is_not_unchanged(definitions, cache_dir):
+    catalog = Catalog()
+    catalog.add("activation", "first", definitions().first, cache=True)
+    with catalog.recording() as reads:
+        catalog.get("first")
+    assert not Catalog().unchanged(reads)
 
 
 def test_a_value_of_another_type_stands_for_its_definition_file(definitions):

@@ -17,7 +17,7 @@ def seen_rows(trainer: Trainer, rows: int, width: int) -> list[list[int]]:
     """The row numbers of each piece the block was called with, in row order."""
     pieces = []
     trainer._rows(lambda numbers, copy: pieces.append(numbers[:, 0].tolist()), width,
-                  np.arange(rows).reshape(rows, 1), np.zeros((rows, 1)))
+                  (np.arange(rows).reshape(rows, 1), np.zeros((rows, 1))))
     trainer.close()
     return sorted(pieces)
 
@@ -32,9 +32,17 @@ def test_a_block_at_split_size_runs_on_contiguous_row_blocks_one_per_thread():
 
 def test_each_row_block_writes_its_own_rows_of_the_output():
     trainer, values, out = runner(2, 0), np.arange(12.0).reshape(6, 2), np.empty((6, 2))
-    trainer._rows(lambda v, o: np.multiply(v, 2, out=o), 2, values, out)
+    trainer._rows(lambda v, o: np.multiply(v, 2, out=o), 2, (values, out))
     trainer.close()
     assert out.tolist() == (2 * values).tolist()
+
+
+def test_every_row_block_gets_the_shared_arguments_whole():
+    trainer, values, out = runner(3, 0), np.arange(12.0).reshape(6, 2), np.empty((6, 2))
+    bias = np.array([[10.0, 20.0]])
+    trainer._rows(lambda v, o, b, scale: np.multiply(v + b, scale, out=o), 2, (values, out), bias, 3.0)
+    trainer.close()
+    assert out.tolist() == [[3 * (v + b) for v, b in zip(row, [10.0, 20.0])] for row in values.tolist()]
 
 
 def test_an_error_in_a_worker_block_is_raised_once_every_block_has_run():
@@ -46,7 +54,7 @@ def test_an_error_in_a_worker_block_is_raised_once_every_block_has_run():
             raise FloatingPointError("in a worker")
 
     with pytest.raises(FloatingPointError, match="in a worker"):
-        trainer._rows(block, 1, np.arange(4).reshape(4, 1))
+        trainer._rows(block, 1, (np.arange(4).reshape(4, 1),))
     trainer.close()
     assert sorted(done) == [0, 2]
 
@@ -54,5 +62,5 @@ def test_an_error_in_a_worker_block_is_raised_once_every_block_has_run():
 def test_a_worker_block_runs_under_the_callers_errstate():
     trainer = runner(2, 0)
     with np.errstate(over="raise"), pytest.raises(FloatingPointError):
-        trainer._rows(lambda v: np.exp(v, out=v), 1, np.array([[0.0], [0.0], [1000.0], [1000.0]]))
+        trainer._rows(lambda v: np.exp(v, out=v), 1, (np.array([[0.0], [0.0], [1000.0], [1000.0]]),))
     trainer.close()

@@ -1,10 +1,11 @@
 """The threads of a module's ``Trainer``: its step's runs of row-wise calls split over row blocks of the batch.
 
-The network template prints each run as a block function whose parameters
-are the batch-row arrays it uses (``codegen.row_blocks``); ``Trainer._rows``
-runs it on the whole arrays or on row slices of them, one per thread.  Every
-row of such a block depends on the same rows alone, so the result is the same,
-bit for bit, however the rows are split.  Nothing here is mathematics.
+The network template prints each run as a block function, a static method
+of the ``Trainer`` whose parameters are the batch-row arrays it uses, then
+the other names it reads (``codegen.row_blocks``); ``Trainer._rows`` runs it
+on the whole arrays or on row slices of them, one per thread.  Every row of
+such a block depends on the same rows alone, so the result is the same, bit
+for bit, however the rows are split.  Nothing here is mathematics.
 """
 
 import contextvars
@@ -41,20 +42,23 @@ class Trainer:
     def __del__(self) -> None:
         self.close()
 
-    def _rows(self, block, width: int, *arrays: np.ndarray) -> None:
-        """``block(*arrays)``; split over ``threads`` row blocks when rows x ``width`` reaches ``split_size``."""
+    def _rows(self, block, width: int, arrays: tuple[np.ndarray, ...], *shared) -> None:
+        """``block(*arrays, *shared)``; over ``threads`` row blocks of ``arrays`` once it writes ``split_size`` entries.
+
+        It writes rows x ``width``; ``shared``, its other arguments (a bias, a scalar), goes whole to each piece.
+        """
         rows = len(arrays[0])
         if rows * width < self.split_size:
-            block(*arrays)
+            block(*arrays, *shared)
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.threads - 1, thread_name_prefix="Trainer")
         edges = [rows * k // self.threads for k in range(self.threads + 1)]
         # Each worker runs in a copy of this thread's context: np.errstate holds there too.
-        futures = [self._pool.submit(contextvars.copy_context().run, block, *(a[start:stop] for a in arrays))
+        futures = [self._pool.submit(contextvars.copy_context().run, block, *(a[start:stop] for a in arrays), *shared)
                    for start, stop in zip(edges[1:-1], edges[2:])]
         try:
-            block(*(a[:edges[1]] for a in arrays))
+            block(*(a[:edges[1]] for a in arrays), *shared)
         finally:
             for future in futures:
                 future.result()

@@ -6,7 +6,10 @@ definition and the parts of the definition modules it reads, see
 other source file of ``derive/``), and the Python, SymPy and mpmath versions
 with SymPy's ground types: an edit to one item's definition re-derives that
 item alone, an edit to the derivation code or to the libraries that derive
-and unpickle re-derives every one.  Entries are pickles
+and unpickle re-derives every one.  ``cached`` also returns the digest of the
+entry's bytes, which stands for the item's value: what reads the item
+(another item, a generated module) is keyed by it, so an edit that derives
+the same value again changes nothing downstream.  Entries are pickles
 written atomically under ``.cache/derive/`` (``.cache/`` of the checkout,
 ignored by git; installed, ``$XDG_CACHE_HOME/symprop`` or ``~/.cache/symprop``,
 see ``symprop.locations``); only the newest entry of an item is kept, and an
@@ -50,56 +53,67 @@ def _entry(name: str, digest: str) -> Path:
     return CACHE_DIR / f"{name}-{key[:24]}.pickle"
 
 
-def _load(path: Path) -> tuple[bool, object]:
-    """``(True, value)`` stored in ``path``, or ``(False, None)`` when it cannot be loaded.
+def _load(path: Path) -> tuple[bool, object, str | None]:
+    """``(True, value, digest of the file)`` stored in ``path``, or ``(False, None, None)`` when it cannot be loaded.
 
     Any failure is a miss: a missing or truncated file, or a pickle that names
     code which has since moved, changed or been removed, raises almost any
     exception (``TypeError``, ``ImportError``, ``ValueError``, ...).
     """
     try:
-        with open(path, "rb") as handle:
-            return True, pickle.load(handle)
+        data = path.read_bytes()
+        return True, pickle.loads(data), hashlib.sha256(data).hexdigest()
     except Exception:
-        return False, None
+        return False, None, None
 
 
-def _store(name: str, path: Path, value: object) -> None:
-    """Write ``value`` to ``path``, the entry of item ``name``, atomically and delete its older entries.
+def _store(name: str, path: Path, value: object) -> str | None:
+    """Write ``value`` to ``path``, the entry of item ``name``, atomically, delete its older entries; its digest.
 
-    A read-only checkout or a value that cannot be pickled is left uncached:
-    generation still works, only slower.
+    The digest is that of the pickle, None when ``value`` cannot be pickled.
+    A read-only checkout leaves it unwritten (the digest stands), a value
+    that cannot be pickled uncached: generation still works, only slower.
     """
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=CACHE_DIR, suffix=".tmp")
     except OSError:
-        return
+        return digest
     try:
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(data)
         os.replace(temporary, path)
-    except Exception:
-        return
+    except OSError:
+        return digest
     finally:
         Path(temporary).unlink(missing_ok=True)
     for old in CACHE_DIR.glob(f"{name}-*.pickle"):
         if old != path:
             with suppress(OSError):
                 old.unlink()
+    return digest
 
 
-def cached(name: str, compute: Callable[[], T], digest: str, valid: Callable[[T], bool] = lambda value: True) -> T:
+def cached(
+    name: str, compute: Callable[[], T], digest: str, valid: Callable[[T], bool] = lambda value: True,
+) -> tuple[T, str | None]:
     """``compute()``, or its result from an earlier run with the same recipe ``digest``, machinery and environment.
 
-    A stored result is used only when ``valid`` says it still is (the items it read are unchanged).
+    Returned with the SHA-256 of its pickle, the same bytes for the same
+    value derived again; None when nothing is cached (``SYMPROP_CACHE=0``,
+    or a value that cannot be pickled).  A stored result is used only when
+    ``valid`` says it still is (the items it read are unchanged).
     """
     if os.environ.get("SYMPROP_CACHE", "1") == "0":
-        return compute()
+        return compute(), None
     path = _entry(name, digest)
-    found, value = _load(path)
+    found, value, stored = _load(path)
     if found and valid(value):
-        return value
+        return value, stored
     value = compute()
-    _store(name, path, value)
-    return value
+    return value, _store(name, path, value)

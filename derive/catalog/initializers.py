@@ -9,6 +9,7 @@ which SymPy's statistics module derives (``a = sqrt(3*variance)``).
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 
 from sympy import Eq, Expr, Symbol, solve, sqrt, sympify
 from sympy.stats import Uniform, variance
@@ -54,9 +55,16 @@ def normal(name: str, variance_: Expr, *, params: Mapping[Symbol, float] | None 
     return Initializer(name, Distribution.NORMAL, sqrt(variance_), variance_, parameters, doc)
 
 
+@cache
+def _uniform_variance() -> tuple[Symbol, Expr]:
+    """The limit ``a`` and the variance of ``Uniform(-a, a)``, derived once for every uniform initialiser."""
+    a = Symbol("a", positive=True)
+    return a, variance(Uniform("u", -a, a))
+
+
 def uniform(name: str, variance_: Expr, *, params: Mapping[Symbol, float] | None = None, doc: str) -> Initializer:
     """``Uniform(-a, a)`` with the given variance; ``a`` solved from the uniform's variance."""
-    a = Symbol("a", positive=True)
-    (limit,) = solve(Eq(variance(Uniform("u", -a, a)), variance_), a)
+    a, uniform_variance = _uniform_variance()
+    (limit,) = solve(Eq(uniform_variance, variance_), a)
     parameters = parameters_of(f"initializer {name!r}", params or {})
     return Initializer(name, Distribution.UNIFORM, limit, variance_, parameters, doc)

@@ -19,17 +19,22 @@ from pathlib import Path
 
 from sympy import Basic, srepr
 
-__all__ = ["DEFINITIONS", "machinery_digest", "recipe_digest"]
+__all__ = ["DEFINITIONS", "definition_files", "machinery_digest", "recipe_digest"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: The modules that state built-in items: an edit to one re-derives only the items whose recipes it changes.
 DEFINITIONS = ("derive.catalog.standard", "derive.catalog.standard_activations", "derive.catalog.standard_losses")
 
 
+def definition_files() -> set[Path]:
+    """The files of the definition modules."""
+    return {_PACKAGE.parent.joinpath(*module.split(".")).with_suffix(".py") for module in DEFINITIONS}
+
+
 @cache
 def machinery_digest() -> str:
     """A digest of every Python file under ``derive/`` but the definition modules: the derivation code."""
-    skipped = {_PACKAGE.parent.joinpath(*module.split(".")).with_suffix(".py") for module in DEFINITIONS}
+    skipped = definition_files()
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*.py")):
         if path not in skipped:

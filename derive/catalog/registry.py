@@ -7,8 +7,8 @@ items with ``register_activation`` and ``register_loss`` (see the README),
 which derive at once so a bad definition fails where it is written.
 """
 
-import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from typing import Literal
@@ -48,7 +48,7 @@ class Catalog:
         self._reducers: dict[str, Callable[[Reduction], Loss]] = {}
         self._reduced: dict[tuple[str, Reduction], Loss] = {}
         self._digests: dict[str, str] = {}
-        self._readers: list[dict[str, str]] = []
+        self._readers: list[dict[str, str | None]] = []
         self._load_extensions = load_extensions
         self._read = False
 
@@ -79,38 +79,57 @@ class Catalog:
     def _kept(self, name: str, recipe: Callable[[], Item]) -> Callable[[], Item]:
         """``recipe`` as kept in the disk cache under its own digest and the items it read, derived on a miss."""
         def derive() -> Item:
-            own = recipe_digest(recipe)
-            reads, item = cached(name, partial(self._recorded, recipe), own, self._unchanged)
-            self._digests[name] = hashlib.sha256("\n".join([own, *sorted(map(str, reads.items()))]).encode()).hexdigest()
+            (_, item), digest = cached(name, partial(self._recorded, recipe), recipe_digest(recipe), self._unchanged)
+            if digest is not None:
+                self._digests[name] = digest
             return item
 
         return derive
 
-    def _recorded(self, recipe: Callable[[], Item]) -> tuple[dict[str, str], Item]:
+    def _recorded(self, recipe: Callable[[], Item]) -> tuple[dict[str, str | None], Item]:
         """``recipe()`` and the items it read from the catalogue, each with its digest."""
-        reads: dict[str, str] = {}
+        with self.recording() as reads:
+            return reads, recipe()
+
+    @contextmanager
+    def recording(self) -> Iterator[dict[str, str | None]]:
+        """Record in the dict it yields every item read inside the block, by name, with the digest of its value.
+
+        The digest is that of the item's cache entry (``derive.catalog.cache``),
+        None for an item not kept there; a reduced loss is named ``loss.reduction``.
+        """
+        reads: dict[str, str | None] = {}
         self._readers.append(reads)
         try:
-            return reads, recipe()
+            yield reads
         finally:
             self._readers.pop()
 
     def _note_read(self, name: str) -> None:
-        """Record that the recipes being derived read ``name``."""
+        """Record that the recipes being derived, and the blocks ``recording``, read ``name``."""
         for reads in self._readers:
-            reads[name] = self._digests.get(name, "not kept")
+            reads[name] = self._digests.get(name)
 
     def _unchanged(self, entry: object) -> bool:
         """Whether a stored ``(reads, item)`` read items that are still what they were."""
-        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], dict)):
-            return False
-        for read, digest in entry[0].items():
+        return isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], dict) and self.unchanged(entry[0])
+
+    def unchanged(self, reads: Mapping[str, str | None]) -> bool:
+        """Whether every item in ``reads`` (as ``recording`` keeps them) is kept and still has the digest recorded.
+
+        Each item is derived, or loaded from the cache, to know; an item not
+        kept (an extension's), or no longer in the catalogue, is never taken for unchanged.
+        """
+        for read, digest in reads.items():
             name, _, reduction = read.partition(".")
-            if reduction:
-                self.loss(name, Reduction(reduction))
-            else:
-                self.get(name)
-            if self._digests.get(read, "not kept") != digest:
+            try:
+                if reduction:
+                    self.loss(name, Reduction(reduction))
+                else:
+                    self.get(name)
+            except (KeyError, ValueError):
+                return False
+            if digest is None or self._digests.get(read) != digest:
                 return False
         return True
 

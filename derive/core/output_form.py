@@ -11,7 +11,7 @@ image becomes the condition on ``y``, and the images must not overlap.
 from collections.abc import Iterator
 
 from sympy import (
-    Eq, Expr, FiniteSet, Interval, Piecewise, S, Symbol, factor, refine, simplify, solve, true,
+    Eq, Expr, FiniteSet, Integer, Interval, Piecewise, Rational, S, Symbol, factor, refine, simplify, solve, true,
 )
 from sympy.calculus.util import function_range
 
@@ -31,8 +31,15 @@ def find_output_form(f: Expr, df: Expr, x: Symbol, y: Symbol) -> Expr | None:
 
 
 def _candidates(f: Expr, df: Expr, x: Symbol, y: Symbol) -> Iterator[Expr]:
-    """Plausible output forms of ``df``, cheapest first; none of them trusted yet."""
-    yield simplify(df.subs(f, y))
+    """Plausible output forms of ``df``, cheapest first; none of them trusted yet.
+
+    ``df`` with ``f`` written as ``y`` is simplified only when it may be free of
+    ``x``: simplifying one that varies with ``x`` (gelu_tanh's) takes seconds
+    and gives a form ``find_output_form`` rejects.
+    """
+    substituted = df.subs(f, y)
+    if not _varies_with(substituted, x):
+        yield simplify(substituted)
     # Solving is tried only when x occurs once in f: f is then a chain of
     # one-argument steps that ``solve`` inverts quickly.  With x in several
     # places (x*sigmoid(x)) it can take minutes and finds nothing usable.
@@ -42,6 +49,36 @@ def _candidates(f: Expr, df: Expr, x: Symbol, y: Symbol) -> Iterator[Expr]:
         candidate = simplify(df.subs(x, preimage))
         yield candidate
         yield factor(candidate)
+
+
+#: Values ``_varies_with`` gives ``x`` and, where their assumptions allow, the other symbols.
+_PROBES = (Rational(1, 3), Rational(5, 7), Integer(2), Rational(-2, 3), Integer(-3))
+
+
+def _varies_with(expr: Expr, x: Symbol) -> bool:
+    """True when ``expr`` takes two clearly different real values at two values of ``x``, the rest held fixed.
+
+    Then no expression equal to it is free of ``x``.  Evaluated at 30 digits;
+    False (not shown) when a symbol has no probe its assumptions allow or a
+    value is not a finite real number.
+    """
+    fixed = {}
+    for symbol in sorted(expr.free_symbols - {x}, key=str):
+        allowed = [p for p in _PROBES if all(getattr(p, f"is_{k}") == v for k, v in symbol.assumptions0.items())]
+        if not allowed:
+            return False
+        fixed[symbol] = allowed[0]
+    values = []
+    for point in _PROBES[:2]:
+        try:
+            value = expr.evalf(30, subs={**fixed, x: point})
+        except (TypeError, ValueError, ArithmeticError):
+            return False
+        if not (value.is_Number and value.is_extended_real and value.is_finite):
+            return False
+        values.append(value)
+    low, high = values
+    return abs(low - high) > Rational(1, 10**10) * (1 + abs(low) + abs(high))
 
 
 def _preimages(f: Expr, x: Symbol, y: Symbol) -> list[Expr] | None:

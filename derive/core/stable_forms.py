@@ -18,10 +18,13 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 from sympy import (
-    Abs, Add, Expr, Float, Function, GreaterThan, Indexed, IndexedBase, Interval, LessThan, Limit, Piecewise, Pow, S,
-    Sum, Symbol, count_ops, exp, expand, expand_log, expand_power_exp, lambdify, limit, nan, oo, simplify,
+    Abs, Add, Expr, Float, Function, GreaterThan, Indexed, IndexedBase, Interval, LessThan, Limit, Mul, Number,
+    NumberSymbol, Piecewise, Pow, S, Sum, Symbol, cosh, count_ops, erf, exp, expand, expand_log, expand_power_exp,
+    lambdify, limit, log, nan, oo, preorder_traversal, simplify, sinh, tanh,
 )
 from sympy.calculus.accumulationbounds import AccumBounds
+from sympy.core.function import PoleError
+from sympy.series.gruntz import gruntz
 from sympy.calculus.singularities import is_monotonic
 from sympy.simplify.simplify import factor_sum
 
@@ -193,11 +196,33 @@ def limits_at_infinities(expr: Expr, x: Symbol) -> Limits:
     return _limit(expr, x, -oo), _limit(expr, x, oo)
 
 
+#: The functions of an exp-log expression, which SymPy's Gruntz algorithm takes as they are.
+_EXP_LOG = (Add, Mul, Pow, Symbol, Number, NumberSymbol, exp, log, tanh, sinh, cosh, erf)
+
+
 def _limit(expr: Expr, x: Symbol, point: Expr) -> Expr | None:
+    """The limit of ``expr`` (a Piecewise by its branch towards ``point``), None where there is none or it is not found.
+
+    ``sympy.limit`` runs the Gruntz algorithm after heuristics meant for
+    other functions; an expression of ``_EXP_LOG`` alone goes to ``gruntz``
+    directly, twice as fast for gelu_tanh, and to ``limit`` only if that finds nothing.
+    """
     try:
-        value = limit(expr.replace(lambda e: isinstance(e, Piecewise), lambda e: _branch_towards(e, x, point)),
-                      x, point)
-    except (NotImplementedError, TypeError, ValueError):
+        expr = expr.replace(lambda e: isinstance(e, Piecewise), lambda e: _branch_towards(e, x, point))
+    except NotImplementedError:
+        return None
+    if all(isinstance(node, _EXP_LOG) for node in preorder_traversal(expr)):
+        value = _found(gruntz, expr, x, point)
+        if value is not None:
+            return value
+    return _found(limit, expr, x, point)
+
+
+def _found(method: Callable[[Expr, Symbol, Expr], Expr], expr: Expr, x: Symbol, point: Expr) -> Expr | None:
+    """``method(expr, x, point)`` when it gives a real or infinite limit, else None."""
+    try:
+        value = method(expr, x, point)
+    except (NotImplementedError, TypeError, ValueError, PoleError):
         return None
     if value is nan or value.has(Limit, AccumBounds) or value.is_extended_real is not True:
         return None
