@@ -16,23 +16,16 @@ unique, so its VJP is derived like the others (the ledger checks both).
 """
 
 from dataclasses import dataclass
-from enum import Enum
 
 from sympy import Expr, IndexedBase, Piecewise, S, Sum, Symbol
 
 from derive.layers.index_calculus import IndexForm, IndexedLayer, derive_vjp, flip_into_window
+from derive.spec.model import Padding, window_extent
 
 __all__ = [
     "Padding", "WindowShape", "LayerVJPs", "dense_vjps", "conv2d_vjps", "avg_pool_vjps", "max_pool_vjps",
     "flatten_vjps", "window_shape", "symbolic_shape", "ARGMAX",
 ]
-
-
-class Padding(str, Enum):
-    """``valid``: windows inside the input only; ``same``: zero padding so the output is ``ceil(H/s)`` rows."""
-
-    VALID = "valid"
-    SAME = "same"
 
 
 def _index(name: str) -> Symbol:
@@ -76,11 +69,8 @@ def window_shape(channels: Size, height: Size, width: Size, window: tuple[Size, 
         if not all(isinstance(v, int) for v in (size, extent, stride)):
             sizes.append((Symbol(f"{axis}_out", integer=True, positive=True),
                           S.Zero if padding is Padding.VALID else Symbol(f"pad_{axis}", integer=True, nonnegative=True)))
-        elif padding is Padding.VALID:
-            sizes.append(((size - extent) // stride + 1, 0))
         else:
-            out = -(-size // stride)
-            sizes.append((out, max((out - 1) * stride + extent - size, 0) // 2))
+            sizes.append(window_extent(size, extent, stride, padding))
     (out_height, top), (out_width, left) = sizes
     return WindowShape(channels, height, width, window, stride, padding, out_height, out_width, top, left)
 
