@@ -23,12 +23,13 @@ from derive.layers.dropout import Dropout, dropout
 from derive.catalog.losses import Loss
 from derive.layers.optimizers import learning_rate_at, update_steps
 from derive.catalog.penalties import STRENGTH, Penalty
-from derive.spec.model import LayerSpec, NetworkSpec
+from derive.spec.model import LayerKind, LayerSpec, NetworkSpec
 from derive.core.stable_forms import Shifted
 from derive.core.symbols import C, N, indexed, x as x_symbol, y as y_symbol
 from derive.catalog.initializers import Initializer
 from derive.program.fold import folded_backward, folded_update
 from derive.program.network import Assignment, FoldedStep, Mode, NetworkArray, Program, Stage
+from derive.program.window_layers import WindowLayer, window_backward, window_forward, window_parameters
 
 __all__ = ["derive_network"]
 
@@ -42,14 +43,23 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     parameters, statistics, forward, backward, penalty, running = [], [], [], [], [], []
     rules = []
     for number, (layer, activation, name) in enumerate(zip(layers, activations, names), start=1):
-        rule = dense_rule(
-            layer.bias, name.fan_in, layer.units, names=(name.input, f"w{number}", f"b{number}", f"dinp{number}"),
-        )
-        rules.append(rule)
-        parameters.append(NetworkArray(f"w{number}", (layer.units, name.fan_in), number, layer.weight_init))
-        if rule.b is not None:
-            parameters.append(NetworkArray(f"b{number}", tuple(rule.b.shape), number, layer.bias_init))
-        forward.append(Assignment(f"inp{number}", rule.forward, Stage.FORWARD, number, "dense"))
+        if layer.kind is not LayerKind.DENSE:
+            rules.append(None)
+            if layer.kind is not LayerKind.FLATTEN:
+                window = _window(layer, number, name)
+                parameters += window_parameters(window)
+                forward += window_forward(window)
+            if layer.kind is not LayerKind.CONV2D:
+                continue
+        else:
+            rule = dense_rule(
+                layer.bias, name.fan_in, layer.units, names=(name.input, f"w{number}", f"b{number}", f"dinp{number}"),
+            )
+            rules.append(rule)
+            parameters.append(NetworkArray(f"w{number}", (layer.units, name.fan_in), number, layer.weight_init))
+            if rule.b is not None:
+                parameters.append(NetworkArray(f"b{number}", tuple(rule.b.shape), number, layer.bias_init))
+            forward.append(Assignment(f"inp{number}", rule.forward, Stage.FORWARD, number, "dense"))
         if layer.batch_norm:
             norm = _batch_norm(number)
             parameters += [
@@ -99,6 +109,10 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     for number in range(len(layers), 0, -1):
         layer, name, rule = layers[number - 1], names[number - 1], rules[number - 1]
         activation = activations[number - 1]
+        if layer.kind in (LayerKind.MAX_POOL, LayerKind.AVG_POOL):
+            backward += window_backward(_window(layer, number, name), "", name.input != x_symbol.name)
+        if layer.kind not in (LayerKind.DENSE, LayerKind.CONV2D):
+            continue
         if layer.dropout > 0:
             step = _dropout(layer.dropout, name, number).grad_input
             backward.append(Assignment(f"d{name.output}", step, Stage.BACKWARD, number, "dropout gradient"))
@@ -109,17 +123,22 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         backward.append(Assignment(f"d{name.activation_input}", step, Stage.BACKWARD, number, "activation gradient"))
         if layer.batch_norm:
             backward += _batch_norm_backward(_batch_norm(number), number)
-        grad_w = rule.grad_W
+        weights = layer.weight_shape(name.fan_in)
         if number in penalised:
             term = penalised[number]
             backward.append(Assignment(
-                term.target, term.gradient, Stage.BACKWARD, number, "penalty gradient", shape=tuple(rule.W.shape),
+                term.target, term.gradient, Stage.BACKWARD, number, "penalty gradient", shape=weights,
             ))
-            grad_w = grad_w + MatrixSymbol(term.target, *rule.W.shape)
+        if rule is None:
+            backward += _window_gradients(layer, number, name, penalised.get(number))
+            continue
+        grad_w = rule.grad_W
+        if number in penalised:
+            grad_w = grad_w + MatrixSymbol(penalised[number].target, *rule.W.shape)
         backward.append(Assignment(f"dw{number}", grad_w, Stage.BACKWARD, number, "weight gradient"))
         if rule.grad_b is not None:
             backward.append(Assignment(f"db{number}", rule.grad_b, Stage.BACKWARD, number, "bias gradient"))
-        if number > 1:
+        if name.input != x_symbol.name:
             backward.append(Assignment(f"d{name.input}", rule.grad_X, Stage.BACKWARD, number, "input gradient"))
 
     update, state = [], []
@@ -169,15 +188,35 @@ class _LayerNames:
 
 
 def _layer_names(spec: NetworkSpec) -> list[_LayerNames]:
-    """Names in the notebook's style: ``inp1``, ``h1``, ..., ``out``; ``bnK`` after batch norm, ``hK_drop`` after dropout."""
+    """Names in the notebook's style: ``inp1``, ``h1``, ..., ``out``; ``bnK`` after batch norm, ``hK_drop`` after dropout.
+
+    A flatten layer's output is its input: the network stores both flat.
+    """
     names, previous, fan_in = [], "x", spec.inputs
     for number, layer in enumerate(spec.layers, start=1):
         output = "out" if number == len(spec.layers) else f"h{number}"
+        if layer.kind is LayerKind.FLATTEN:
+            output = previous
         dropped = f"{output}_drop" if layer.dropout > 0 else output
         activation_input = f"bn{number}" if layer.batch_norm else f"inp{number}"
         names.append(_LayerNames(previous, activation_input, output, dropped, fan_in))
         previous, fan_in = dropped, layer.units
     return names
+
+
+def _window(layer: LayerSpec, number: int, name: _LayerNames) -> WindowLayer:
+    """A conv2d layer's sum gives ``inpK``, its activation's input; a pooling's gives the layer's output."""
+    return WindowLayer(number, layer, name.input, f"inp{number}" if layer.kind is LayerKind.CONV2D else name.output)
+
+
+def _window_gradients(layer: LayerSpec, number: int, name: _LayerNames, penalty: "_PenaltyTerm | None") -> list:
+    """A convolution's derived gradients; with a penalty, the kernel's is ``dkernelK``, and ``dwK`` adds the two."""
+    kernel = f"dkernel{number}" if penalty else f"dw{number}"
+    result = window_backward(_window(layer, number, name), kernel, name.input != x_symbol.name)
+    if penalty:
+        total = Symbol(kernel, real=True) + Symbol(penalty.target, real=True)
+        result.insert(1, Assignment(f"dw{number}", total, Stage.BACKWARD, number, "weight gradient"))
+    return result
 
 
 #: The catalogue initialiser giving a running statistic its starting value.
@@ -240,8 +279,8 @@ class _PenaltyTerm:
 def _penalty(item: Penalty, layer: LayerSpec, number: int, fan_in: int) -> _PenaltyTerm:
     """The catalogue penalty over ``wK`` at the layer's strength; its sums bound by the weight's shape."""
     weights = indexed(f"w{number}")
-    values = {item.weights: weights, STRENGTH: Float(layer.penalty_strength), N: Integer(layer.units),
-              C: Integer(fan_in)}
+    rows, columns = layer.weight_shape(fan_in)
+    values = {item.weights: weights, STRENGTH: Float(layer.penalty_strength), N: Integer(rows), C: Integer(columns)}
     gradient = item.gradient.xreplace(values).replace(
         lambda e: isinstance(e, Indexed) and e.base == weights, lambda e: Symbol(f"w{number}", real=True)
     )
