@@ -15,11 +15,11 @@ window maximum, and constant near every input whose window maximum is
 unique, so its VJP is derived like the others (the ledger checks both).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sympy import Expr, IndexedBase, Piecewise, S, Sum, Symbol
 
-from derive.layers.index_calculus import IndexForm, IndexedLayer, derive_vjp, flip_into_window
+from derive.layers.index_calculus import IndexForm, IndexedLayer, derive_vjp, flip_into_window, holds_over
 from derive.spec.model import Padding, window_extent
 
 __all__ = [
@@ -121,9 +121,12 @@ def _output_ranges(shape: WindowShape, channel: Symbol, channels: Size) -> dict:
 
 def _flipped_input(layer: IndexedLayer, X: IndexedBase, shape: WindowShape, channel: Symbol) -> IndexForm:
     """The input's VJP, re-indexed into a correlation with the window flipped."""
-    form = derive_vjp(layer, X, (n, channel, h, w), _input_ranges(shape, channel), IndexedBase("dX", real=True))
+    ranges = _input_ranges(shape, channel)
+    form = derive_vjp(layer, X, (n, channel, h, w), ranges, IndexedBase("dX", real=True), prove=False)
     P, Q = shape.window
-    return flip_into_window(form, {i: (r, P), j: (t, Q)})
+    flipped = flip_into_window(form, {i: (r, P), j: (t, Q)})
+    bounds = {**layer.ranges, **ranges, **{v: (lo, hi) for v, lo, hi in flipped.limits}}
+    return replace(flipped, conditions=tuple(c for c in flipped.conditions if not holds_over(c, bounds)))
 
 
 def conv2d_vjps(shape: WindowShape, filters: Size) -> LayerVJPs:
