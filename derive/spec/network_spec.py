@@ -115,10 +115,10 @@ def _width(shape: tuple[int, ...]) -> int:
 
 def _read_inputs(top: Reader) -> tuple[int, ...]:
     """The network's input: a width ``(inputs,)``, or an image ``(channels, height, width)`` given as an array."""
-    if not isinstance(top.table.get("inputs"), list):
-        return (top.count("inputs", MAX_WIDTH),)
-    shape = top.table["inputs"]
     accepted = f"an integer from 1 to {MAX_WIDTH:,}, or [channels, height, width] of positive integers"
+    shape = top.get("inputs", (int, list), accepted=accepted)
+    if not isinstance(shape, list):
+        return (top.count("inputs", MAX_WIDTH),)
     if len(shape) != 3 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in shape):
         raise top.error("inputs", f"{shown(shape)} is not a shape [channels, height, width]", accepted)
     if _width(shape) > MAX_WIDTH:
