@@ -90,6 +90,18 @@ def test_the_trainer_takes_the_functional_step_of_a_conv_network_with_a_penalty(
         np.testing.assert_allclose(trainer.params[name], stepped[name], rtol=1e-12, atol=1e-15)
 
 
+def test_a_frozen_convolution_stays_as_it_was():
+    spec = spec_of({"name": "frozen", "inputs": [1, 5, 5], "loss": "mse", "layers": [
+        {"kind": "conv2d", "filters": 2, "kernel": 2, "activation": "relu", "trainable": False},
+        {"kind": "flatten"}, {"units": 2, "activation": "linear"}]})
+    module = module_of(spec)
+    params, rng = module["init_params"](0), np.random.default_rng(2)
+    trainer = module["Trainer"](params)
+    trainer.train_step(rng.normal(size=(3, 25)), rng.normal(size=(3, 2)), 0.1)
+    np.testing.assert_array_equal(trainer.params["w1"], params["w1"])
+    assert not np.array_equal(trainer.params["w3"], params["w3"])
+
+
 def test_dropout_after_a_convolution_has_the_gradient_of_its_masked_cost():
     spec = spec_of({"name": "dropped", "inputs": [1, 5, 5], "loss": "mse", "layers": [
         {"kind": "conv2d", "filters": 2, "kernel": 2, "activation": "sigmoid", "dropout": 0.3},
