@@ -231,3 +231,14 @@ def test_explain_refuses_a_conv_network_in_one_line(tmp_path):
         cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert "layers[0].kind: a trace follows dense layers only, not 'conv2d'" in result.stderr
+
+
+def test_latex_shows_the_derived_sums_of_a_convolution_and_of_max_pooling(tmp_path):
+    (tmp_path / "small_cnn.toml").write_text(CNN, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "derive", "latex", str(tmp_path / "small_cnn.toml")],
+                            cwd=ROOT, capture_output=True, text=True, check=True)
+    lines = {line.split("&&")[-1].strip(): line for line in result.stdout.splitlines() if "&&" in line}
+    assert r"{x}_{n,k,i + p - 1,j + q - 1}" in lines[r"\text{layer 1, conv2d} \\"]
+    assert r"\text{first maximum of each } 2 \times 2" in lines[r"\text{layer 2, window maximum indicator} \\"]
+    assert r"\mathrm{mask}_{2}" in lines[r"\text{layer 2, input gradient} \\"]
+    assert r"\sum" in lines[r"\text{layer 1, kernel gradient} \\"]

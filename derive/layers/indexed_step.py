@@ -107,5 +107,5 @@ class FirstMaximum(Basic):
 
     def _latex(self, printer) -> str:
         rows, columns = self.window
-        return (rf"\left[\text{{first maximum of each {rows}\times{columns} window of }}"
+        return (rf"\left[\text{{first maximum of each }} {rows} \times {columns} \text{{ window of }}"
                 rf"{printer._print(self.args[0])}\right]")

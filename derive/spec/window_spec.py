@@ -49,7 +49,8 @@ _MAX_SIDE = 1_000
 
 def layer_kind(source: str, path: str, raw: object) -> LayerKind:
     """The ``kind`` of a ``[[layers]]`` table, ``dense`` when it gives none."""
-    table = {"kind": raw["kind"]} if isinstance(raw, dict) and "kind" in raw else raw if not isinstance(raw, dict) else {}
+    # Only ``kind`` is read here: the other fields are checked once the kind says which it takes.
+    table = {key: value for key, value in raw.items() if key == "kind"} if isinstance(raw, dict) else raw
     return LayerKind(Reader(source, path, table, ["kind"]).choice("kind", [k.value for k in LayerKind], "dense"))
 
 
