@@ -20,6 +20,8 @@ def test_the_mean_row_is_the_mean_of_the_seeds_and_the_readme_quotes_it():
     rows = quoted()
     seeds = [rows[str(seed)] for seed in range(5)]
     assert rows["mean"] == tuple(round(float(np.mean(column)), 4) for column in zip(*seeds))
+    assert sum(cnn > dense for dense, cnn in seeds) == 4  # "more ... on four seeds of five"
+    assert "four seeds of five" in PAGE.read_text(encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
     assert f"accuracy of {rows['mean'][1]:.3f} over five splits" in readme
     assert f"reaches {rows['mean'][0]:.3f}" in readme
