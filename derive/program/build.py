@@ -7,7 +7,10 @@ and ``dout``.  The update stage and the learning-rate schedule come from
 ``derive.layers.optimizers``; a layer with ``trainable = false`` gets no
 update.  Batch normalisation (``derive.layers.batch_norm``), dropout
 (``derive.layers.dropout``) and weight penalties (``derive.catalog.penalties``)
-add their own assignments.
+add their own assignments.  A conv2d or pooling layer's definition and
+derived gradients come from ``derive.program.window_layers`` (a convolution
+then takes its activation, dropout and penalty as a dense layer does); a
+flatten layer adds nothing, its output being its input stored flat.
 """
 
 from collections.abc import Mapping
@@ -110,7 +113,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         layer, name, rule = layers[number - 1], names[number - 1], rules[number - 1]
         activation = activations[number - 1]
         if layer.kind in (LayerKind.MAX_POOL, LayerKind.AVG_POOL):
-            backward += window_backward(_window(layer, number, name), "", name.input != x_symbol.name)
+            backward += window_backward(_window(layer, number, name), name.input != x_symbol.name)
         if layer.kind not in (LayerKind.DENSE, LayerKind.CONV2D):
             continue
         if layer.dropout > 0:
@@ -212,7 +215,7 @@ def _window(layer: LayerSpec, number: int, name: _LayerNames) -> WindowLayer:
 def _window_gradients(layer: LayerSpec, number: int, name: _LayerNames, penalty: "_PenaltyTerm | None") -> list:
     """A convolution's derived gradients; with a penalty, the kernel's is ``dkernelK``, and ``dwK`` adds the two."""
     kernel = f"dkernel{number}" if penalty else f"dw{number}"
-    result = window_backward(_window(layer, number, name), kernel, name.input != x_symbol.name)
+    result = window_backward(_window(layer, number, name), name.input != x_symbol.name, kernel)
     if penalty:
         total = Symbol(kernel, real=True) + Symbol(penalty.target, real=True)
         result.insert(1, Assignment(f"dw{number}", total, Stage.BACKWARD, number, "weight gradient"))

@@ -108,14 +108,14 @@ def window_forward(layer: WindowLayer) -> list[Assignment]:
     return result
 
 
-def window_backward(layer: WindowLayer, weight_gradient: str, input_gradient: bool) -> list[Assignment]:
-    """The derived VJPs: a convolution's kernel (into ``weight_gradient``) and bias, and the input's when asked."""
+def window_backward(layer: WindowLayer, input_gradient: bool, kernel: str | None = None) -> list[Assignment]:
+    """The derived VJPs: a convolution's kernel (into ``kernel``, by default ``dwK``) and bias; the input's when asked."""
     vjps, number, window = layer.vjps().vjps, layer.number, layer.spec.window
     result = []
     if layer.spec.kind is LayerKind.CONV2D:
         (filters, width) = layer.spec.weight_shape(0)
-        kernel = (filters, window.input[0], *window.window)
-        result.append(Assignment(weight_gradient, layer.step([vjps["W"]], kernel, (filters, width)),
+        shape = (filters, window.input[0], *window.window)
+        result.append(Assignment(kernel or f"dw{number}", layer.step([vjps["W"]], shape, (filters, width)),
                                  Stage.BACKWARD, number, "kernel gradient"))
         if layer.bias:
             result.append(Assignment(f"db{number}", layer.step([vjps["b"]], (filters,), (1, filters)),
