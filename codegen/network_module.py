@@ -20,6 +20,7 @@ from derive.program.network import Mode, Program, Stage
 from derive.layers.optimizers import LEARNING_RATE, MOMENTUM
 from derive.core.symbols import N
 
+from .architecture import architecture
 from .docstring import docstring_text
 from .emit import Body, Statement
 from .catalogue_module import Function, Initializer, initializer_functions
@@ -92,9 +93,8 @@ class NetworkModule:
     rate at ``epoch``.  A classifier (a classification loss) has ``classes``, its number of classes (2
     for a single binary output), ``probabilities``, the printed probability map of ``out``, ``takes``,
     what its loss takes (``one_hot_logits``...), and for a single binary output ``threshold``; all
-    None for a regression loss.  ``images``: the network has window layers (conv2d, pooling, flatten), whose
-    arrays are images stored flat.  ``runtime`` holds the source of each piece of ``NETWORK_RUNTIME``,
-    the gradient check's formulas (``central_difference``, ``relative_error``) printed into it.
+    None for a regression loss.  ``images``: its inputs are images, stored flat.  ``runtime`` holds the
+    source of each piece of ``NETWORK_RUNTIME``, the gradient check's formulas printed into it.
     """
 
     name: str
@@ -163,7 +163,7 @@ def network_module(program: Program) -> NetworkModule:
         stage.value: _stage(program, stage, outputs, arguments[stage], sources)
         for stage, outputs in stages.items()
     }
-    widths = [_input_described(spec)] + [_described(layer) for layer in spec.layers]
+    widths = architecture(spec)
     formulas = {"_central_difference": Body().code(CENTRAL_DIFFERENCE), "_relative_error": Body().code(RELATIVE_ERROR)}
     return NetworkModule(
         name=spec.name, description=docstring_text(spec.description), source=spec.source,
@@ -182,26 +182,6 @@ def network_module(program: Program) -> NetworkModule:
                  for piece, (file, only) in NETWORK_RUNTIME.items()},
         **_classifier(program, sources), images=spec.input_shape is not None,
     )
-
-
-def _shape(shape: tuple[int, ...]) -> str:
-    return f"[{', '.join(map(str, shape))}]"
-
-
-def _input_described(spec) -> str:
-    """The network's inputs for the docstring: their width, or their image shape."""
-    return str(spec.inputs) if spec.input_shape is None else _shape(spec.input_shape)
-
-
-def _described(layer) -> str:
-    """One layer for the docstring's architecture: ``16 (tanh)``, ``conv2d 4@3x3 same [4, 8, 8] (relu)``."""
-    kind = layer.kind.value
-    if layer.window is None:
-        return f"{layer.units} ({layer.activation})" if kind == "dense" else f"flatten {layer.units}"
-    (rows, columns), window = layer.window.window, layer.window
-    head = f"conv2d {window.output[0]}@" if kind == "conv2d" else f"{kind} "
-    text = f"{head}{rows}x{columns}/{window.stride} {window.padding.value} {_shape(window.output)}"
-    return f"{text} ({layer.activation})" if kind == "conv2d" else text
 
 
 def _classifier(program: Program, sources: dict) -> dict:

@@ -32,7 +32,8 @@ from derive.core.symbols import C, N, indexed, x as x_symbol, y as y_symbol
 from derive.catalog.initializers import Initializer
 from derive.program.fold import folded_backward, folded_update
 from derive.program.network import Assignment, FoldedStep, Mode, NetworkArray, Program, Stage
-from derive.program.window_layers import WindowLayer, window_backward, window_forward, window_parameters
+from derive.program.layer_names import LayerNames, layer_names
+from derive.program.window_layers import WindowLayer, window_forward, window_gradients, window_parameters
 
 __all__ = ["derive_network"]
 
@@ -42,7 +43,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     layers = spec.layers
     activations = tuple(catalog.get(layer.activation) for layer in layers)
     loss: Loss = catalog.loss(spec.loss, spec.loss_reduction)
-    names = _layer_names(spec)
+    names = layer_names(spec)
     parameters, statistics, forward, backward, penalty, running = [], [], [], [], [], []
     rules = []
     for number, (layer, activation, name) in enumerate(zip(layers, activations, names), start=1):
@@ -113,7 +114,7 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         layer, name, rule = layers[number - 1], names[number - 1], rules[number - 1]
         activation = activations[number - 1]
         if layer.kind in (LayerKind.MAX_POOL, LayerKind.AVG_POOL):
-            backward += window_backward(_window(layer, number, name), name.input != x_symbol.name)
+            backward += window_gradients(_window(layer, number, name), name.input != x_symbol.name)
         if layer.kind not in (LayerKind.DENSE, LayerKind.CONV2D):
             continue
         if layer.dropout > 0:
@@ -133,7 +134,8 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
                 term.target, term.gradient, Stage.BACKWARD, number, "penalty gradient", shape=weights,
             ))
         if rule is None:
-            backward += _window_gradients(layer, number, name, penalised.get(number))
+            penalty_target = penalised[number].target if number in penalised else None
+            backward += window_gradients(_window(layer, number, name), name.input != x_symbol.name, penalty_target)
             continue
         grad_w = rule.grad_W
         if number in penalised:
@@ -179,47 +181,9 @@ def _folded(program: Program) -> FoldedStep:
     return FoldedStep(tuple(folded_backward(program)), tuple(update), tuple(velocities))
 
 
-@dataclass(frozen=True)
-class _LayerNames:
-    """The arrays around one layer: what it reads, what its activation reads, what it outputs."""
-
-    input: str
-    activation_input: str
-    output: str
-    dropped: str
-    fan_in: int
-
-
-def _layer_names(spec: NetworkSpec) -> list[_LayerNames]:
-    """Names in the notebook's style: ``inp1``, ``h1``, ..., ``out``; ``bnK`` after batch norm, ``hK_drop`` after dropout.
-
-    A flatten layer's output is its input: the network stores both flat.
-    """
-    names, previous, fan_in = [], "x", spec.inputs
-    for number, layer in enumerate(spec.layers, start=1):
-        output = "out" if number == len(spec.layers) else f"h{number}"
-        if layer.kind is LayerKind.FLATTEN:
-            output = previous
-        dropped = f"{output}_drop" if layer.dropout > 0 else output
-        activation_input = f"bn{number}" if layer.batch_norm else f"inp{number}"
-        names.append(_LayerNames(previous, activation_input, output, dropped, fan_in))
-        previous, fan_in = dropped, layer.units
-    return names
-
-
-def _window(layer: LayerSpec, number: int, name: _LayerNames) -> WindowLayer:
+def _window(layer: LayerSpec, number: int, name: LayerNames) -> WindowLayer:
     """A conv2d layer's sum gives ``inpK``, its activation's input; a pooling's gives the layer's output."""
     return WindowLayer(number, layer, name.input, f"inp{number}" if layer.kind is LayerKind.CONV2D else name.output)
-
-
-def _window_gradients(layer: LayerSpec, number: int, name: _LayerNames, penalty: "_PenaltyTerm | None") -> list:
-    """A convolution's derived gradients; with a penalty, the kernel's is ``dkernelK``, and ``dwK`` adds the two."""
-    kernel = f"dkernel{number}" if penalty else f"dw{number}"
-    result = window_backward(_window(layer, number, name), name.input != x_symbol.name, kernel)
-    if penalty:
-        total = Symbol(kernel, real=True) + Symbol(penalty.target, real=True)
-        result.insert(1, Assignment(f"dw{number}", total, Stage.BACKWARD, number, "weight gradient"))
-    return result
 
 
 #: The catalogue initialiser giving a running statistic its starting value.
@@ -253,12 +217,12 @@ def _batch_norm_backward(norm: BatchNorm, number: int) -> list[Assignment]:
     ]
 
 
-def _dropout(p: float, name: _LayerNames, number: int) -> Dropout:
+def _dropout(p: float, name: LayerNames, number: int) -> Dropout:
     """Layer ``number``'s dropout of its output: draws ``drawsK``, mask ``maskK``, upstream ``d`` of the kept output."""
     return dropout(p, name.output, draws=f"draws{number}", mask=f"mask{number}", upstream=f"d{name.dropped}")
 
 
-def _dropout_forward(drop: Dropout, name: _LayerNames, number: int) -> list[Assignment]:
+def _dropout_forward(drop: Dropout, name: LayerNames, number: int) -> list[Assignment]:
     """Draws, mask and the kept units in training; the layer's output unchanged in inference."""
     return [
         Assignment(f"draws{number}", drop.draws, Stage.FORWARD, number, "dropout draws", mode=Mode.TRAINING),

@@ -11,7 +11,7 @@ renamed to the network's and read as images (``derive.layers.indexed_step``).
 
 from dataclasses import dataclass
 
-from sympy import Indexed, IndexedBase
+from sympy import Indexed, IndexedBase, Symbol
 
 from derive.layers.index_calculus import IndexForm, definition_terms
 from derive.layers.indexed_layers import ARGMAX, LayerVJPs, avg_pool_vjps, conv2d_vjps, max_pool_vjps, window_shape
@@ -19,7 +19,7 @@ from derive.layers.indexed_step import BATCH, FirstMaximum, IndexedStep
 from derive.program.network import Assignment, NetworkArray, Stage
 from derive.spec.model import BiasKind, LayerKind, LayerSpec
 
-__all__ = ["WindowLayer", "window_parameters", "window_forward", "window_backward"]
+__all__ = ["WindowLayer", "window_parameters", "window_forward", "window_gradients"]
 
 
 @dataclass(frozen=True)
@@ -108,15 +108,23 @@ def window_forward(layer: WindowLayer) -> list[Assignment]:
     return result
 
 
-def window_backward(layer: WindowLayer, input_gradient: bool, kernel: str | None = None) -> list[Assignment]:
-    """The derived VJPs: a convolution's kernel (into ``kernel``, by default ``dwK``) and bias; the input's when asked."""
+def window_gradients(layer: WindowLayer, input_gradient: bool, penalty: str | None = None) -> list[Assignment]:
+    """The derived VJPs: a convolution's kernel and bias, and the input's when asked.
+
+    With ``penalty``, the name of a penalty's gradient, the kernel's derived
+    gradient is ``dkernelK`` and ``dwK`` adds the two.
+    """
     vjps, number, window = layer.vjps().vjps, layer.number, layer.spec.window
+    kernel = f"dkernel{number}" if penalty else f"dw{number}"
     result = []
     if layer.spec.kind is LayerKind.CONV2D:
         (filters, width) = layer.spec.weight_shape(0)
         shape = (filters, window.input[0], *window.window)
-        result.append(Assignment(kernel or f"dw{number}", layer.step([vjps["W"]], shape, (filters, width)),
+        result.append(Assignment(kernel, layer.step([vjps["W"]], shape, (filters, width)),
                                  Stage.BACKWARD, number, "kernel gradient"))
+        if penalty:
+            total = Symbol(kernel, real=True) + Symbol(penalty, real=True)
+            result.append(Assignment(f"dw{number}", total, Stage.BACKWARD, number, "weight gradient"))
         if layer.bias:
             result.append(Assignment(f"db{number}", layer.step([vjps["b"]], (filters,), (1, filters)),
                                      Stage.BACKWARD, number, "bias gradient"))
