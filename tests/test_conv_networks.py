@@ -8,6 +8,7 @@ definition and its stated tie rule: the first maximum in row-major order).
 import importlib.util
 import subprocess
 import sys
+import tomllib
 import tracemalloc
 from itertools import product
 
@@ -15,6 +16,7 @@ import numpy as np
 import pytest
 
 from codegen.errors import GenerationError
+from codegen.generate import render_network
 from codegen.rendering import render_numba_network
 from derive.catalog.registry import CATALOG
 from derive.spec import SpecError
@@ -223,7 +225,7 @@ def test_explain_refuses_a_conv_network_in_one_line(tmp_path):
     (tmp_path / "small_cnn.toml").write_text(CNN, encoding="utf-8")
     rng = np.random.default_rng(8)
     np.savez(tmp_path / "data.npz", x=rng.normal(size=(2, 36)), y=np.eye(4)[:2])
-    module = module_of(spec_of({**__import__("tomllib").loads(CNN)}))
+    module = module_of(spec_of(tomllib.loads(CNN)))
     np.savez(tmp_path / "params.npz", **module["init_params"](0))
     result = subprocess.run(
         [sys.executable, "-m", "derive", "explain", str(tmp_path / "small_cnn.toml"), "--param", "w1[0,0]",
@@ -242,3 +244,12 @@ def test_latex_shows_the_derived_sums_of_a_convolution_and_of_max_pooling(tmp_pa
     assert r"\text{first maximum of each } 2 \times 2" in lines[r"\text{layer 2, window maximum indicator} \\"]
     assert r"\mathrm{mask}_{2}" in lines[r"\text{layer 2, input gradient} \\"]
     assert r"\sum" in lines[r"\text{layer 1, kernel gradient} \\"]
+
+
+def test_the_module_prints_its_window_sums_over_window_views_with_tensordot_and_einsum():
+    source = render_network(spec_of(tomllib.loads(CNN)), CATALOG)
+    forward = source[source.index("def forward("):source.index("def loss(")]
+    backward = source[source.index("def backward("):source.index("def update(")]
+    assert "np.lib.stride_tricks.sliding_window_view(" in forward and "np.tensordot(" in forward
+    assert "np.einsum(" in forward  # max pooling: the window indicator times the windows
+    assert "np.tensordot(" in backward and "np.flip(" in backward
