@@ -16,6 +16,7 @@ from derive.core.stable_forms import Let
 
 from .operations import lower_statements
 from .printer import to_numpy
+from .window_step import STEPS, step_code
 
 __all__ = ["Statement", "Body"]
 
@@ -57,6 +58,11 @@ class Body:
         for let in lets:
             if str(let.name.label) not in self.known:
                 self.add(str(let.name.label), self.code(let.value))
+        if isinstance(expr, STEPS):
+            statements, value = step_code(expr, f"_t{next(self.numbers)}_")
+            for target, code in statements:
+                self.add(target, code)
+            return value
         *temporaries, operation = lower_statements([("", expr, False)], (Symbol(f"_t{n}") for n in self.numbers))
         if isinstance(operation.expr, Number):
             if like is None:

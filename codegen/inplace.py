@@ -20,6 +20,7 @@ from .inplace_calls import ExpressionCalls, array_names, dtype_of
 from .lowering import ALL_AXES, AxisSum
 from .operations import Operation, Shape, Shapes, array_form, lower_statements
 from .printer import to_numpy
+from .window_step import STEPS, step_code, stored_shape
 
 __all__ = ["InplaceBody"]
 
@@ -55,13 +56,18 @@ class InplaceBody(ExpressionCalls):
         for operation in lower_statements(statements, names, written_out=True):
             origin = operation.origin
             if origin != stated and not operation.is_alias and self.shapes.of(originals[origin]) != ():
-                self.calls.append(Call(f"# {origin} = {to_numpy(originals[origin])}", comment=True))
+                stating = "a window layer's derived sum" if isinstance(originals[origin], STEPS) \
+                    else to_numpy(originals[origin])
+                self.calls.append(Call(f"# {origin} = {stating}", comment=True))
             stated = origin
             self.compile(operation)
 
     def compile(self, operation: Operation) -> None:
         """The calls that leave ``operation``'s value in its target."""
         target, expr, owned = operation.target, operation.expr, operation.owned
+        if isinstance(expr, STEPS):
+            self._step(target, expr, owned)
+            return
         if operation.is_alias:
             self.calls.append(Call(f"{target} = {expr.name}", frozenset({expr.name}), binds=target))  # no copy
             self.shapes[target] = self.shapes[expr.name]
@@ -79,6 +85,21 @@ class InplaceBody(ExpressionCalls):
         scratch: list[str] = []
         self._value(expr, target, scratch)
         self.buffers.release(scratch)
+
+    def _step(self, target: str, expr: Basic, owned: bool) -> None:
+        """A window layer's step, as the functional printer writes it: its result is a new array, not a buffer.
+
+        Every line lists all the arrays the step reads, since its window views
+        keep reading them until the step's last line.
+        """
+        statements, value = step_code(expr, f"_t{next(self.numbers)}_")
+        reads = frozenset(expr.views) if hasattr(expr, "views") else frozenset({expr.array})
+        self.calls += [Call(f"{name} = {code}", reads) for name, code in statements]
+        self.shapes[target] = stored_shape(expr)
+        if owned:
+            self.calls.append(Call(f"np.copyto({target}, {value})", reads, target))
+        else:
+            self.calls.append(Call(f"{target} = {value}", reads))
 
     def _sums_in_place(self, expr: Basic) -> tuple[Basic, frozenset[str]]:
         """A scalar whose whole-array sums have their bodies computed in scratch buffers first."""

@@ -9,6 +9,7 @@ lets ``cse`` share ``exp(z)`` between a numerator and its row sum.
 from sympy import Basic, Expr, Function, Indexed, Integer, MatMul, MatrixExpr, OneMatrix, Piecewise, S, Sum, Symbol
 
 from derive.core.stable_forms import Largest, RowMax
+from derive.layers.indexed_step import FirstMaximum, IndexedStep
 from derive.core.symbols import C, N
 
 __all__ = [
@@ -42,8 +43,11 @@ def lower(expr: Expr) -> Expr:
 
 
 def reads_size(expr: Expr, size: Symbol) -> bool:
-    """True when the printed ``expr`` uses ``size`` (``1/N``), not merely a sum's bounds or a shape."""
-    return not isinstance(expr, MatrixExpr) and size in lower(expr).free_symbols
+    """True when the printed ``expr`` uses ``size`` (``1/N``), not merely a sum's bounds or a shape.
+
+    A window layer's step (``derive.layers.indexed_step``) reads no size: its reshapes leave the batch to NumPy.
+    """
+    return not isinstance(expr, (MatrixExpr, IndexedStep, FirstMaximum)) and size in lower(expr).free_symbols
 
 
 def size_bindings(exprs: list[Expr], rows_of: str, columns_of: str) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from derive.program.network import Mode, Program, Stage
 from derive.layers.optimizers import LEARNING_RATE, MOMENTUM
 from derive.core.symbols import N
 
+from .architecture import architecture
 from .docstring import docstring_text
 from .emit import Body, Statement
 from .catalogue_module import Function, Initializer, initializer_functions
@@ -92,8 +93,8 @@ class NetworkModule:
     rate at ``epoch``.  A classifier (a classification loss) has ``classes``, its number of classes (2
     for a single binary output), ``probabilities``, the printed probability map of ``out``, ``takes``,
     what its loss takes (``one_hot_logits``...), and for a single binary output ``threshold``; all
-    None for a regression loss.  ``runtime`` holds the source of each piece of ``NETWORK_RUNTIME``,
-    the gradient check's formulas (``central_difference``, ``relative_error``) printed into it.
+    None for a regression loss.  ``images``: its inputs are images, stored flat.  ``runtime`` holds the
+    source of each piece of ``NETWORK_RUNTIME``, the gradient check's formulas printed into it.
     """
 
     name: str
@@ -124,6 +125,7 @@ class NetworkModule:
     probabilities: StageFunction | None = None
     takes: str | None = None
     threshold: float | None = None
+    images: bool = False
 
 
 def names_in(expr: Basic) -> set[str]:
@@ -161,7 +163,7 @@ def network_module(program: Program) -> NetworkModule:
         stage.value: _stage(program, stage, outputs, arguments[stage], sources)
         for stage, outputs in stages.items()
     }
-    widths = [str(spec.inputs)] + [f"{layer.units} ({layer.activation})" for layer in spec.layers]
+    widths = architecture(spec)
     formulas = {"_central_difference": Body().code(CENTRAL_DIFFERENCE), "_relative_error": Body().code(RELATIVE_ERROR)}
     return NetworkModule(
         name=spec.name, description=docstring_text(spec.description), source=spec.source,
@@ -178,7 +180,7 @@ def network_module(program: Program) -> NetworkModule:
         central_difference=formulas["_central_difference"], relative_error=formulas["_relative_error"],
         runtime={piece: runtime_source(file, *only, printed=formulas)
                  for piece, (file, only) in NETWORK_RUNTIME.items()},
-        **_classifier(program, sources),
+        **_classifier(program, sources), images=spec.input_shape is not None,
     )
 
 

@@ -15,8 +15,9 @@ inference passes, a classifier's ``accuracy``) and includes its ``fit``.
 
 Supported: every catalogue activation and loss, per-neuron, shared or no
 biases, penalties, frozen layers, SGD and momentum with the learning rate
-given to each step.  Batch normalisation and dropout are refused when the
-module is generated, naming the layer.
+given to each step.  Batch normalisation, dropout and the window layers
+(conv2d, max_pool, avg_pool, flatten) are refused when the module is
+generated, naming the layer; the NumPy target prints every one.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ __all__ = ["SUPPORTED", "numba_context", "numba_source", "refuse_unsupported", "
 
 #: What the compiled target prints, for error messages and the README.
 SUPPORTED = ("every catalogue activation and loss, every bias kind, penalties, frozen layers, sgd and momentum; "
-             "not batch normalisation or dropout")
+             "not batch normalisation, dropout, or conv2d, pooling and flatten layers")
 
 
 def require_numba() -> None:
@@ -49,6 +50,9 @@ def require_numba() -> None:
 def unsupported(spec: NetworkSpec) -> str | None:
     """The first construct of ``spec`` the compiled target cannot print, as ``layers[k].field (why)``, else None."""
     for k, layer in enumerate(spec.layers):
+        if layer.window is not None or layer.kind.value == "flatten":
+            return (f"layers[{k}].kind = {layer.kind.value!r} (window layers are not compiled yet; "
+                    "the NumPy target, the default --target numpy, prints them)")
         if layer.batch_norm:
             return f"layers[{k}].batch_norm (batch normalisation: its batch and running statistics are not compiled)"
         if layer.dropout:

@@ -20,6 +20,7 @@ from derive.core.stable_forms import Largest, RowMax
 
 from .inplace_forms import split_form
 from .lowering import ALL_AXES, AxisMax, AxisSum, lower
+from .window_step import STEPS, stored_shape
 
 __all__ = ["Operation", "Shape", "Shapes", "lower_statements", "array_form"]
 
@@ -53,7 +54,7 @@ class Operation:
 
 def array_form(expr: Basic) -> Basic:
     """``expr`` over whole arrays: indexed entries, sums and row maxima lowered; a matrix expression as it is."""
-    if isinstance(expr, MatrixExpr) or not expr.has(Indexed, Sum, RowMax):
+    if isinstance(expr, (MatrixExpr, *STEPS)) or not expr.has(Indexed, Sum, RowMax):
         return expr
     return lower(expr)
 
@@ -93,8 +94,8 @@ def lower_statements(
 
 
 def _by_itself(expr: Basic, owned: bool) -> bool:
-    """A statement with no subexpression to share: an alias of another array, or a matrix expression."""
-    return (isinstance(expr, (Symbol, MatrixSymbol)) and not owned) or isinstance(expr, MatrixExpr)
+    """A statement with no subexpression to share: an alias, a matrix expression or a window layer's step."""
+    return (isinstance(expr, (Symbol, MatrixSymbol)) and not owned) or isinstance(expr, (MatrixExpr, *STEPS))
 
 
 def _needed(expr: Basic, values: dict, temporaries: list, done: set) -> list:
@@ -114,6 +115,8 @@ class Shapes(dict):
     def of(self, expr: Basic) -> Shape:
         if isinstance(expr, MatrixExpr):
             return tuple(expr.shape)
+        if isinstance(expr, STEPS):
+            return stored_shape(expr)
         if isinstance(expr, Symbol):
             return self.get(expr.name, ())
         if isinstance(expr, Number | Largest) or not expr.args:

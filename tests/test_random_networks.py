@@ -1,7 +1,9 @@
 """Networks built from random specs: every catalogue activation, loss, bias kind, penalty and batch norm.
 
 The specs also draw penalties of strength 0 (which fold to the number 0),
-deep stacks of layers, and networks with every layer frozen under momentum.
+deep stacks of layers, networks with every layer frozen under momentum, and
+image networks: conv2d (kernel, stride, padding), max and average pooling
+(size, stride, padding), flatten and dense layers over random image shapes.
 
 Each spec is generated through the same path as ``make generate`` (in memory),
 and every gradient of its ``backward`` is checked against central finite
@@ -81,7 +83,7 @@ def check_gradients(spec, seed):
     module = module_of(spec)
     rng = np.random.default_rng(100 + seed)
     params = random_params(module, rng)
-    x, y = rng.normal(size=(4, 2)), targets(spec.loss, rng, 4)
+    x, y = rng.normal(size=(4, spec.inputs)), targets(spec.loss, rng, 4)
     grads = module["backward"](params, x, y, module["forward"](params, x, training=True))
 
     def cost_at(name, value):
@@ -131,3 +133,50 @@ def test_the_random_specs_mix_every_activation_bias_kind_penalty_and_batch_norm(
     assert {layer.penalty for layer in layers} == {None, *CATALOG.names("penalty")}
     assert {layer.batch_norm for layer in layers} == {True, False}
     assert 0.0 in {layer.penalty_strength for layer in layers if layer.penalty is not None}
+
+
+def random_image_spec(loss, seed):
+    """An image network for ``loss``: conv2d, a pooling, sometimes a second conv2d, flatten, dense to 3 outputs.
+
+    Shapes, kernels, strides, paddings and pooling kinds are drawn; activations take turns over seeds and losses.
+    """
+    rng = np.random.default_rng([seed, LOSSES.index(loss), 7])
+    turn = seed * len(LOSSES) + LOSSES.index(loss)
+    shape = [int(rng.integers(1, 3)), int(rng.integers(5, 8)), int(rng.integers(5, 8))]
+
+    def conv(k):
+        layer = {"kind": "conv2d", "filters": int(rng.integers(1, 3)),
+                 "kernel": [int(rng.integers(1, 4)), int(rng.integers(1, 4))], "stride": int(rng.integers(1, 3)),
+                 "padding": str(rng.choice(["valid", "same"])), "bias": str(rng.choice(["per_neuron", "none"])),
+                 "activation": ACTIVATIONS[(turn + k) % len(ACTIVATIONS)]}
+        penalty = str(rng.choice(["none", *CATALOG.names("penalty")]))
+        if penalty != "none":
+            layer.update(penalty=penalty, penalty_strength=float(rng.uniform(0.01, 0.1)))
+        return layer
+
+    kind = str(rng.choice(["max_pool", "avg_pool"]))
+    pool = {"kind": kind, "size": 2, "stride": int(rng.integers(1, 3))}
+    if kind == "avg_pool":
+        pool["padding"] = str(rng.choice(["valid", "same"]))
+    layers = [conv(0), pool] + ([{**conv(1), "padding": "same"}] if rng.uniform() < 0.5 else [])  # fits any size
+    layers += [{"kind": "flatten"}, {"units": 3, "activation": "linear"}]
+    if CATALOG.get(loss).inputs in PROBABILITIES:
+        layers[-1]["activation"] = "sigmoid"
+    data = {"name": f"image_{loss}", "inputs": shape, "layers": layers, "loss": loss}
+    return parse_spec(data, VOCABULARY, source="random", default_name="random")
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("loss", LOSSES)
+def test_every_gradient_of_an_image_network_equals_finite_differences(loss, seed):
+    check_gradients(random_image_spec(loss, seed), seed)
+
+
+def test_the_random_image_specs_draw_every_window_option():
+    layers = [layer for seed in range(2) for loss in LOSSES for layer in random_image_spec(loss, seed).layers]
+    windows = [layer.window for layer in layers if layer.window is not None]
+    assert {layer.kind.value for layer in layers} == {"conv2d", "max_pool", "avg_pool", "flatten", "dense"}
+    assert {w.padding.value for w in windows} == {"valid", "same"}
+    assert {w.stride for w in windows} == {1, 2}
+    assert len({w.window for w in windows}) > 4
+    assert {layer.bias.value for layer in layers if layer.kind.value == "conv2d"} == {"per_neuron", "none"}

@@ -10,7 +10,8 @@ from codegen.generate import render_network
 from derive.catalog.standard import CATALOG
 from derive.program.named_specs import load_program
 from derive.spec.model import BiasKind, OptimizerName, Reduction, ScheduleKind, ScheduleSpec, Vocabulary
-from derive.spec.network_spec import _LAYER, _TOP, SPEC_DIR, SpecError, load_spec, parse_spec
+from derive.spec.network_spec import _TOP, SPEC_DIR, SpecError, load_spec, parse_spec
+from derive.spec.window_spec import FIELDS
 from derive.spec.training import _OPTIMIZER_FIELDS, _SCHEDULE_FIELDS
 
 VOCABULARY = CATALOG.vocabulary()
@@ -184,7 +185,7 @@ def test_every_spec_in_the_docs_is_valid():
 
 def test_the_docs_name_every_field():
     text = DOC.read_text(encoding="utf-8")
-    fields = {*_TOP, *_LAYER, *_OPTIMIZER_FIELDS, *(f for kind in _SCHEDULE_FIELDS.values() for f in kind)}
+    fields = {*_TOP, *(f for kind in FIELDS.values() for f in kind), *_OPTIMIZER_FIELDS, *(f for kind in _SCHEDULE_FIELDS.values() for f in kind)}
     # A field is written `units`, `[optimizer]`, `[[layers]]` or `[optimizer.schedule]`.
     missing = sorted(f for f in fields if not re.search(rf"`\[*(\w+\.)?{f}\]*`", text))
     assert not missing, f"docs/specs.md does not document {missing}"

@@ -111,18 +111,22 @@ def definition_terms(layer: IndexedLayer) -> list[IndexForm]:
 
 def derive_vjp(
     layer: IndexedLayer, array: IndexedBase, at: tuple[Symbol, ...], ranges: Ranges, gradient: IndexedBase,
+    prove: bool = True,
 ) -> IndexForm:
     """``gradient[at] = ∂(Σ G·Z)/∂array[at]``, differentiated by SymPy and its deltas summed out.
 
     ``ranges`` gives the range of each index in ``at``: a condition every
-    such index meets by its range (``k <= K - 1``) is dropped.  The entry is
+    such index meets by its range (``k <= K - 1``) is dropped, unless
+    ``prove`` is false (a window's bounds kept for ``flip_into_window`` even
+    where one output row covers the whole input).  The entry is
     differentiated at primed stand-ins of ``at``, so ``at`` may reuse the
     names of the layer's own indices.
     """
     primed = {index: Symbol(f"{index.name}'", **index.assumptions0) for index in at}
     entry = array[tuple(primed.values())]
     derivative = layer.surrogate().diff(entry)
-    form = eliminate_deltas(derivative, entry, {**layer.ranges, **{primed[a]: ranges[a] for a in at}})
+    kept = frozenset() if prove else frozenset(primed.values())
+    form = eliminate_deltas(derivative, entry, {**layer.ranges, **{primed[a]: ranges[a] for a in at}}, kept)
     clashes = {v for v, _, _ in form.limits} & set(at)
     if clashes:
         raise ValueError(f"{form}: the indices {sorted(map(str, clashes))} are still summed; name the entry otherwise")
@@ -131,16 +135,17 @@ def derive_vjp(
                      tuple(c.xreplace(back) for c in form.conditions))
 
 
-def eliminate_deltas(derivative: Expr, target: Indexed, ranges: Ranges) -> IndexForm:
+def eliminate_deltas(derivative: Expr, target: Indexed, ranges: Ranges, kept: frozenset = frozenset()) -> IndexForm:
     """A derivative of nested sums, each ``KroneckerDelta(v, e)`` of a summed ``v`` summed out.
 
     The sums are flattened into one product over all their limits, the
     ``Piecewise`` guards of the summand taken as conditions; each delta
     whose one side is a summed index with coefficient ±1 fixes that index,
     and its range becomes a condition.  Conditions that hold for every value
-    in ``ranges`` are dropped.  Terms of an ``Add`` must reduce to one form.
+    in ``ranges`` are dropped, but for those reading an index in ``kept``.
+    Terms of an ``Add`` must reduce to one form.
     """
-    terms = [_eliminated(term, ranges) for term in expand(derivative).as_ordered_terms()]
+    terms = [_eliminated(term, ranges, kept) for term in expand(derivative).as_ordered_terms()]
     terms = [t for t in terms if t is not None]
     if len(terms) != 1:
         raise ValueError(f"{derivative}: expected one term after summing out the deltas, got {len(terms)}")
@@ -148,7 +153,7 @@ def eliminate_deltas(derivative: Expr, target: Indexed, ranges: Ranges) -> Index
     return IndexForm(target, summand, limits, conditions)
 
 
-def _eliminated(term: Expr, ranges: Ranges) -> tuple[Expr, tuple, tuple] | None:
+def _eliminated(term: Expr, ranges: Ranges, kept: frozenset) -> tuple[Expr, tuple, tuple] | None:
     """One flattened term with its deltas summed out: ``(summand, limits, conditions)``, None if it is 0."""
     limits, conditions = [], []
     while isinstance(term, Sum) or isinstance(term, Mul) and any(isinstance(f, Sum) for f in term.args):
@@ -174,7 +179,8 @@ def _eliminated(term: Expr, ranges: Ranges) -> tuple[Expr, tuple, tuple] | None:
         if not used:
             summand = summand * delta
     bounds = {**ranges, **{v: (lo, hi) for v, lo, hi in limits}}
-    conditions = [c for c in dict.fromkeys(conditions) if c is not true and not holds_over(c, bounds)]
+    conditions = [c for c in dict.fromkeys(conditions)
+                  if c is not true and (c.free_symbols & kept or not holds_over(c, bounds))]
     return summand, tuple(limits), tuple(conditions)
 
 

@@ -15,24 +15,17 @@ window maximum, and constant near every input whose window maximum is
 unique, so its VJP is derived like the others (the ledger checks both).
 """
 
-from dataclasses import dataclass
-from enum import Enum
+from dataclasses import dataclass, replace
 
 from sympy import Expr, IndexedBase, Piecewise, S, Sum, Symbol
 
-from derive.layers.index_calculus import IndexForm, IndexedLayer, derive_vjp, flip_into_window
+from derive.layers.index_calculus import IndexForm, IndexedLayer, derive_vjp, flip_into_window, holds_over
+from derive.spec.model import Padding, window_extent
 
 __all__ = [
     "Padding", "WindowShape", "LayerVJPs", "dense_vjps", "conv2d_vjps", "avg_pool_vjps", "max_pool_vjps",
     "flatten_vjps", "window_shape", "symbolic_shape", "ARGMAX",
 ]
-
-
-class Padding(str, Enum):
-    """``valid``: windows inside the input only; ``same``: zero padding so the output is ``ceil(H/s)`` rows."""
-
-    VALID = "valid"
-    SAME = "same"
 
 
 def _index(name: str) -> Symbol:
@@ -76,11 +69,8 @@ def window_shape(channels: Size, height: Size, width: Size, window: tuple[Size, 
         if not all(isinstance(v, int) for v in (size, extent, stride)):
             sizes.append((Symbol(f"{axis}_out", integer=True, positive=True),
                           S.Zero if padding is Padding.VALID else Symbol(f"pad_{axis}", integer=True, nonnegative=True)))
-        elif padding is Padding.VALID:
-            sizes.append(((size - extent) // stride + 1, 0))
         else:
-            out = -(-size // stride)
-            sizes.append((out, max((out - 1) * stride + extent - size, 0) // 2))
+            sizes.append(window_extent(size, extent, stride, padding))
     (out_height, top), (out_width, left) = sizes
     return WindowShape(channels, height, width, window, stride, padding, out_height, out_width, top, left)
 
@@ -131,9 +121,12 @@ def _output_ranges(shape: WindowShape, channel: Symbol, channels: Size) -> dict:
 
 def _flipped_input(layer: IndexedLayer, X: IndexedBase, shape: WindowShape, channel: Symbol) -> IndexForm:
     """The input's VJP, re-indexed into a correlation with the window flipped."""
-    form = derive_vjp(layer, X, (n, channel, h, w), _input_ranges(shape, channel), IndexedBase("dX", real=True))
+    ranges = _input_ranges(shape, channel)
+    form = derive_vjp(layer, X, (n, channel, h, w), ranges, IndexedBase("dX", real=True), prove=False)
     P, Q = shape.window
-    return flip_into_window(form, {i: (r, P), j: (t, Q)})
+    flipped = flip_into_window(form, {i: (r, P), j: (t, Q)})
+    bounds = {**layer.ranges, **ranges, **{v: (lo, hi) for v, lo, hi in flipped.limits}}
+    return replace(flipped, conditions=tuple(c for c in flipped.conditions if not holds_over(c, bounds)))
 
 
 def conv2d_vjps(shape: WindowShape, filters: Size) -> LayerVJPs:

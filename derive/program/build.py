@@ -7,7 +7,10 @@ and ``dout``.  The update stage and the learning-rate schedule come from
 ``derive.layers.optimizers``; a layer with ``trainable = false`` gets no
 update.  Batch normalisation (``derive.layers.batch_norm``), dropout
 (``derive.layers.dropout``) and weight penalties (``derive.catalog.penalties``)
-add their own assignments.
+add their own assignments.  A conv2d or pooling layer's definition and
+derived gradients come from ``derive.program.window_layers`` (a convolution
+then takes its activation, dropout and penalty as a dense layer does); a
+flatten layer adds nothing, its output being its input stored flat.
 """
 
 from collections.abc import Mapping
@@ -23,12 +26,14 @@ from derive.layers.dropout import Dropout, dropout
 from derive.catalog.losses import Loss
 from derive.layers.optimizers import learning_rate_at, update_steps
 from derive.catalog.penalties import STRENGTH, Penalty
-from derive.spec.model import LayerSpec, NetworkSpec
+from derive.spec.model import LayerKind, LayerSpec, NetworkSpec
 from derive.core.stable_forms import Shifted
 from derive.core.symbols import C, N, indexed, x as x_symbol, y as y_symbol
 from derive.catalog.initializers import Initializer
 from derive.program.fold import folded_backward, folded_update
 from derive.program.network import Assignment, FoldedStep, Mode, NetworkArray, Program, Stage
+from derive.program.layer_names import LayerNames, layer_names
+from derive.program.window_layers import WindowLayer, window_forward, window_gradients, window_parameters
 
 __all__ = ["derive_network"]
 
@@ -38,18 +43,27 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     layers = spec.layers
     activations = tuple(catalog.get(layer.activation) for layer in layers)
     loss: Loss = catalog.loss(spec.loss, spec.loss_reduction)
-    names = _layer_names(spec)
+    names = layer_names(spec)
     parameters, statistics, forward, backward, penalty, running = [], [], [], [], [], []
     rules = []
     for number, (layer, activation, name) in enumerate(zip(layers, activations, names), start=1):
-        rule = dense_rule(
-            layer.bias, name.fan_in, layer.units, names=(name.input, f"w{number}", f"b{number}", f"dinp{number}"),
-        )
-        rules.append(rule)
-        parameters.append(NetworkArray(f"w{number}", (layer.units, name.fan_in), number, layer.weight_init))
-        if rule.b is not None:
-            parameters.append(NetworkArray(f"b{number}", tuple(rule.b.shape), number, layer.bias_init))
-        forward.append(Assignment(f"inp{number}", rule.forward, Stage.FORWARD, number, "dense"))
+        if layer.kind is not LayerKind.DENSE:
+            rules.append(None)
+            if layer.kind is not LayerKind.FLATTEN:
+                window = _window(layer, number, name)
+                parameters += window_parameters(window)
+                forward += window_forward(window)
+            if layer.kind is not LayerKind.CONV2D:
+                continue
+        else:
+            rule = dense_rule(
+                layer.bias, name.fan_in, layer.units, names=(name.input, f"w{number}", f"b{number}", f"dinp{number}"),
+            )
+            rules.append(rule)
+            parameters.append(NetworkArray(f"w{number}", (layer.units, name.fan_in), number, layer.weight_init))
+            if rule.b is not None:
+                parameters.append(NetworkArray(f"b{number}", tuple(rule.b.shape), number, layer.bias_init))
+            forward.append(Assignment(f"inp{number}", rule.forward, Stage.FORWARD, number, "dense"))
         if layer.batch_norm:
             norm = _batch_norm(number)
             parameters += [
@@ -99,6 +113,10 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
     for number in range(len(layers), 0, -1):
         layer, name, rule = layers[number - 1], names[number - 1], rules[number - 1]
         activation = activations[number - 1]
+        if layer.kind in (LayerKind.MAX_POOL, LayerKind.AVG_POOL):
+            backward += window_gradients(_window(layer, number, name), name.input != x_symbol.name)
+        if layer.kind not in (LayerKind.DENSE, LayerKind.CONV2D):
+            continue
         if layer.dropout > 0:
             step = _dropout(layer.dropout, name, number).grad_input
             backward.append(Assignment(f"d{name.output}", step, Stage.BACKWARD, number, "dropout gradient"))
@@ -109,17 +127,23 @@ def derive_network(spec: NetworkSpec, catalog: Catalog) -> Program:
         backward.append(Assignment(f"d{name.activation_input}", step, Stage.BACKWARD, number, "activation gradient"))
         if layer.batch_norm:
             backward += _batch_norm_backward(_batch_norm(number), number)
-        grad_w = rule.grad_W
+        weights = layer.weight_shape(name.fan_in)
         if number in penalised:
             term = penalised[number]
             backward.append(Assignment(
-                term.target, term.gradient, Stage.BACKWARD, number, "penalty gradient", shape=tuple(rule.W.shape),
+                term.target, term.gradient, Stage.BACKWARD, number, "penalty gradient", shape=weights,
             ))
-            grad_w = grad_w + MatrixSymbol(term.target, *rule.W.shape)
+        if rule is None:
+            penalty_target = penalised[number].target if number in penalised else None
+            backward += window_gradients(_window(layer, number, name), name.input != x_symbol.name, penalty_target)
+            continue
+        grad_w = rule.grad_W
+        if number in penalised:
+            grad_w = grad_w + MatrixSymbol(penalised[number].target, *rule.W.shape)
         backward.append(Assignment(f"dw{number}", grad_w, Stage.BACKWARD, number, "weight gradient"))
         if rule.grad_b is not None:
             backward.append(Assignment(f"db{number}", rule.grad_b, Stage.BACKWARD, number, "bias gradient"))
-        if number > 1:
+        if name.input != x_symbol.name:
             backward.append(Assignment(f"d{name.input}", rule.grad_X, Stage.BACKWARD, number, "input gradient"))
 
     update, state = [], []
@@ -157,27 +181,9 @@ def _folded(program: Program) -> FoldedStep:
     return FoldedStep(tuple(folded_backward(program)), tuple(update), tuple(velocities))
 
 
-@dataclass(frozen=True)
-class _LayerNames:
-    """The arrays around one layer: what it reads, what its activation reads, what it outputs."""
-
-    input: str
-    activation_input: str
-    output: str
-    dropped: str
-    fan_in: int
-
-
-def _layer_names(spec: NetworkSpec) -> list[_LayerNames]:
-    """Names in the notebook's style: ``inp1``, ``h1``, ..., ``out``; ``bnK`` after batch norm, ``hK_drop`` after dropout."""
-    names, previous, fan_in = [], "x", spec.inputs
-    for number, layer in enumerate(spec.layers, start=1):
-        output = "out" if number == len(spec.layers) else f"h{number}"
-        dropped = f"{output}_drop" if layer.dropout > 0 else output
-        activation_input = f"bn{number}" if layer.batch_norm else f"inp{number}"
-        names.append(_LayerNames(previous, activation_input, output, dropped, fan_in))
-        previous, fan_in = dropped, layer.units
-    return names
+def _window(layer: LayerSpec, number: int, name: LayerNames) -> WindowLayer:
+    """A conv2d layer's sum gives ``inpK``, its activation's input; a pooling's gives the layer's output."""
+    return WindowLayer(number, layer, name.input, f"inp{number}" if layer.kind is LayerKind.CONV2D else name.output)
 
 
 #: The catalogue initialiser giving a running statistic its starting value.
@@ -211,12 +217,12 @@ def _batch_norm_backward(norm: BatchNorm, number: int) -> list[Assignment]:
     ]
 
 
-def _dropout(p: float, name: _LayerNames, number: int) -> Dropout:
+def _dropout(p: float, name: LayerNames, number: int) -> Dropout:
     """Layer ``number``'s dropout of its output: draws ``drawsK``, mask ``maskK``, upstream ``d`` of the kept output."""
     return dropout(p, name.output, draws=f"draws{number}", mask=f"mask{number}", upstream=f"d{name.dropped}")
 
 
-def _dropout_forward(drop: Dropout, name: _LayerNames, number: int) -> list[Assignment]:
+def _dropout_forward(drop: Dropout, name: LayerNames, number: int) -> list[Assignment]:
     """Draws, mask and the kept units in training; the layer's output unchanged in inference."""
     return [
         Assignment(f"draws{number}", drop.draws, Stage.FORWARD, number, "dropout draws", mode=Mode.TRAINING),
@@ -240,8 +246,8 @@ class _PenaltyTerm:
 def _penalty(item: Penalty, layer: LayerSpec, number: int, fan_in: int) -> _PenaltyTerm:
     """The catalogue penalty over ``wK`` at the layer's strength; its sums bound by the weight's shape."""
     weights = indexed(f"w{number}")
-    values = {item.weights: weights, STRENGTH: Float(layer.penalty_strength), N: Integer(layer.units),
-              C: Integer(fan_in)}
+    rows, columns = layer.weight_shape(fan_in)
+    values = {item.weights: weights, STRENGTH: Float(layer.penalty_strength), N: Integer(rows), C: Integer(columns)}
     gradient = item.gradient.xreplace(values).replace(
         lambda e: isinstance(e, Indexed) and e.base == weights, lambda e: Symbol(f"w{number}", real=True)
     )

@@ -17,6 +17,7 @@ from sympy import Basic, Expr, Indexed, MatrixExpr, MatrixSymbol, Sum, Symbol, Z
 from sympy.simplify.simplify import factor_sum
 
 from derive.core.errors import DefinitionError
+from derive.layers.indexed_step import IndexedStep
 from derive.program.network import THETA, Assignment, Mode, Program, Stage
 from derive.layers.optimizers import LEARNING_RATE, Velocity
 
@@ -63,9 +64,13 @@ def _check_linear(assignment: Assignment, gradients: set[str]) -> None:
 
     Layers of one kind give the same expression up to their names, so the
     check runs once per expression with its names numbered in order of appearance.
+    A window layer's derived sum is linear when each of its products reads one gradient entry.
     """
-    expr, gradient_names = _numbered_names(assignment.expr, gradients)
-    if not _is_linear(expr, gradient_names):
+    if isinstance(assignment.expr, IndexedStep):
+        linear = assignment.expr.is_linear_in(gradients)
+    else:
+        linear = _is_linear(*_numbered_names(assignment.expr, gradients))
+    if not linear:
         raise DefinitionError(
             f"gradient {assignment.target}", f"{assignment.expr} is not linear in the gradients it reads",
             "a backward pass that multiplies and adds upstream gradients",

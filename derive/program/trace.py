@@ -97,8 +97,16 @@ def trace(
 
 
 def _refuse_random_or_batch_dependent(program: Program) -> None:
-    """A trace follows fixed numbers through elementwise and matrix steps: no dropout draws, no batch statistics."""
+    """A trace follows fixed numbers through elementwise and matrix steps: no dropout draws, no batch statistics.
+
+    Nor window layers: their derived sums are printed to NumPy but not evaluated entry by entry here.
+    """
     for index, layer in enumerate(program.spec.layers):
+        if layer.kind.value != "dense":
+            raise TraceError(
+                f"{program.spec.source}: layers[{index}].kind: a trace follows dense layers only, not "
+                f"{layer.kind.value!r}; the generated module's gradient_check checks its gradients"
+            )
         for field, used in (("dropout", layer.dropout > 0), ("batch_norm", layer.batch_norm)):
             if used:
                 raise TraceError(

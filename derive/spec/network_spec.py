@@ -19,8 +19,9 @@ from pathlib import Path
 
 from derive.spec.toml_file import MAX_FILE_BYTES, read_toml
 from derive.spec.reader import ANY_NUMBER, NON_NEGATIVE, POSITIVE, PROBABILITY, Reader, SpecError, finite, one_line, shown
-from derive.spec.model import BiasKind, LayerSpec, NetworkSpec, Reduction, Vocabulary
+from derive.spec.model import BiasKind, LayerKind, LayerSpec, NetworkSpec, Reduction, Vocabulary
 from derive.spec.training import read_optimizer
+from derive.spec.window_spec import FIELDS, check_input_shape, described, layer_kind, read_window_layer, refuse_foreign_fields
 from symprop.locations import SPECS
 
 __all__ = [
@@ -51,10 +52,6 @@ def load_spec(path: Path, vocabulary: Vocabulary, *, display: str | None = None)
 
 
 _TOP = ("name", "description", "inputs", "layers", "loss", "loss_params", "loss_reduction", "optimizer", "example")
-_LAYER = (
-    "inputs", "units", "activation", "activation_params", "bias", "weight_init", "bias_init", "dropout",
-    "batch_norm", "penalty", "penalty_strength", "trainable",
-)
 #: Initialisers of a layer that does not name its own (Glorot for weights, as Keras does).
 _WEIGHT_INIT, _BIAS_INIT = "glorot_uniform", "zeros"
 _NO_PENALTY = "none"
@@ -66,21 +63,24 @@ def parse_spec(data: dict, vocabulary: Vocabulary, *, source: str, default_name:
     top = Reader(source, "", data, _TOP)
     name = _read_name(top, default_name)
     description = _read_description(top)
-    inputs = top.count("inputs", MAX_WIDTH)
+    shape = _read_inputs(top)
     raw_layers = top.get("layers", list, accepted="an array of [[layers]] tables")
     if not 1 <= len(raw_layers) <= MAX_LAYERS:
         raise top.error("layers", f"{len(raw_layers)} layers", f"1 to {MAX_LAYERS} [[layers]] tables")
     layers: list[LayerSpec] = []
     numbers = 0
     for index, raw in enumerate(raw_layers):
-        fan_in = layers[-1].units if layers else inputs
-        layers.append(_read_layer(Reader(source, f"layers[{index}]", raw, _LAYER), index, fan_in, vocabulary))
-        numbers += _numbers(layers[-1], fan_in)
+        previous = layers[-1].shape if layers else shape
+        layers.append(_read_any_layer(source, index, raw, previous, layers[-1].kind if layers else None, vocabulary))
+        numbers += _numbers(layers[-1], _width(previous))
         if numbers > MAX_NUMBERS:
             raise SpecError(
                 source, f"layers[{index}].units", f"brings the parameters and statistics to {numbers:,} numbers",
                 f"at most {MAX_NUMBERS:,} (2**28) numbers in all the layers",
             )
+    if layers[-1].kind is LayerKind.FLATTEN:
+        raise top.error(f"layers[{len(layers) - 1}].kind", "a flatten layer changes no number, so it cannot end the "
+                        "network: the output is the layer before's", "a dense, conv2d or pooling layer last")
     if layers[-1].dropout > 0:
         raise top.error(
             f"layers[{len(layers) - 1}].dropout", "the output layer's predictions cannot be dropped",
@@ -90,7 +90,8 @@ def parse_spec(data: dict, vocabulary: Vocabulary, *, source: str, default_name:
     spec = NetworkSpec(
         name=name,
         description=description,
-        inputs=inputs,
+        inputs=_width(shape),
+        input_shape=shape if len(shape) == 3 else None,
         layers=tuple(layers),
         loss=loss,
         loss_params=_read_params(top, "loss_params", loss, vocabulary),
@@ -102,6 +103,41 @@ def parse_spec(data: dict, vocabulary: Vocabulary, *, source: str, default_name:
     if spec.example is not None:
         _check_example(spec)
     return spec
+
+
+def _width(shape: tuple[int, ...]) -> int:
+    """The entries of an output of ``shape``, as the network stores it flat."""
+    width = 1
+    for side in shape:
+        width *= side
+    return width
+
+
+def _read_inputs(top: Reader) -> tuple[int, ...]:
+    """The network's input: a width ``(inputs,)``, or an image ``(channels, height, width)`` given as an array."""
+    accepted = f"an integer from 1 to {MAX_WIDTH:,}, or [channels, height, width] of positive integers"
+    shape = top.get("inputs", (int, list), accepted=accepted)
+    if not isinstance(shape, list):
+        return (top.count("inputs", MAX_WIDTH),)
+    if len(shape) != 3 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in shape):
+        raise top.error("inputs", f"{shown(shape)} is not a shape [channels, height, width]", accepted)
+    if _width(shape) > MAX_WIDTH:
+        raise top.error("inputs", f"{shown(shape)} holds {_width(shape):,} numbers", accepted)
+    return tuple(shape)
+
+
+def _read_any_layer(source: str, index: int, raw: object, shape: tuple[int, ...], kind_before: LayerKind | None,
+                    vocabulary: Vocabulary) -> LayerSpec:
+    """The ``[[layers]]`` table number ``index`` of any kind, reading an output of ``shape``."""
+    path = f"layers[{index}]"
+    kind = layer_kind(source, path, raw)
+    refuse_foreign_fields(source, path, raw, kind)
+    layer = Reader(source, path, raw, FIELDS[kind])
+    before = described(index, shape, kind_before)
+    if kind is LayerKind.DENSE and len(shape) == 1:
+        return _read_layer(layer, index, shape[0], vocabulary)
+    check_input_shape(layer, kind, shape, before)
+    return read_window_layer(layer, kind, shape, before, lambda table, units: _trained(table, units, vocabulary))
 
 
 def _read_reduction(top: Reader) -> Reduction | None:
@@ -140,8 +176,10 @@ def _read_description(top: Reader) -> str:
 
 def _numbers(layer: LayerSpec, fan_in: int) -> int:
     """How many numbers the layer's arrays hold: weights, bias, batch normalisation's scale, shift and statistics."""
-    bias = {BiasKind.PER_NEURON: layer.units, BiasKind.SHARED: 1, BiasKind.NONE: 0}[layer.bias]
-    return layer.units * fan_in + bias + (4 * layer.units if layer.batch_norm else 0)
+    weights = layer.weight_shape(fan_in)
+    rows, columns = weights or (0, 0)
+    bias = {BiasKind.PER_NEURON: rows, BiasKind.SHARED: 1, BiasKind.NONE: 0}[layer.bias]
+    return rows * columns + bias + (4 * layer.units if layer.batch_norm else 0)
 
 
 def _read_layer(layer: Reader, index: int, fan_in: int, vocabulary: Vocabulary) -> LayerSpec:
@@ -150,7 +188,11 @@ def _read_layer(layer: Reader, index: int, fan_in: int, vocabulary: Vocabulary) 
     if inputs is not None and inputs != fan_in:
         before = f"the network's {fan_in} inputs" if index == 0 else f"the {fan_in} units of layers[{index - 1}]"
         raise layer.error("inputs", f"{inputs} does not match {before}", str(fan_in))
-    units = layer.count("units", MAX_WIDTH)
+    return _trained(layer, layer.count("units", MAX_WIDTH), vocabulary)
+
+
+def _trained(layer: Reader, units: int, vocabulary: Vocabulary) -> LayerSpec:
+    """The fields of a layer with weights (dense or conv2d) of ``units`` outputs: activation, bias, training."""
     activation = layer.choice("activation", vocabulary.names["activation"])
     batch_norm = layer.get("batch_norm", bool, False)
     # Batch normalisation subtracts the batch mean, so a bias before it has no effect: beta is the shift.
@@ -199,9 +241,11 @@ def _check_example(spec: NetworkSpec) -> None:
     shapes = {"x": (None, spec.inputs), "y": (None, spec.layers[-1].units)}
     fan_in = spec.inputs
     for number, layer in enumerate(spec.layers, start=1):
-        shapes[f"w{number}"] = (layer.units, fan_in)
+        weights = layer.weight_shape(fan_in)
+        if weights is not None:
+            shapes[f"w{number}"] = weights
         if layer.bias is BiasKind.PER_NEURON:
-            shapes[f"b{number}"] = (1, layer.units)
+            shapes[f"b{number}"] = (1, weights[0])
         elif layer.bias is BiasKind.SHARED:
             shapes[f"b{number}"] = (1, 1)
         fan_in = layer.units
