@@ -60,6 +60,9 @@ BAD_EXTENSIONS = {
                      "register_activation('bad', Symbol('beta') * x)\n", "unknown symbol(s) beta"),
     "unprintable": ("from sympy import besselj\nfrom derive.core.symbols import x\n"
                     "register_activation('bessel', besselj(0, x))\n", "activation 'bessel': cannot be printed as NumPy"),
+    "never finite": ("from sympy import cosh, sinh, tanh\nfrom derive.core.symbols import x\n"
+                     "register_activation('ratio', cosh(x)/sinh(x) - 1/tanh(x) + sinh(x)/cosh(x))\n",
+                     "activation 'ratio': no form of f found that is finite and warning-free everywhere"),
     "name clash": ("from derive.core.symbols import x\nregister_activation('sigmoid', x)\n", "already taken"),
     "loss without prediction": ("from derive.catalog.registry import register_loss\n"
                                 "from derive.core.symbols import target\nregister_loss('bad', target**2)\n",
