@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from .output_cache import Inputs
 
-__all__ = ["render_modules"]
+__all__ = ["render_modules", "write_entry"]
 
 
 def _base(inputs: Inputs, catalog: Catalog, definitions: set[Path], specs: set[Path]) -> list[str]:
@@ -59,10 +59,10 @@ def _read(entry: Path) -> tuple[dict[str, str], str] | None:
     return reads, stored["text"]
 
 
-def _write(entry: Path, reads: dict[str, str], text: str) -> None:
-    """Store ``reads`` and ``text`` in ``entry`` atomically and delete the module's older entries.
+def write_entry(entry: Path, payload: object, older: str = "*.json") -> None:
+    """Store ``payload`` as JSON in ``entry`` atomically, then delete the entries beside it matching ``older``.
 
-    A read-only checkout skips it.
+    A read-only checkout skips it: the cache only saves time.
     """
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -71,14 +71,13 @@ def _write(entry: Path, reads: dict[str, str], text: str) -> None:
         return
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump({"reads": reads, "text": text}, stream)
+            json.dump(payload, stream)
         os.replace(temporary, entry)
     except OSError:
         return
     finally:
         Path(temporary).unlink(missing_ok=True)
-    module = entry.name.rpartition("-")[0]
-    for old in entry.parent.glob(f"{module}-*.json"):
+    for old in entry.parent.glob(older):
         if old != entry:
             with suppress(OSError):
                 old.unlink()
@@ -122,6 +121,6 @@ def render_modules(
 
     def store() -> None:
         for entry, reads, text in rendered:
-            _write(entry, reads, text)
+            write_entry(entry, {"reads": reads, "text": text}, older=f"{entry.name.rpartition('-')[0]}-*.json")
 
     return checked(files), store

@@ -13,15 +13,13 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
-from contextlib import suppress
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from symprop.locations import extension_files
 
-from .module_cache import render_modules
+from .module_cache import render_modules, write_entry
 from .paths import OUTPUT_CACHE, ROOT, SPECS, TEMPLATES
 from .rendering import load_specs, render_all
 
@@ -112,27 +110,6 @@ def _read_entry(entry: Path) -> dict[str, str] | None:
     return files
 
 
-def _write_entry(entry: Path, files: dict[str, str]) -> None:
-    """Store ``files`` in ``entry`` atomically and delete the older entries; a read-only checkout skips it."""
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(files, stream)
-        os.replace(temporary, entry)
-    except OSError:
-        return
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    for old in entry.parent.glob("*.json"):
-        if old != entry:
-            with suppress(OSError):
-                old.unlink()
-
-
 def render_cached(
     spec_dir: Path = SPECS, cache_dir: Path = OUTPUT_CACHE, *, rebuild: str | None = None,
 ) -> dict[str, str]:
@@ -160,5 +137,5 @@ def render_cached(
         files, store = render_modules(spec_dir, cache_dir / "modules", before, rebuild)
         if inputs(spec_dir, rebuild) == before:
             store()
-            _write_entry(entry, files)
+            write_entry(entry, files)
     return files
