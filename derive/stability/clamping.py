@@ -11,6 +11,8 @@ whole range beyond it (``derive.core.saturation.saturates``), and the
 ledger checks it again.
 """
 
+from functools import cache
+
 import mpmath
 import numpy as np
 from sympy import Expr, Float, Symbol, lambdify
@@ -42,7 +44,7 @@ def clamped_parts(form: Expr, x: Symbol, failing: tuple[float, ...]) -> list[tup
                 continue
             clamp = Clamp(x, Float(bound))
             clamped = unclamp(part).xreplace({x: clamp})
-            if clamped != part and saturates(clamped, clamp) and (part, clamped) not in found:
+            if clamped != part and _saturates(clamped, clamp) and (part, clamped) not in found:
                 found.append((part, clamped))
             break
     return found
@@ -70,6 +72,13 @@ def _enclosing(form: Expr, node: Expr) -> list[Expr]:
     return [part for part in chain[::-1] if not isinstance(part, ExprCondPair)]
 
 
+@cache
+def _saturates(part: Expr, clamp: Clamp) -> bool:
+    """``saturates``, remembered: the forms of one search share most of their parts."""
+    return saturates(part, clamp)
+
+
+@cache
 def _bound(part: Expr, x: Symbol) -> float | None:
     """The smallest power of two beyond which ``part`` rounds to its value at ``±finfo.max``, on both sides."""
     evaluate = lambdify(x, spelt_out(part), modules="mpmath")

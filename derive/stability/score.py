@@ -20,6 +20,8 @@ __all__ = ["ACCURATE_ULPS", "Score", "score", "errors_in_ulps"]
 
 #: The error a form may have where the function is well conditioned.
 ACCURATE_ULPS = 4.0
+#: An error this large (in ulps) leaves no correct digit: the result is off by as much as the value.
+DIGITLESS_ULPS = 2.0**52
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Score:
 
     failures: int
     inaccurate: int
+    digitless: int
     mean_bits: float
     max_ulp: float
     worst: float | None
@@ -35,14 +38,15 @@ class Score:
     inaccurate_at: tuple[float, ...]
 
     @property
-    def rank(self) -> tuple[int, float, int]:
-        """Smaller is better: failures first, then mean bits to a tenth, then inaccurate points.
+    def rank(self) -> tuple[int, int, float]:
+        """Smaller is better: failures, then points lost (inaccurate where well conditioned, or without one
+        correct digit anywhere), then mean bits to a tenth.
 
-        Mean bits before the count of inaccurate points: a form a few ulp
-        worse at a few points, and right in a tail where the other has no
-        correct digit, is the better form.
+        A point with no correct digit counts even where the function is ill
+        conditioned: a form exact where it is easy and 0 in a tail where the
+        value is 1e-20 is not the better form.
         """
-        return self.failures, round(self.mean_bits, 1), self.inaccurate
+        return self.failures, self.inaccurate + self.digitless, round(self.mean_bits, 1)
 
     @property
     def meets_targets(self) -> bool:
@@ -63,6 +67,7 @@ def score(form: Expr, x: Symbol, sample: Sample) -> Score:
     error = errors_in_ulps(computed, sample)
     failed = ~np.isfinite(computed)
     inaccurate = sample.well_conditioned & ~failed & (error > ACCURATE_ULPS)
+    digitless = ~sample.well_conditioned & ~failed & (error >= DIGITLESS_ULPS) & (sample.spacing > 2.0**-1074)
     finite_error = np.where(failed, 0.0, error)
     bits = np.log2(1.0 + finite_error)
     conditioned_error = np.where(sample.well_conditioned & ~failed, error, 0.0)
@@ -70,6 +75,7 @@ def score(form: Expr, x: Symbol, sample: Sample) -> Score:
     return Score(
         failures=int(failed.sum()),
         inaccurate=int(inaccurate.sum()),
+        digitless=int(digitless.sum()),
         mean_bits=float(bits.mean()) if len(bits) else 0.0,
         max_ulp=float(conditioned_error.max()) if len(error) else 0.0,
         worst=None if worst is None or conditioned_error[worst] == 0 else float(sample.points[worst]),

@@ -122,11 +122,6 @@ def most_accurate(
     consider(Derivation(function, function))
     for label, seed in (seeds or {}).items():
         consider(Derivation(seed, seed, label))
-    polynomial = taylor(function, x)
-    near_zero = [] if polynomial is None else [Derivation(function, polynomial, steps=(
-        Step(SERIES, function, polynomial),))]
-    for derivation in near_zero:
-        consider(derivation)
     frontier = _best(list(scores), scores)[:BEAM]
     for _ in range(DEPTH):
         before = set(scores)
@@ -143,6 +138,12 @@ def most_accurate(
     pieces: tuple[tuple[Derivation, object], ...] = ((best, true),)
     chosen, accuracy = best.form, scores[best.form]
     if not accuracy.meets_targets:
+        # SymPy's series takes seconds: the polynomial is made only when a split is needed.
+        polynomial = taylor(function, x)
+        near_zero = [] if polynomial is None else [Derivation(function, polynomial, steps=(
+            Step(SERIES, function, polynomial),))]
+        for derivation in near_zero:
+            consider(derivation)
         candidates = list(dict.fromkeys(ranked[:8] + [d.form for d in near_zero]))
         split = best_split([(derivations[f], scores[f]) for f in candidates], x, measured, rated)
         split = _within_series_range(split, x, rated)
@@ -154,7 +155,7 @@ def most_accurate(
         if form_accuracy.rank == accuracy.rank and label == preferred or (
                 (form_accuracy.rank, cost(form)) < (accuracy.rank, cost(chosen))):
             chosen, how, accuracy, pieces = form, label, form_accuracy, ((Derivation(form, form, label), true),)
-    if accuracy.failures == len(measured.points):
+    if all(scores[f].failures == len(measured.points) for f in scores if not _approximate(derivations[f])):
         raise DefinitionError(item, f"cannot be printed as NumPy: no form of {what} = {function} that NumPy "
                               "computes", "use functions NumPy has")
     if accuracy.failures:

@@ -10,7 +10,7 @@ runs it again).
 """
 
 import mpmath
-from sympy import Expr, Order, Poly, PolynomialError, Symbol, horner, lambdify, series
+from sympy import Expr, Order, Poly, PolynomialError, Symbol, count_ops, horner, lambdify, series
 
 from derive.stability.reference import Reference
 
@@ -25,8 +25,17 @@ SERIES_GRID = ("|x| = r·2^(-k/4) for k = 0 ... 40, r·2^-k for k = 18, 26, ... 
                "the polynomial at 50 digits; relative error at most 2^-56, absolute 2^-1080 below the normal range")
 
 
+#: SymPy's ``series`` of larger expressions (``tanh(log(1 + exp(x)))`` and its derivative) takes minutes.
+SERIES_SIZE = 16
+
+
 def taylor(function: Expr, x: Symbol) -> Expr | None:
-    """The Taylor polynomial of ``function`` about 0 in Horner form, or None where SymPy finds none."""
+    """The Taylor polynomial of ``function`` about 0 in Horner form, or None where SymPy finds none.
+
+    Only for functions of at most ``SERIES_SIZE`` operations.
+    """
+    if count_ops(function) > SERIES_SIZE:
+        return None
     try:
         polynomial = series(function, x, 0, ORDER).removeO()
         if polynomial.has(Order) or not polynomial.has(x):
