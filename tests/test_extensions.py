@@ -13,8 +13,11 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
-from sympy import diff, exp, lambdify, log, tanh
+from sympy import diff, exp, lambdify, log, sqrt, tanh
 
+from derive.catalog.registry import Catalog, register_activation
+from derive.core.errors import DefinitionError
+from derive.core.functions import Hypot, Reciprocal
 from derive.core.symbols import x
 from extension_runs import ROOT, extension_file, generated_module, run
 from finite_differences import derivative
@@ -105,3 +108,16 @@ def test_registered_activation_prints_its_latex(extension):
 def test_registered_activation_joins_the_parametrised_tests(extension):
     result = run("-m", "pytest", "--collect-only", "-q", "tests/test_activation_derivatives.py", extension=extension)
     assert "[mish]" in result.stdout
+
+
+def test_a_hand_form_of_the_derivative_is_kept_when_more_accurate_than_the_search():
+    # ISRU's f' as SymPy writes it cancels for large |x|; 1/hypot(x, 1)**3 does not.
+    isru = register_activation("isru", x / sqrt(1 + x**2), derivative_computed_as=Reciprocal(Hypot(x, 1)) ** 3,
+                               catalog=Catalog())
+    assert isru.searches[1].how == "hand" and isru.shortfalls == []
+
+
+def test_a_hand_form_of_the_derivative_not_proven_equal_is_refused():
+    with pytest.raises(DefinitionError, match=r"activation 'isru': derivative_computed_as .* is not proven equal"):
+        register_activation("isru", x / sqrt(1 + x**2), derivative_computed_as=Reciprocal(Hypot(x, 1)) ** 2,
+                            catalog=Catalog())
