@@ -1,4 +1,4 @@
-"""Shared test settings: generated/ recovered, deterministic Hypothesis runs and the catalogue filled.
+"""Shared test settings: generated/ recovered, deterministic Hypothesis runs, the catalogue filled, the suite measured.
 
 A ``make generate`` killed midway can leave generated/ moved aside; it is put
 back (``codegen.generate.recover``) before any test imports it.
@@ -6,10 +6,15 @@ back (``codegen.generate.recover``) before any test imports it.
 Hypothesis is derandomized (same examples on every run), has no deadline
 (CI machines are slow and noisy) and keeps no example database, so a test
 run never writes into the repository.
+
+The user-style suite (``tools.user_suite``) is registered, printed and
+measured on the full grid once per run, on two worker processes, for every
+test that asks for ``suite``.
 """
 
 from importlib import import_module
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 from codegen.generate import OUTPUT, recover
@@ -27,3 +32,11 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("symprop")
+
+
+@pytest.fixture(scope="session")
+def suite():
+    """``tools.suite.measured_suite`` of every suite item: {label: SuiteFunction}, in suite order."""
+    from tools.suite import measured_suite
+
+    return {f.everywhere.label: f for item in measured_suite(2) for f in item.functions}

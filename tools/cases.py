@@ -1,12 +1,13 @@
 """What to measure: each generated catalogue function, how to call it, and its reference.
 
 Every case is a function of one float64 variable ``t`` so that all share one
-grid (``derive.stability.grid``):
+grid (``derive.stability.grid``), and says how its form was found:
 
 * an elementwise activation ``f`` is called as ``f(x)`` and
   ``f(x, derivative=True)`` with ``x = t`` and its parameters at their
   defaults; the references are its SymPy definition and that definition's
-  derivative, not the forms the code evaluates;
+  derivative, not the forms the code evaluates; how those forms were found
+  is the accuracy search's account (``Found.how``);
 * a vector function ``s`` is called on rows ``[t, 0, -t]``; the references
   are its definition over three features, the Jacobian diagonal
   ``ds_i/dx_i`` and the vector-Jacobian product with ``g = [1, 0, 0]``
@@ -18,6 +19,9 @@ grid (``derive.stability.grid``):
   (a log of a negative probability), or ``t`` is outside the range the loss
   accepts predictions in (``Inputs.prediction_range``, which the generated
   function refuses), the point is outside the loss's domain.
+
+Vector functions and losses are not searched: their forms are ``RULES``,
+derive's fixed rewrites (the row shift, ``numeric``).
 
 Vector and loss references are put over one denominator by SymPy once ``t``
 is in (an exact rewrite, see ``derive.stability.reference``): their derivatives are
@@ -46,7 +50,7 @@ from generated import losses as generated_losses
 
 from derive.stability.reference import Reference
 
-__all__ = ["Case", "MEASURED_KINDS", "catalogue_cases"]
+__all__ = ["Case", "MEASURED_KINDS", "RULES", "activation_cases", "catalogue_cases", "code", "kinks"]
 
 #: The variable every case is a function of.
 T = Symbol("t", real=True)
@@ -56,6 +60,8 @@ UPSTREAM = (1.0, 0.0, 0.0)
 #: The loss inputs: targets, and the prediction beside ``t``.
 TARGETS = (1.0, 0.0)
 SECOND_PREDICTION = 0.25
+#: How the forms of vector functions and losses are found: derive's fixed rewrites, no search.
+RULES = "fixed rewrites"
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,8 @@ class Case:
     ``item`` is the catalogue name it comes from, ``label`` names its row of
     the table (unique), ``form`` says which form the code evaluates,
     ``variable`` is what the table calls ``t`` (``x`` for an activation,
-    whose input it is), and ``kinks`` are the points where a form switches.
+    whose input it is), ``kinks`` are the points where a form switches, and
+    ``found_by`` says how the form was found (``Found.how``, or ``RULES``).
     """
 
     item: str
@@ -73,8 +80,9 @@ class Case:
     form: str
     variable: str
     evaluate: Callable[[np.ndarray], np.ndarray]
-    reference: Reference
+    reference: Callable[[float], list | None]
     kinks: tuple[float, ...] = ()
+    found_by: str = RULES
 
 
 def catalogue_cases(catalog: Catalog, names: Collection[str] | None = None) -> list[Case]:
@@ -87,13 +95,13 @@ def catalogue_cases(catalog: Catalog, names: Collection[str] | None = None) -> l
     return cases
 
 
-def _code(expr: Expr) -> str:
+def code(expr: Expr) -> str:
     """``expr`` as the NumPy code prints it."""
     return to_numpy(lower(expr))
 
 
-def activation_cases(activation: Activation) -> list[Case]:
-    """``f(x)`` and ``f(x, derivative=True)`` against the definition and its derivative."""
+def activation_cases(activation: Activation, module: ModuleType = generated_activations) -> list[Case]:
+    """``f(x)`` and ``f(x, derivative=True)`` of ``module`` against the definition and its derivative."""
     defaults = {p.symbol: Float(p.default) for p in activation.params}
 
     def reference(expr: Expr) -> Reference:
@@ -101,21 +109,22 @@ def activation_cases(activation: Activation) -> list[Case]:
 
     def call(derivative: bool) -> Callable[[np.ndarray], np.ndarray]:
         def at(t: np.ndarray) -> np.ndarray:
-            return _generated(generated_activations, activation.name)(t, derivative=derivative).reshape(len(t), -1)
+            return _generated(module, activation.name)(t, derivative=derivative).reshape(len(t), -1)
 
         return at
 
     forward = "definition" if activation.computed_as == activation.definition else "computed form"
     backward, backward_expr = _derivative_form(activation)
-    kinks = _kinks((activation.definition, activation.computed_as, backward_expr), defaults)
+    switches = kinks((activation.definition, activation.computed_as, backward_expr), defaults)
+    found_f, found_derivative = (found.how for found in activation.searches)
     return [
         Case(
-            activation.name, activation.name, f"{forward} `{_code(activation.computed_as)}`", "x",
-            call(False), reference(activation.definition), kinks,
+            activation.name, activation.name, f"{forward} `{code(activation.computed_as)}`", "x",
+            call(False), reference(activation.definition), switches, found_f,
         ),
         Case(
-            activation.name, f"{activation.name}′", f"{backward} `{_code(backward_expr)}`", "x",
-            call(True), reference(activation.derivative), kinks,
+            activation.name, f"{activation.name}′", f"{backward} `{code(backward_expr)}`", "x",
+            call(True), reference(activation.derivative), switches, found_derivative,
         ),
     ]
 
@@ -129,7 +138,7 @@ def _derivative_form(activation: Activation) -> tuple[str, Expr]:
     return "raw derivative", activation.derivative
 
 
-def _kinks(exprs: tuple[Expr, ...], defaults: dict[Symbol, Float]) -> tuple[float, ...]:
+def kinks(exprs: tuple[Expr, ...], defaults: dict[Symbol, Float]) -> tuple[float, ...]:
     """Where a form switches: a comparison of ``x`` with a constant flips (0 for
     ``x <= 0``), or a ``Clamp`` of ``x`` starts to hold it at its bound.
     """
@@ -185,19 +194,19 @@ def vector_cases(vector: VectorFunction) -> list[Case]:
         return _generated(generated_activations, f"{vector.name}_vjp")(rows(t), np.broadcast_to(UPSTREAM, (len(t), 3)))
 
     output = str(vector.output.label)
-    shifted = "; ".join(f"{let.name.label} = {_code(let.value)}" for let in vector.computed_as.lets)
+    shifted = "; ".join(f"{let.name.label} = {code(let.value)}" for let in vector.computed_as.lets)
     name = vector.name
     return [
         Case(
-            name, name, f"computed form `{_code(vector.computed_as.expr)}`, `{shifted}`", "t",
+            name, name, f"computed form `{code(vector.computed_as.expr)}`, `{shifted}`", "t",
             forward, reference(entries),
         ),
         Case(
-            name, f"{name}′ (Jacobian diagonal)", f"output form `{_code(vector.jacobian_diagonal)}`", "t",
+            name, f"{name}′ (Jacobian diagonal)", f"output form `{code(vector.jacobian_diagonal)}`", "t",
             jacobian_diagonal, reference(diagonal),
         ),
         Case(
-            name, f"{name}_vjp", f"output form `{_code(vector.vjp_output_form)}` with {output} = {name}(x)", "t",
+            name, f"{name}_vjp", f"output form `{code(vector.vjp_output_form)}` with {output} = {name}(x)", "t",
             vjp, reference(product),
         ),
     ]
@@ -236,11 +245,11 @@ def loss_cases(loss: Loss) -> list[Case]:
 
     return [
         Case(
-            loss.name, loss.name, f"cost `{_code(loss.cost_computed_as.expr)}`", "t",
+            loss.name, loss.name, f"cost `{code(loss.cost_computed_as.expr)}`", "t",
             evaluate(False), reference([cost]),
         ),
         Case(
-            loss.name, f"{loss.name}′ (gradient)", f"gradient `{_code(loss.gradient_computed_as.expr)}`", "t",
+            loss.name, f"{loss.name}′ (gradient)", f"gradient `{code(loss.gradient_computed_as.expr)}`", "t",
             evaluate(True), reference(gradient),
         ),
     ]

@@ -40,8 +40,8 @@ class Measurement:
     """The largest ulp error of a case, the point where it occurs (None when every result
     is exact), how many points were in its domain, and the violations.
 
-    Plain data, with the case's ``label``, ``form`` and ``variable`` copied, so
-    that it can come back from a worker process.
+    Plain data, with the case's ``label``, ``form``, ``variable`` and
+    ``found_by`` copied, so that it can come back from a worker process.
     """
 
     label: str
@@ -51,6 +51,7 @@ class Measurement:
     where: float | None
     points: int
     violations: tuple[Violation, ...]
+    found_by: str
 
 
 def strict(evaluate: Callable[[np.ndarray], np.ndarray], points: np.ndarray) -> np.ndarray:
@@ -93,4 +94,6 @@ def measure(case: Case, points: np.ndarray) -> Measurement:
             error = max(ulp_error(c, r) for c, r in zip(np.ravel(output).tolist(), expected))
             if error > worst:
                 worst, where = error, point
-    return Measurement(case.label, case.form, case.variable, worst, where, measured, tuple(violations))
+    return Measurement(
+        case.label, case.form, case.variable, worst, where, measured, tuple(violations), case.found_by,
+    )

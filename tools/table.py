@@ -5,12 +5,13 @@ page changes only when a function, its form or its accuracy changes.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from .measure import Measurement
 
-__all__ = ["COLUMNS", "render", "violation_groups"]
+__all__ = ["COLUMNS", "cell", "render", "ulps", "violation_groups"]
 
-COLUMNS = ("function", "form chosen", "max ulp", "where", "points", "violations")
+COLUMNS = ("function", "found by", "form chosen", "max ulp", "where", "points", "violations")
 
 _INTRODUCTION = """\
 # Accuracy of the generated functions
@@ -44,16 +45,25 @@ build or CPU may change the last digits (its `exp` and `log` may differ).
   divide="raise", invalid="raise")` with `RuntimeWarning`s as errors
   (underflow is allowed). A point that raises or returns NaN or inf is a
   violation; they are listed after the table.
+- **Found by.** How the form the code evaluates was found: *search*, the
+  accuracy search (`derive/stability/`) rewrote SymPy's form; *SymPy as is*,
+  SymPy's own form was the most accurate; *hand*, a form stated in
+  `derive/catalog/` and proven equal beat the search's; *output form*, f′
+  written in the output y and evaluated on the computed y; *fixed
+  rewrites*, a vector function or loss, whose forms derive's fixed rewrites
+  give (the row shift, `numeric`) without a search.
 """
 
 
-def _ulps(value: float) -> str:
+def ulps(value: float) -> str:
+    """An error in ulps as the tables print it: 0, two decimals, or three significant digits from 100 on."""
     if value == 0:
         return "0"
     return f"{value:.2f}" if value < 100 else f"{value:.3g}"
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
+    """``text`` fit for a Markdown table cell."""
     return text.replace("|", r"\|")
 
 
@@ -63,7 +73,7 @@ def _rows(measurements: list[Measurement]) -> list[tuple[str, ...]]:
     for m in measurements:
         where = "exact" if m.where is None else f"{m.variable} = {m.where!r}"
         rows.append((
-            m.label, m.form, _ulps(m.max_ulp), where, str(m.points), str(len(m.violations)),
+            m.label, m.found_by, m.form, ulps(m.max_ulp), where, str(m.points), str(len(m.violations)),
         ))
     return rows
 
@@ -91,17 +101,20 @@ def _violations(measurements: list[Measurement]) -> list[str]:
     lines = ["| function | problem | points | inputs |", "| --- | --- | --- | --- |"]
     for m in measurements:
         for problem, count, inputs in violation_groups(m):
-            lines.append(f"| {_cell(m.label)} | {_cell(problem)} | {count} | {inputs} |")
+            lines.append(f"| {cell(m.label)} | {cell(problem)} | {count} | {inputs} |")
     return lines if len(lines) > 2 else ["None: every function returned finite values without warnings at every point."]
 
 
-def render(measurements: list[Measurement], numpy_version: str, unmeasured: list[str]) -> str:
-    """The whole page: introduction, the table, the violations, and items not measured."""
+def render(
+    measurements: list[Measurement], numpy_version: str, unmeasured: list[str], sections: Sequence[str] = (),
+) -> str:
+    """The whole page: introduction, the table, the violations, items not measured, then ``sections`` (Markdown)."""
     lines = [_INTRODUCTION.format(numpy=numpy_version), "| " + " | ".join(COLUMNS) + " |",
              "|" + " --- |" * len(COLUMNS)]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in _rows(measurements)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _rows(measurements)]
     lines += ["", "## Violations", "", *_violations(measurements)]
     if unmeasured:
         lines += ["", "## Not measured", "", "Catalogue items of kinds without a measurement: "
                   + ", ".join(f"`{name}`" for name in unmeasured) + "."]
+    lines += [line for section in sections for line in ("", section.rstrip("\n"))]
     return "\n".join(lines) + "\n"

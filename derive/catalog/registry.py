@@ -218,18 +218,22 @@ def register_activation(
     *,
     params: Mapping[Symbol, float] | None = None,
     computed_as: Expr | None = None,
+    derivative_computed_as: Expr | None = None,
     doc: str = "",
     catalog: Catalog = CATALOG,
 ) -> Activation:
     """Add an elementwise activation ``y = definition(x)`` to the catalogue.
 
     ``definition`` uses ``derive.core.symbols.x`` (or any ``Symbol('x')``) and the
-    parameters in ``params`` (``{Symbol: default}``).  The derivative and its
-    output form are derived now, so a bad definition fails here with a
-    ``DefinitionError``; ``make generate`` then emits the function.  Call it
-    from a file in ``extensions/`` (see the README).
+    parameters in ``params`` (``{Symbol: default}``).  ``computed_as`` and
+    ``derivative_computed_as`` are optional hand forms of f and f', proven
+    equal and then weighed against the accuracy search's forms.  The
+    derivative and its output form are derived now, so a bad definition
+    fails here with a ``DefinitionError``; ``make generate`` then emits the
+    function.  Call it from a file in ``extensions/`` (see the README).
     """
-    activation = elementwise(name, definition, params=params, computed_as=computed_as, doc=doc)
+    activation = elementwise(name, definition, params=params, computed_as=computed_as,
+                             derivative_computed_as=derivative_computed_as, doc=doc)
     catalog.add("activation", name, lambda: activation)
     return activation
 
