@@ -4,16 +4,17 @@ As Herbie does it (Panchekha et al., PLDI 2015): sample the function exactly
 (``sample``), measure each candidate's error in float64 (``score``), find
 the operations that lose accuracy (``localise``), and rewrite with a database
 of identities (``rules``) and SymPy's own algebra (``together``, ``cancel``,
-``factor``), a few steps deep, keeping the best few forms at each step.
-Failures left at large inputs are then cut by saturating beyond a bound
-(``derive.core.stable_forms.saturate``, checked at 50 digits), and where no
-single form serves the whole line, two are joined at a split point
-(``regimes``).  The most accurate form wins; ties go to fewer operations,
-then to the shorter text.
+``factor``), a few steps deep, keeping the best few forms at each step;
+a part that overflows where its value has stopped changing is clamped
+(``clamping``).  Where no single form serves the whole line, two are joined
+at a split point (``regimes``), one of them possibly the Taylor polynomial
+about 0 (``series``).  The most accurate form wins; ties go to fewer
+operations, then to the shorter text.
 
 Every step is recorded (``Step``): the ledger replays each derivation and
 checks each step is an instance of a proven rule, an equality SymPy proves,
-or a numerically checked saturation, so the printed form is the function.
+or a numerically checked clamp or polynomial (``replay``), so the printed
+form is the function.
 """
 
 from collections.abc import Iterable, Mapping
@@ -223,6 +224,7 @@ def _neighbours(derivation: Derivation, x: Symbol, accuracy: Score, values, loca
     clipped = clip_branches(form, x)
     if clipped != form:
         result.append(derivation.then(Step(CLIP, form, clipped)))
+    # With parameters, no clamp: a bound found at the defaults may be wrong at other values, silently.
     if not values:
         result += [derivation.then(Step(SATURATE, part, clamped))
                    for part, clamped in clamped_parts(form, x, accuracy.failing)]
