@@ -79,10 +79,6 @@ KNOWN_GAPS: dict[str, Gap] = {
                             "relative error in its argument is magnified about |1.702·x| times: an intermediate "
                             "rounding, which κ of the function does not count."),
     "quick_gelu′": Gap(17.0, "As for quick_gelu: both terms take σ of the rounded product 1.702·x."),
-    "softsign′": Gap(1e16, "The search's form (|x| − x·sign(x) + 1)/(|x| + 1)² subtracts first, exactly, but "
-                           "the printed code takes |x| + 1 as a common subexpression and computes "
-                           "(|x| + 1) − x·sign(x), which loses the 1 against |x|: about |x|·2⁻⁵³ relative "
-                           "error, and 0 (no correct digit) from |x| ≈ 2⁵³ on."),
     "isru′": Gap(1.1e40, "SymPy's derivative 1/sqrt(x² + 1) − x²/(x² + 1)^(3/2) cancels for large |x|, where it "
                          "is (x² + 1)^(−3/2), a form the search does not reach; beyond 2⁸⁵ it clamps x, the same "
                          "cancellation making that part look constant at 50 digits."),

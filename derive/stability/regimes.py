@@ -45,9 +45,13 @@ def _best_threshold(inside_bad: np.ndarray, outside_bad: np.ndarray, key: np.nda
 
 
 def simple_between(low: float, high: float) -> Expr:
-    """The shortest binary number ``c`` with ``low <= c < high``: an integer if one fits, else ``k/2**m``."""
+    """The shortest binary number ``c`` with ``low <= c < high``: a power of two above 2**53, else an integer
+    if one fits, else ``k/2**m``."""
     if not math.isfinite(low) or abs(low) >= 2.0**1000:
         return Float(low)
+    if low >= 2.0**53:
+        power = 2.0 ** math.ceil(math.log2(low))
+        return Integer(2) ** int(math.log2(power)) if power < high else Float(low)
     for m in range(0, 1075):
         scaled = math.ceil(math.ldexp(low, m))
         candidate = math.ldexp(scaled, -m)

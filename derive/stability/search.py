@@ -42,6 +42,8 @@ SATURATE = "clamp x where the part saturates in float64 (checked at 50 digits)"
 BEAM, DEPTH = 3, 3
 #: SymPy's algebra is tried on operations up to this size (larger ones take seconds).
 _ALGEBRA_SIZE = 40
+#: Algebra's results up to this size are also normalised by every rule; larger ones take minutes to match.
+_NORMALISED_SIZE = 16
 #: SymPy's own algebra, by the name a step records.
 ALGEBRA = {"together": together, "cancel": cancel, "factor": factor}
 #: The step that clips a branch's input to the range the branch is taken in.
@@ -217,10 +219,7 @@ def _neighbours(derivation: Derivation, x: Symbol, accuracy: Score, values, loca
     clamps and algebra at the culprits."""
     form = derivation.form
     result = [derivation.then(Step(rule.name, *pair)) for rule in RULES for pair in rewrites(form, rule)]
-    normalised = derivation
-    for step in everywhere(form):
-        normalised = normalised.then(Step(*step))
-    result.append(normalised)
+    result.append(_normalised(derivation))
     clipped = clip_branches(form, x)
     if clipped != form:
         result.append(derivation.then(Step(CLIP, form, clipped)))
@@ -243,8 +242,18 @@ def _neighbours(derivation: Derivation, x: Symbol, accuracy: Score, values, loca
                     except (AttributeError, PolynomialError):  # SymPy's algebra has no method for it
                         continue
                     if rewritten != target:
-                        result.append(derivation.then(Step(name, target, rewritten)))
+                        rewritten_derivation = derivation.then(Step(name, target, rewritten))
+                        result.append(rewritten_derivation)
+                        if count_ops(rewritten) <= _NORMALISED_SIZE:
+                            result.append(_normalised(rewritten_derivation))
     return result
+
+
+def _normalised(derivation: Derivation) -> Derivation:
+    """``derivation`` continued by every rule applied wherever it matches (``rules.everywhere``)."""
+    for step in everywhere(derivation.form):
+        derivation = derivation.then(Step(*step))
+    return derivation
 
 
 def _unvalued(form: Expr, node: Expr, values) -> Expr | None:
