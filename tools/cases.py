@@ -34,23 +34,22 @@ from dataclasses import dataclass
 from types import ModuleType
 
 import numpy as np
-from sympy import Expr, Float, Poly, PolynomialError, Rational, S, Symbol, diff
-from sympy.core.relational import Relational
+from sympy import Expr, Float, Rational, S, Symbol, diff
 
 from codegen.lowering import lower
 from codegen.printer import to_numpy
 from derive.catalog.activations import Activation
 from derive.catalog.registry import Catalog
 from derive.catalog.losses import Loss
-from derive.core.stable_forms import Clamp
 from derive.core.symbols import C, N, i, n, x
 from derive.catalog.vector_functions import VectorFunction
 from generated import activations as generated_activations
 from generated import losses as generated_losses
 
+from derive.stability.grid import kinks
 from derive.stability.reference import Reference
 
-__all__ = ["Case", "MEASURED_KINDS", "RULES", "activation_cases", "catalogue_cases", "code", "kinks"]
+__all__ = ["Case", "MEASURED_KINDS", "RULES", "activation_cases", "catalogue_cases", "code"]
 
 #: The variable every case is a function of.
 T = Symbol("t", real=True)
@@ -136,26 +135,6 @@ def _derivative_form(activation: Activation) -> tuple[str, Expr]:
     if activation.output_form is not None:
         return "output form", activation.output_form
     return "raw derivative", activation.derivative
-
-
-def kinks(exprs: tuple[Expr, ...], defaults: dict[Symbol, Float]) -> tuple[float, ...]:
-    """Where a form switches: a comparison of ``x`` with a constant flips (0 for
-    ``x <= 0``), or a ``Clamp`` of ``x`` starts to hold it at its bound.
-    """
-    points = set()
-    for expr in exprs:
-        expr = expr.xreplace(defaults)
-        for clamp in expr.atoms(Clamp):
-            points |= {-float(clamp.args[1]), float(clamp.args[1])}
-        for relation in expr.atoms(Relational):
-            try:
-                line = Poly(relation.lhs - relation.rhs, x)
-            except PolynomialError:
-                continue
-            if line.degree() == 1 and not line.free_symbols - {x}:
-                slope, offset = line.all_coeffs()
-                points.add(float(-offset / slope))
-    return tuple(sorted(points))
 
 
 def _generated(module: ModuleType, name: str) -> Callable[..., np.ndarray]:

@@ -22,15 +22,17 @@ from dataclasses import dataclass
 
 from sympy import Expr, Float
 
-from derive.catalog.activations import Activation, elementwise, numeric
+from derive.catalog.activations import Activation, elementwise
+from derive.catalog.numeric_forms import numeric
 from derive.catalog.registry import Catalog
 from derive.core.errors import DefinitionError
 from derive.core.symbols import x
+from derive.stability.grid import kinks
 from derive.stability.sample import Sample, sample
 from derive.stability.score import Score, score
 from tests.hand_forms import RETIRED
 
-from .cases import code, kinks
+from .cases import code
 
 __all__ = [
     "Comparison", "RETIRED_LABEL", "STATED_LABEL", "retired_comparisons", "stated_comparisons", "stating_items",

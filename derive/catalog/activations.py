@@ -12,8 +12,7 @@ every other catalogue form gets: logistic terms as ``Logistic``, ``expm1``,
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sympy import Derivative, Expr, Piecewise, Subs, Symbol, diff, sympify
-from sympy.core.relational import Relational
+from sympy import Derivative, Expr, Subs, Symbol, diff, sympify
 
 from derive.core.errors import DefinitionError
 from derive.core.output_form import find_output_form
@@ -22,6 +21,7 @@ from derive.catalog.numeric_forms import numeric
 from derive.core.stable_forms import Limits, limits_at_infinities, unclamp
 from derive.core.symbols import x, y
 from derive.core.shown_as_math import ShownAsMath
+from derive.stability.grid import kinks
 from derive.stability.search import HAND, Found, most_accurate
 
 __all__ = ["Activation", "Parameter", "elementwise", "parameters_of"]
@@ -115,14 +115,14 @@ def elementwise(
             item, f"SymPy cannot differentiate {definition}", "use functions SymPy knows the derivative of"
         )
     defaults = {p.symbol: p.default for p in parameters}
-    kinks = _kinks(definition, defaults)
+    switches = kinks((definition,), defaults)
     hand = _given(HAND, computed_as, lambda form: _proven_form(item, "computed_as", form, definition, parameters))
-    forward = most_accurate(definition, x, item, "f", params=defaults, kinks=kinks, seeds=hand)
+    forward = most_accurate(definition, x, item, "f", params=defaults, kinks=switches, seeds=hand)
     output_form = _maybe(numeric, find_output_form(definition, derivative, x, y))
     hand = _given(HAND, derivative_computed_as,
                   lambda form: _proven_form(item, "derivative_computed_as", form, derivative, parameters))
     given = {} if output_form is None else {OUTPUT_FORM: output_form.xreplace({y: forward.form})}
-    backward = most_accurate(derivative, x, item, "f'", params=defaults, kinks=kinks, seeds=hand, given=given,
+    backward = most_accurate(derivative, x, item, "f'", params=defaults, kinks=switches, seeds=hand, given=given,
                              preferred=OUTPUT_FORM)
     return Activation(
         name=name,
@@ -146,19 +146,6 @@ OUTPUT_FORM = "output form"
 def _given(label: str, form: Expr | None, proven) -> dict[str, Expr]:
     """``{label: numeric(proven(form))}``, or nothing when no form is given."""
     return {} if form is None else {label: numeric(proven(form))}
-
-
-def _kinks(definition: Expr, defaults: Mapping[Symbol, float]) -> list[float]:
-    """The numeric points where a Piecewise definition switches branch, with parameters at their defaults."""
-    points = []
-    for piecewise in definition.atoms(Piecewise):
-        for _, condition in piecewise.args:
-            for relation in condition.atoms(Relational):
-                for side in (relation.lhs, relation.rhs):
-                    value = side.xreplace(defaults)
-                    if value.is_Number:
-                        points.append(float(value))
-    return sorted(set(points))
 
 
 def _maybe(function, value):

@@ -16,8 +16,13 @@ Four parts, sorted and without repeats:
 from collections.abc import Iterable
 
 import numpy as np
+from sympy import Expr, Float, Poly, PolynomialError, Symbol
+from sympy.core.relational import Relational
 
-__all__ = ["around", "float64_grid"]
+from derive.core.stable_forms import Clamp
+from derive.core.symbols import x
+
+__all__ = ["around", "float64_grid", "kinks"]
 
 _MAX = float(np.finfo(np.float64).max)
 
@@ -49,3 +54,23 @@ def float64_grid(kinks: Iterable[float] = ()) -> np.ndarray:
         around(kinks),
     ]
     return np.unique(np.concatenate(parts))
+
+
+def kinks(exprs: tuple[Expr, ...], defaults: dict[Symbol, Float]) -> tuple[float, ...]:
+    """Where a form switches: a comparison of ``x`` with a constant flips (0 for
+    ``x <= 0``), or a ``Clamp`` of ``x`` starts to hold it at its bound.
+    """
+    points = set()
+    for expr in exprs:
+        expr = expr.xreplace(defaults)
+        for clamp in expr.atoms(Clamp):
+            points |= {-float(clamp.args[1]), float(clamp.args[1])}
+        for relation in expr.atoms(Relational):
+            try:
+                line = Poly(relation.lhs - relation.rhs, x)
+            except PolynomialError:
+                continue
+            if line.degree() == 1 and not line.free_symbols - {x}:
+                slope, offset = line.all_coeffs()
+                points.add(float(-offset / slope))
+    return tuple(sorted(points))

@@ -20,7 +20,9 @@ form is the function.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sympy import Expr, Piecewise, PolynomialError, S, Symbol, cancel, count_ops, factor, together, true
+from sympy import (
+    Expr, Piecewise, PolynomialError, S, Symbol, cancel, count_ops, factor, preorder_traversal, together, true,
+)
 
 from derive.core.errors import DefinitionError
 from derive.stability.branch_clips import clip_branches
@@ -258,18 +260,12 @@ def _normalised(derivation: Derivation) -> Derivation:
 
 def _unvalued(form: Expr, node: Expr, values) -> Expr | None:
     """The subexpression of ``form`` that becomes ``node`` once parameters take their values."""
-    return next((e for e in _preorder(form) if e.xreplace(values) == node), None)
-
-
-def _preorder(expr: Expr):
-    yield expr
-    for argument in expr.args:
-        yield from _preorder(argument)
+    return next((e for e in preorder_traversal(form) if e.xreplace(values) == node), None)
 
 
 def _with_parent(form: Expr, node: Expr) -> list[Expr]:
     """``node`` and the operation that uses it in ``form`` (cancellation often needs both)."""
-    parents = [e for e in _preorder(form) if node in e.args and isinstance(e, Expr) and not isinstance(e, Piecewise)]
+    parents = [e for e in preorder_traversal(form) if node in e.args and isinstance(e, Expr) and not isinstance(e, Piecewise)]
     return [node, *parents[:1]]
 
 
